@@ -51,7 +51,9 @@ def write_parquet(df: pd.DataFrame, path: str | Path) -> Path:
     return Path(path)
 
 
-def write_table(df: pd.DataFrame, out_dir: str | Path, name: str, csv_drop: tuple[str, ...] = ()) -> None:
+def write_table(
+    df: pd.DataFrame, out_dir: str | Path, name: str, csv_drop: tuple[str, ...] = ()
+) -> None:
     """Write ``<out_dir>/<name>.parquet`` and ``<name>.csv`` (CSV without ``csv_drop`` columns)."""
     out_dir = Path(out_dir)
     write_parquet(df, out_dir / f"{name}.parquet")
@@ -60,9 +62,8 @@ def write_table(df: pd.DataFrame, out_dir: str | Path, name: str, csv_drop: tupl
 
 def write_excel(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
     """Write several DataFrames as sheets of one .xlsx with fixed metadata (same bytes each run)."""
-    with atomic_path(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="xlsxwriter") as writer:
-            writer.book.set_properties({"created": EXCEL_CREATED})
-            for name, df in sheets.items():
-                df.to_excel(writer, sheet_name=name[:31], index=False)
+    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="xlsxwriter") as writer:
+        writer.book.set_properties({"created": EXCEL_CREATED})
+        for name, df in sheets.items():
+            df.to_excel(writer, sheet_name=name[:31], index=False)
     return Path(path)

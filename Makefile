@@ -1,0 +1,49 @@
+# The front door. `make report` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+CORPUS ?= data/corpus.yml
+LANGS  ?= zh en
+BUILD  ?= build
+JOBS   ?= 0
+
+.PHONY: help venv tables report test lint format bench clean
+
+help:
+	@echo "make report   set up .venv, build the tables, run the notebooks, write figures/ and reports/"
+	@echo "make test     set up .venv and run the test suite (includes executing every notebook)"
+	@echo "make tables   build the tables only (CORPUS=path/to/corpus.yml to use your own manifest)"
+	@echo "make bench    run the speed benchmark (writes benchmarks/README.md figures)"
+	@echo "make lint     ruff check + format check"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+tables: $(STAMP)
+	$(BIN)/compare build --corpus $(CORPUS) --out $(BUILD) --jobs $(JOBS)
+
+report: tables
+	$(BIN)/python -m compare.report --corpus $(CORPUS) --build $(BUILD) --langs "$(LANGS)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(BUILD) reports .pytest_cache

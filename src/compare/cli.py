@@ -1,0 +1,102 @@
+"""Command line: ``compare build`` and ``compare targets`` (also ``python -m compare``)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from compare.errors import CompareError
+from compare.paths import data_file
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+err = Console(stderr=True)
+
+
+def _fail(exc: CompareError) -> None:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def build(
+    corpus: Annotated[
+        Path | None,
+        typer.Option("--corpus", "-c", help="Manifest (YAML or CSV); default data/corpus.yml."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the tables.")] = Path(
+        "build"
+    ),
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")
+    ] = 0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Reprocess every document.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Build documents, measures, alignments, targets, matches and reuse tables."""
+    from compare import tables
+
+    corpus = corpus or data_file("corpus.yml")
+    started = time.perf_counter()
+    progress = Progress(
+        TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=quiet or (not err.is_terminal and "CI" in __import__("os").environ),
+    )  # fmt: skip
+    try:
+        with progress:
+            task = progress.add_task("build", total=None)
+            result = tables.build(
+                corpus, out, jobs=jobs or None, use_cache=not no_cache,
+                on_start=lambda n: progress.update(task, total=n),
+                progress=lambda n: progress.advance(task, n),
+            )  # fmt: skip
+    except CompareError as exc:
+        _fail(exc)
+    elapsed = time.perf_counter() - started
+    sizes = ", ".join(f"{name} {len(df)}" for name, df in result.tables.items())
+    err.print(
+        f"built {len(result.texts)} documents from {result.n_files} files "
+        f"({result.n_cached} from cache) in {elapsed:.1f}s -> {out}/: {sizes}",
+        highlight=False,
+    )
+
+
+@app.command("targets")
+def targets_cmd(
+    build_dir: Annotated[
+        Path, typer.Option("--build", "-b", help="Folder of built tables.")
+    ] = Path("build"),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output stem (default <build>/targets_side_by_side)."),
+    ] = None,
+) -> None:
+    """Numeric targets side by side: indicator x jurisdiction, to CSV and Excel."""
+    from compare import tables, targets
+
+    try:
+        built = tables.load_tables(build_dir)
+    except CompareError as exc:
+        _fail(exc)
+    view = targets.side_by_side(built["targets"], built["documents"])
+    stem = out or build_dir / "targets_side_by_side"
+    targets.export_side_by_side(view, stem)
+    err.print(f"{len(view)} rows -> {stem}.csv, {stem}.xlsx", highlight=False)
+
+
+def main() -> None:
+    """Entry point that never shows a traceback for a user error."""
+    try:
+        app()
+    except CompareError as exc:  # pragma: no cover - commands handle their own
+        err.print(f"error: {exc}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

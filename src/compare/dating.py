@@ -1,0 +1,155 @@
+"""When was a text written? Dates it states, dates its signature gives, bounds from what it cites.
+
+Metadata that contradicts the text is flagged (``date_flags``), never silently chosen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from compare.errors import CompareError
+from compare.paths import data_file
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_CN_YEAR = "".join(_CN_DIGITS)
+_DATE_RE = re.compile(
+    rf"(?P<y>(?:19|20)\d{{2}}|[{_CN_YEAR}]{{4}})\s*年\s*"
+    r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*"
+    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+)
+_ISO_RE = re.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})")
+_LABELLED_RE = re.compile(r"(成文日期|发布日期|发布时间|印发日期|發布日期|發布時間)\s*[|:：]?\s*")
+
+
+@dataclass(frozen=True)
+class DateEvidence:
+    """Dates found in one text and the lower bound its citations give."""
+
+    stated: tuple[tuple[str, dt.date], ...]  # (label, date) from header fields such as 成文日期
+    signature: dt.date | None  # the date closing the text (落款)
+    earliest: str | None  # 'YYYY-MM': the latest of the cited events' dates
+    basis: tuple[str, ...]  # the cited events behind ``earliest``
+
+
+def _cn_small(s: str) -> int:
+    """Chinese (or Arabic) number 1-31 to int: 四 -> 4, 十二 -> 12, 二十六 -> 26."""
+    if s.isdigit():
+        return int(s)
+    if "十" not in s:
+        return _CN_DIGITS[s]
+    tens, _, ones = s.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _to_date(y: str, m: str, d: str) -> dt.date | None:
+    year = int(y) if y.isdigit() else int("".join(str(_CN_DIGITS[c]) for c in y))
+    try:
+        return dt.date(year, _cn_small(m), _cn_small(d))
+    except (ValueError, KeyError):
+        return None
+
+
+def signature_date(text: str, tail: int = 200) -> dt.date | None:
+    """The date in the last ``tail`` characters (the signature), e.g. 二○一二年四月五日."""
+    found = [_to_date(*m.group("y", "m", "d")) for m in _DATE_RE.finditer(text[-tail:])]
+    found = [d for d in found if d]
+    return found[-1] if found else None
+
+
+def stated_dates(text: str, head: int = 800) -> list[tuple[str, dt.date]]:
+    """Dates given in labelled header fields (成文日期 | 2012-08-23, 发布时间:2017-7-26)."""
+    out = []
+    for label in _LABELLED_RE.finditer(text[:head]):
+        rest = text[label.end() : label.end() + 20]
+        m = _ISO_RE.match(rest) or _DATE_RE.match(rest)
+        if m and (date := _to_date(*m.group("y", "m", "d"))):
+            out.append((label.group(1), date))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _load_events(path: Path) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        events = raw["events"]
+        return tuple((re.compile(e["pattern"]), str(e["after"]), str(e["note"])) for e in events)
+    except FileNotFoundError:
+        raise CompareError("dating rules not found", path) from None
+    except (yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+        raise CompareError(f"malformed dating rules: {exc}", path) from None
+
+
+def cited_events(text: str, path: Path | None = None) -> pd.DataFrame:
+    """Every dated event the text cites: columns ``after`` (YYYY-MM), ``note``, ``char_start``."""
+    rows = []
+    for pattern, after, note in _load_events(path or data_file("dating.yml")):
+        if m := pattern.search(text):
+            rows.append({"after": after, "note": note, "char_start": m.start(), "quote": m.group()})
+    return pd.DataFrame(rows, columns=["after", "note", "char_start", "quote"])
+
+
+def date_evidence(source_text: str, clean_text: str) -> DateEvidence:
+    """Collect stated dates and signature (from the source) and citation bounds (from clean text)."""
+    events = cited_events(clean_text)
+    earliest, basis = None, ()
+    if not events.empty:
+        earliest = events["after"].max()
+        basis = tuple(events.loc[events["after"] == earliest, "note"])
+    return DateEvidence(
+        stated=tuple(stated_dates(source_text)),
+        signature=signature_date(source_text),
+        earliest=earliest,
+        basis=basis,
+    )
+
+
+def resolve_dates(meta: dict[str, str], evidence: DateEvidence) -> dict[str, object]:
+    """Combine manifest metadata with the evidence: year, date, bounds, basis and flags.
+
+    The manifest's date wins as *the* date, but every disagreement with the text is flagged.
+    Without a stated year, ``year`` is the earliest year the citations allow (and says so).
+    """
+    flags: list[str] = []
+    date = meta.get("date") or ""
+    year = meta.get("year") or ""
+    basis = [meta.get("year_basis") or ""]
+    text_dates = [(label, d) for label, d in evidence.stated]
+    if evidence.signature:
+        text_dates.append(("signature", evidence.signature))
+    for label, d in text_dates:
+        if date and d.isoformat() != date:
+            flags.append(f"manifest date {date} ≠ {label} date {d.isoformat()}")
+    distinct = {d for _, d in text_dates}
+    if len(distinct) > 1 and not date:
+        listing = "; ".join(f"{label} {d.isoformat()}" for label, d in text_dates)
+        flags.append(f"the text gives conflicting dates: {listing}")
+    year_min = int(evidence.earliest[:4]) if evidence.earliest else None
+    if evidence.earliest:
+        basis.append(f"cites {', '.join(evidence.basis)} → written in or after {evidence.earliest}")
+    if year and year_min and int(year) < year_min:
+        flags.append(
+            f"year {year} is earlier than cited {', '.join(evidence.basis)} ({evidence.earliest})"
+        )
+    if not year and not date and len(distinct) == 1:
+        only = next(iter(distinct))
+        year, date = str(only.year), only.isoformat()
+        basis.append(f"date taken from the text ({text_dates[0][0]})")
+    if not year and year_min:
+        year = str(year_min)
+        basis.append(f"year is the earliest the citations allow ({year_min})")
+    return {
+        "year": int(year) if year else None,
+        "date": date or None,
+        "year_min": year_min,
+        "year_max": int(year) if meta.get("year") or meta.get("date") else None,
+        "year_basis": " | ".join(b for b in basis if b),
+        "date_flags": " | ".join(flags),
+    }

@@ -1,0 +1,435 @@
+"""Find what documents share: similar measures (``matches``) and shared passages (``reuse``).
+
+Two pure functions, both built to scale to a national corpus (hundreds of thousands of
+measures, thousands of documents) without ever forming a dense all-pairs matrix:
+
+``match_measures(measures) -> matches``
+    TF-IDF vectors of character 2-3-grams (no tokenizer needed for Chinese; sublinear tf;
+    hashed features, so no vocabulary is held in memory), cosine similarity computed by
+    chunked sparse products ``X[chunk] @ X.T``. Only the best candidates of each row survive a
+    chunk, so memory is bounded by ``chunk_size`` x (non-zeros of a product row). Very common
+    n-grams (in more than ``max_df`` measures) are left out of the candidate search, which keeps
+    the work near-linear in the number of measures; the surviving candidates are then re-scored
+    exactly with the full vectors, so every reported ``score`` is the true cosine.
+
+``find_reuse(texts) -> reuse``
+    Maximal shared passages between documents: k-character shingles of each text's content
+    characters (punctuation and whitespace ignored) are hashed with a rolling hash and sorted
+    (numpy), equal shingles in different documents are seeds, and consecutive seeds on the same
+    diagonal merge into one maximal passage. Offsets point into the real texts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from compare.errors import CompareError
+
+__all__ = [
+    "MATCH_COLUMNS",
+    "REUSE_COLUMNS",
+    "find_reuse",
+    "match_measures",
+    "measure_body",
+    "tfidf_matrix",
+]
+
+#: Columns of the ``matches`` table (design.md), plus ``other_doc_id``.
+MATCH_COLUMNS = ["measure_id", "other_measure_id", "score", "rank", "other_doc_id"]
+#: Columns of the ``reuse`` table (design.md), plus ``other_length`` (see :func:`find_reuse`).
+REUSE_COLUMNS = [
+    "doc_id",
+    "char_start",
+    "other_doc_id",
+    "other_char_start",
+    "length",
+    "text",
+    "other_length",
+]
+
+_NUM = "一二三四五六七八九十百千零〇○两0-9０-９"
+#: A numbering marker at the start of a measure: 第三条 / （三） / (3) / 三、 / 8. / 8． / 一是.
+_MARKER = re.compile(
+    rf"^\s*(?:第[{_NUM}]+[条章节部分项款]|[（(][{_NUM}]+[)）]|[{_NUM}]+[、.．，,]|"
+    rf"[{_NUM}]+是|[①-⑳])\s*"
+)
+#: A trailing responsibility note: （牵头部门：…，责任部门：…） or （责任单位：…）.
+_UNIT_NOTE = re.compile(r"[（(][^（()）]*(?:牵头|责任)(?:部门|单位)[^（()）]*[)）]\s*$")
+#: Runs of anything that is not a letter, digit or CJK character.
+_NON_WORD = re.compile(r"[\W_]+")
+
+_N_FEATURES = 2**22
+
+
+# ---------------------------------------------------------------------------------------------
+# matches
+# ---------------------------------------------------------------------------------------------
+
+
+def measure_body(text: str, number: str = "") -> str:
+    """The words of a measure for comparison: without its numbering marker and unit note.
+
+    ``number`` is the marker as printed (the ``measures.number`` column); when the text starts
+    with it, exactly that is removed, else a generic marker pattern is tried. A trailing
+    ``（牵头部门：…，责任部门：…）`` note is dropped too: it names offices, not content.
+    Punctuation and whitespace runs become one space (n-grams never span a clause break).
+    """
+    body = text.lstrip()
+    if number and body.startswith(number):
+        body = body[len(number) :]
+    else:
+        body = _MARKER.sub("", body, count=1)
+    body = _UNIT_NOTE.sub("", body)
+    return _NON_WORD.sub(" ", body).strip()
+
+
+def tfidf_matrix(texts: list[str], ngram_range: tuple[int, int] = (2, 3)) -> sp.csr_matrix:
+    """L2-normalised TF-IDF rows (float32 CSR) of character n-grams, sublinear tf.
+
+    Features are hashed (2**22 buckets, no vocabulary to store); n-grams stay inside
+    space-separated clauses. idf is the smoothed ``ln((1 + n) / (1 + df)) + 1``.
+    """
+    vec = HashingVectorizer(
+        analyzer="char_wb",
+        ngram_range=ngram_range,
+        n_features=_N_FEATURES,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
+    x = vec.transform(texts).tocsr()
+    x.sum_duplicates()
+    x.data = 1.0 + np.log(x.data, dtype=np.float32)
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    idf = (np.log((1.0 + x.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
+    x.data *= idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x = sp.csr_matrix(sp.diags(1.0 / norms.astype(np.float32)) @ x)
+    x.sort_indices()
+    return x
+
+
+def _position_in_group(group: np.ndarray) -> np.ndarray:
+    """0, 1, 2, ... within each run of equal values of a sorted ``group``."""
+    if group.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    lengths = np.diff(np.r_[starts, group.size])
+    return np.arange(group.size, dtype=np.int64) - np.repeat(starts, lengths)
+
+
+def _first_per_group(group: np.ndarray, keep: int) -> np.ndarray:
+    """Mask of the first ``keep`` rows of each run of equal values in a sorted ``group``."""
+    return _position_in_group(group) < keep
+
+
+def _select(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    scores: np.ndarray,
+    doc: np.ndarray,
+    id_rank: np.ndarray,
+    per_document: int,
+    per_row: int,
+) -> np.ndarray:
+    """Indices of the kept (row, col) pairs: best ``per_document`` per other document, then
+    best ``per_row`` per row; ties broken by the other measure's id."""
+    order = np.lexsort((id_rank[cols], -scores, doc[cols], rows))
+    group = rows[order].astype(np.int64) * (int(doc.max()) + 1) + doc[cols[order]]
+    order = order[_first_per_group(group, per_document)]
+    order = order[np.lexsort((id_rank[cols[order]], -scores[order], rows[order]))]
+    return order[_first_per_group(rows[order], per_row)]
+
+
+def _rowwise_dot(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Exact ``x[a[i]] . x[b[i]]`` for every i (sparse, no dense rows)."""
+    if a.size == 0:
+        return np.zeros(0, dtype=np.float64)
+    return np.asarray(x[a].multiply(x[b]).sum(axis=1), dtype=np.float64).ravel()
+
+
+def match_measures(
+    measures: pd.DataFrame,
+    k: int = 5,
+    per_document: int = 1,
+    min_score: float = 0.1,
+    chunk_size: int = 1000,
+    max_df: int | float | None = 2000,
+    n_candidates: int = 50,
+) -> pd.DataFrame:
+    """The ``matches`` table: each measure's closest measures in *other* documents.
+
+    ``measures`` needs ``doc_id``, ``measure_id`` and ``text`` (``number`` is used when present
+    to strip the marker). For each measure: cosine similarity of TF-IDF character-2-3-gram
+    vectors (:func:`tfidf_matrix` of :func:`measure_body`) against every measure of every other
+    document; the best ``per_document`` counterparts of each other document with
+    ``score >= min_score`` are kept, and of those the best ``k`` overall, ranked 1..k.
+    Same-document pairs never appear. Ties are broken by ``other_measure_id`` (then the output
+    is independent of the row order of ``measures``).
+
+    Scale: rows are processed ``chunk_size`` at a time (``X[chunk] @ Xc.T``), keeping only the
+    best ``n_candidates`` per row before the next chunk. ``Xc`` leaves out n-grams found in more
+    than ``max_df`` measures (an int, or a float fraction of the measures; ``None`` keeps all):
+    they are in almost every measure, carry little weight, and would make the product
+    quadratic. Candidates are re-scored with the full vectors, so ``score`` is exact; only the
+    choice of candidates is approximate, and only when something was left out.
+
+    Returns columns ``measure_id, other_measure_id, score, rank, other_doc_id`` in the row order
+    of ``measures``, then rank.
+    """
+    missing = [c for c in ("doc_id", "measure_id", "text") if c not in measures.columns]
+    if missing:
+        raise CompareError(f"measures table lacks column(s) {', '.join(missing)}")
+    if k < 1 or per_document < 1 or chunk_size < 1 or n_candidates < 1:
+        raise CompareError("k, per_document, chunk_size and n_candidates must be at least 1")
+    empty = pd.DataFrame(
+        {
+            "measure_id": pd.Series(dtype=object),
+            "other_measure_id": pd.Series(dtype=object),
+            "score": pd.Series(dtype=np.float64),
+            "rank": pd.Series(dtype=np.int64),
+            "other_doc_id": pd.Series(dtype=object),
+        }
+    )
+    n = len(measures)
+    if n == 0:
+        return empty
+    ids = measures["measure_id"].astype(str).to_numpy()
+    if len(set(ids)) != n:
+        dup = pd.Series(ids)[pd.Series(ids).duplicated()].iloc[0]
+        raise CompareError(f"measure_id {dup!r} is not unique")
+    doc_names, doc = np.unique(measures["doc_id"].astype(str).to_numpy(), return_inverse=True)
+    doc = doc.astype(np.int64)
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[np.argsort(ids, kind="stable")] = np.arange(n)
+
+    numbers = (
+        measures["number"].fillna("").astype(str).tolist()
+        if "number" in measures.columns
+        else [""] * n
+    )
+    texts = measures["text"].fillna("").astype(str).tolist()
+    x = tfidf_matrix([measure_body(t, m) for t, m in zip(texts, numbers, strict=True)])
+
+    # Columns that cannot contribute to a cross-document score (one document only) or are too
+    # common to be worth the work are dropped from the candidate search.
+    xc = x.tocsc()
+    col_nnz = np.diff(xc.indptr)
+    cap = n if max_df is None else (max_df if isinstance(max_df, int) else int(max_df * n))
+    keep_col = (col_nnz >= 2) & (col_nnz <= cap)
+    pruned = bool(np.any((col_nnz > cap)))
+    xc = xc[:, np.flatnonzero(keep_col)].T.tocsr()  # (features x n), CSR for the product
+    xr = x[:, np.flatnonzero(keep_col)].tocsr()
+    del keep_col
+
+    per_row_cand = max(n_candidates, k) if pruned else k
+    per_doc_cand = per_document + 2 if pruned else per_document
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(0, n, chunk_size):
+        stop = min(start + chunk_size, n)
+        prod = (xr[start:stop] @ xc).tocoo()
+        rows = prod.row.astype(np.int64) + start
+        cols = prod.col.astype(np.int64)
+        vals = prod.data.astype(np.float64)
+        del prod
+        ok = doc[rows] != doc[cols]
+        if not pruned:
+            ok &= vals >= min_score - 1e-6
+        rows, cols, vals = rows[ok], cols[ok], vals[ok]
+        sel = _select(rows, cols, vals, doc, id_rank, per_doc_cand, per_row_cand)
+        rows, cols, vals = rows[sel], cols[sel], vals[sel]
+        if pruned:
+            vals = _rowwise_dot(x, rows, cols)
+            ok = vals >= min_score - 1e-6
+            rows, cols, vals = rows[ok], cols[ok], vals[ok]
+            sel = _select(rows, cols, vals, doc, id_rank, per_document, k)
+            rows, cols, vals = rows[sel], cols[sel], vals[sel]
+        parts.append((rows, cols, vals))
+
+    rows = np.concatenate([p[0] for p in parts])
+    cols = np.concatenate([p[1] for p in parts])
+    vals = np.concatenate([p[2] for p in parts])
+    if rows.size == 0:
+        return empty
+    # _select left each row's pairs in score order; chunks are in row order.
+    rank = _position_in_group(rows) + 1
+    return pd.DataFrame(
+        {
+            "measure_id": ids[rows],
+            "other_measure_id": ids[cols],
+            "score": np.round(np.minimum(vals, 1.0), 6),
+            "rank": rank,
+            "other_doc_id": doc_names[doc[cols]],
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# reuse
+# ---------------------------------------------------------------------------------------------
+
+_B1 = np.uint64(0x100000001B3)
+_B2 = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _content(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of a text's letters, digits and CJK characters, and their offsets.
+
+    Full-width ASCII becomes half-width and Latin letters lower case, so ``２０２１`` = ``2021``.
+    """
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    if codes.size == 0:
+        return codes, codes
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    is_word = np.array([chr(c).isalnum() for c in uniq.tolist()], dtype=bool)
+    mask = is_word[inverse]
+    pos = np.flatnonzero(mask)
+    cps = codes[pos]
+    fw = (cps >= 0xFF01) & (cps <= 0xFF5E)
+    cps[fw] -= 0xFEE0
+    upper = (cps >= 0x41) & (cps <= 0x5A)
+    cps[upper] += 0x20
+    return cps, pos
+
+
+def _shingle_hashes(cps: np.ndarray, q: int, base: np.uint64) -> np.ndarray:
+    """Polynomial hash (mod 2**64) of every q-long window of ``cps``."""
+    m = cps.size - q + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    c = cps.astype(np.uint64)
+    h = np.zeros(m, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(q):
+            h = h * base + c[j : j + m] + np.uint64(1)
+    return h
+
+
+def _group_pairs(
+    sorted_hash: np.ndarray, max_group: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs (i, j), i < j, of positions in ``sorted_hash`` holding equal values."""
+    n = sorted_hash.size
+    if n < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, sorted_hash[1:] != sorted_hash[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    multi = sizes >= 2
+    if max_group is not None:
+        multi &= sizes <= max_group
+    starts, sizes = starts[multi], sizes[multi]
+    left: list[np.ndarray] = []
+    right: list[np.ndarray] = []
+    for gap in range(1, int(sizes.max(initial=1))):
+        big = sizes > gap
+        s, g = starts[big], sizes[big] - gap
+        # positions s + t, t in 0..g-1, paired with s + t + gap
+        i = np.repeat(s, g) + (np.arange(g.sum()) - np.repeat(np.cumsum(g) - g, g))
+        left.append(i)
+        right.append(i + gap)
+    if not left:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(left), np.concatenate(right)
+
+
+def find_reuse(
+    texts: Mapping[str, str],
+    min_length: int = 10,
+    max_docs: int | None = None,
+) -> pd.DataFrame:
+    """The ``reuse`` table: maximal passages that two documents share, with both locations.
+
+    Comparison ignores punctuation and whitespace (and full-/half-width and letter case), so
+    ``有件必备、有备必审`` matches ``有件必备，有备必审``; a passage is kept when it has at least
+    ``min_length`` content characters (letters, digits, CJK). Each row is one maximal match
+    between a location in ``doc_id`` and one in ``other_doc_id``, reported once, with
+    ``doc_id < other_doc_id``; a passage repeated inside a document gives one row per location
+    pair. Offsets are into the given texts: ``text == texts[doc_id][char_start:char_start +
+    length]``, and the other document's copy is
+    ``texts[other_doc_id][other_char_start:other_char_start + other_length]`` (the lengths differ
+    only when the copies differ in punctuation or whitespace). Spans start and end on a content
+    character.
+
+    ``max_docs``: shingles found in more than this many locations are not used as seeds (default
+    ``None``: all are used). A stock phrase shared by N documents gives N(N-1)/2 rows, so for a
+    national corpus a cap bounds the output; capped passages may then come out in pieces or not
+    at all. Work is linear in the total text length plus the number of seed pairs.
+    """
+    if min_length < 2:
+        raise CompareError("min_length must be at least 2")
+    q = int(min_length)
+    names = sorted(str(d) for d in texts)
+    if len(names) != len(texts):
+        raise CompareError("document ids are not unique as strings")
+    by_name = {str(d): t for d, t in texts.items()}
+    cps_list: list[np.ndarray] = []
+    pos_list: list[np.ndarray] = []
+    h1_list: list[np.ndarray] = []
+    h2_list: list[np.ndarray] = []
+    for name in names:
+        text = by_name[name]
+        if not isinstance(text, str):
+            raise CompareError(f"text of document {name!r} is not a string")
+        cps, pos = _content(text)
+        cps_list.append(cps)
+        pos_list.append(pos)
+        h1_list.append(_shingle_hashes(cps, q, _B1))
+        h2_list.append(_shingle_hashes(cps, q, _B2))
+    n_shingles = np.array([h.size for h in h1_list], dtype=np.int64)
+    offsets = np.r_[0, np.cumsum(n_shingles)]
+    h1 = np.concatenate(h1_list) if h1_list else np.zeros(0, dtype=np.uint64)
+    h2 = np.concatenate(h2_list) if h2_list else np.zeros(0, dtype=np.uint64)
+    del h1_list, h2_list
+    doc_of = np.repeat(np.arange(len(names), dtype=np.int64), n_shingles)
+
+    order = np.argsort(h1, kind="stable")
+    li, ri = _group_pairs(h1[order], max_docs)
+    a, b = order[li], order[ri]  # a < b inside a group as order is stable
+    del order, li, ri
+    keep = (doc_of[a] != doc_of[b]) & (h2[a] == h2[b])
+    a, b = a[keep], b[keep]
+    da, db = doc_of[a], doc_of[b]
+    swap = da > db
+    a, b = np.where(swap, b, a), np.where(swap, a, b)
+    da, db = doc_of[a], doc_of[b]
+    i = a - offsets[da]  # shingle start in each document's content string
+    j = b - offsets[db]
+    del a, b
+
+    # consecutive seeds on one diagonal of one document pair form one maximal match
+    order = np.lexsort((i, j - i, db, da))
+    da, db, i, j = da[order], db[order], i[order], j[order]
+    new = np.r_[
+        True,
+        (da[1:] != da[:-1]) | (db[1:] != db[:-1]) | ((j - i)[1:] != (j - i)[:-1]) | (i[1:] != i[:-1] + 1),
+    ]
+    starts = np.flatnonzero(new)
+    ends = np.r_[starts[1:], i.size] - 1
+    da, db = da[starts], db[starts]
+    ci, cj = i[starts], j[starts]
+    clen = i[ends] - ci + q
+
+    rows = []
+    for d1, d2, s1, s2, ln in zip(
+        da.tolist(), db.tolist(), ci.tolist(), cj.tolist(), clen.tolist(), strict=True
+    ):
+        p1, p2 = pos_list[d1], pos_list[d2]
+        start1, end1 = int(p1[s1]), int(p1[s1 + ln - 1]) + 1
+        start2, end2 = int(p2[s2]), int(p2[s2 + ln - 1]) + 1
+        text1 = by_name[names[d1]][start1:end1]
+        rows.append((names[d1], start1, names[d2], start2, end1 - start1, text1, end2 - start2))
+    out = pd.DataFrame(rows, columns=REUSE_COLUMNS)
+    out = out.astype(
+        {"char_start": np.int64, "other_char_start": np.int64, "length": np.int64,
+         "other_length": np.int64}
+    )
+    return out.sort_values(
+        ["doc_id", "other_doc_id", "char_start", "other_char_start"], ignore_index=True
+    )

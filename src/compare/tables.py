@@ -1,0 +1,318 @@
+"""Build every table of a corpus: read -> clean -> segment -> targets per file (parallel, cached),
+then align, match and reuse across the corpus, then write ``build/`` atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import pickle
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import compare
+from compare import clean, dating, read, segment, targets
+from compare.errors import CompareError
+from compare.io import write_table, write_text
+from compare.manifest import load_manifest
+from compare.paths import data_dir
+
+TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "matches", "reuse",
+          "targets")  # fmt: skip
+
+#: Modules and data files whose content decides a document's per-file results (the cache key).
+_DOC_STAGE_MODULES = (read, clean, dating, segment, targets)
+_DOC_STAGE_DATA = ("cleaning.yml", "dating.yml", "segmentation.yml", "targets.yml")
+
+
+@dataclass
+class DocResult:
+    """Everything computed from one document alone."""
+
+    meta: dict[str, Any]
+    text: str
+    cleaning_log: pd.DataFrame
+    segments: pd.DataFrame
+    measures: pd.DataFrame
+    targets: pd.DataFrame
+
+
+@dataclass
+class BuildResult:
+    """The tables of one build, plus what the build reused from its cache."""
+
+    tables: dict[str, pd.DataFrame]
+    texts: dict[str, str]
+    n_files: int = 0
+    n_cached: int = 0
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def _hash_files(paths: Iterable[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode())
+        h.update(p.read_bytes() if p.exists() else b"<missing>")
+    return h.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Hash of the per-document stages' code and data: a change here invalidates the cache."""
+    modules = [Path(m.__file__) for m in _DOC_STAGE_MODULES if m.__file__]
+    data = [data_dir() / name for name in _DOC_STAGE_DATA]
+    return _hash_files([*modules, *data]) + compare.__version__
+
+
+def _doc_meta(
+    row: dict[str, Any], source: read.SourceText, part: read.Part | None
+) -> dict[str, Any]:
+    meta = {k: (None if pd.isna(v) else v) for k, v in row.items()}
+    meta["encoding"], meta["format"] = source.encoding, source.format
+    if part is not None and (not meta.get("title") or meta["title"] == meta["doc_id"]):
+        meta["title"] = part.title
+    return meta
+
+
+def _outside_log(doc_id: str, span: tuple[int, int], text: str) -> pd.DataFrame:
+    start, end = span
+    return pd.DataFrame([{
+        "doc_id": doc_id, "char_start": 0, "char_end": 0, "source_start": start,
+        "source_end": end, "original": text[start:end], "replacement": "", "action": "remove",
+        "reason": "outside every part of a multi-document file (table of contents, intro)",
+    }])  # fmt: skip
+
+
+def process_source(rows: list[dict[str, Any]]) -> list[DocResult]:
+    """Read one source file and turn each document it holds into its per-document tables."""
+    path = rows[0]["source_path"]
+    source = read.read_source(path)
+    pattern = rows[0].get("split") or ""
+    if pattern:
+        parts, outside = read.split_parts(source.text, pattern, path)
+        by_number = {int(r["part"]): r for r in rows if r.get("part")}
+        if by_number and len(parts) != len(by_number):
+            raise CompareError(
+                f"the split pattern finds {len(parts)} parts but the manifest lists {len(by_number)}",
+                path,
+            )
+        spans = []
+        for p in parts:
+            row = by_number.get(p.part) or {**rows[0], "doc_id": f"{rows[0]['entry_id']}-{p.part:02d}",
+                                             "part": p.part}  # fmt: skip
+            spans.append((row, p))
+    else:
+        spans, outside = [(rows[0], None)], None
+    results = []
+    for row, part in spans:
+        raw = source.text if part is None else source.text[part.start : part.end]
+        results.append(process_document(_doc_meta(row, source, part), raw))
+    if outside and results:
+        first = results[0]
+        first.cleaning_log = pd.concat(
+            [_outside_log(first.meta["doc_id"], outside, source.text), first.cleaning_log],
+            ignore_index=True,
+        )
+    return results
+
+
+def process_document(meta: dict[str, Any], source_text: str) -> DocResult:
+    """Clean, date, segment and extract targets from one document's decoded text."""
+    doc_id = meta["doc_id"]
+    cleaned = clean.clean_text(source_text)
+    text = cleaned.text
+    log = cleaned.log.copy()
+    log.insert(0, "doc_id", doc_id)
+    meta.update(dating.resolve_dates(meta, dating.date_evidence(source_text, text)))
+    segs = segment.segment_text(text, doc_id=doc_id)
+    measures = segment.extract_measures(segs, text)
+    found = targets.extract_targets(text, doc_id=doc_id)
+    found = targets.assign_measures(found, measures)
+    meta["n_chars"] = len(text)
+    meta["n_measures"] = len(measures)
+    return DocResult(meta, text, log, segs, measures, found)
+
+
+def _cache_key(rows: list[dict[str, Any]], fingerprint: str) -> str:
+    h = hashlib.sha256(fingerprint.encode())
+    h.update(Path(rows[0]["source_path"]).read_bytes())
+    h.update(json.dumps(rows, sort_keys=True, default=str, ensure_ascii=False).encode())
+    return h.hexdigest()[:32]
+
+
+def _group_by_source(manifest: pd.DataFrame) -> list[list[dict[str, Any]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in manifest.to_dict("records"):
+        row = {
+            k: (None if v is pd.NA or (isinstance(v, float) and pd.isna(v)) else v)
+            for k, v in row.items()
+        }
+        groups.setdefault(row["source_path"], []).append(row)
+    return list(groups.values())
+
+
+def _check_sources(groups: list[list[dict[str, Any]]], manifest_path: Path) -> None:
+    for rows in groups:
+        path = Path(rows[0]["source_path"])
+        if not path.is_file():
+            raise CompareError(
+                f"document '{rows[0]['entry_id']}': file not found: {path}", manifest_path
+            )
+
+
+def _warm_worker() -> None:
+    from compare import tokenize
+
+    tokenize.get_tokenizer()
+
+
+def process_all(
+    groups: list[list[dict[str, Any]]],
+    cache_dir: Path | None,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[DocResult], int]:
+    """Run :func:`process_source` on every file: cached results first, the rest in ``jobs`` processes."""
+    fingerprint = code_fingerprint()
+    results: dict[int, list[DocResult]] = {}
+    todo: list[tuple[int, str]] = []
+    for i, rows in enumerate(groups):
+        key = _cache_key(rows, fingerprint)
+        hit = cache_dir / f"{key}.pkl" if cache_dir else None
+        if hit and hit.exists():
+            results[i] = pickle.loads(hit.read_bytes())
+            if progress:
+                progress(len(rows))
+        else:
+            todo.append((i, key))
+    n_cached = len(groups) - len(todo)
+
+    def store(i: int, key: str, docs: list[DocResult]) -> None:
+        results[i] = docs
+        if cache_dir:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = cache_dir / f".{key}.tmp"
+            tmp.write_bytes(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, cache_dir / f"{key}.pkl")
+        if progress:
+            progress(len(docs))
+
+    if jobs > 1 and len(todo) > 1:
+        _warm_worker()  # load jieba once before forking: workers inherit it
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            chunks = max(1, min(32, len(todo) // (jobs * 4)))
+            docs_iter = pool.map(process_source, [groups[i] for i, _ in todo], chunksize=chunks)
+            for (i, key), docs in zip(todo, docs_iter, strict=True):
+                store(i, key, docs)
+    else:
+        for i, key in todo:
+            store(i, key, process_source(groups[i]))
+    ordered = [doc for i in range(len(groups)) for doc in results[i]]
+    return ordered, n_cached
+
+
+DOCUMENT_COLUMNS = [
+    "doc_id", "source_file", "part", "title", "label", "label_en", "jurisdiction",
+    "jurisdiction_en", "level", "province", "adcode", "issuer", "doc_type", "doc_number", "year",
+    "date", "period", "year_basis", "year_min", "year_max", "date_flags", "encoding", "format",
+    "n_chars", "n_measures",
+]  # fmt: skip
+
+
+def documents_table(docs: list[DocResult]) -> pd.DataFrame:
+    """One row per document (metadata, resolved dates, sizes)."""
+    df = pd.DataFrame([d.meta for d in docs])
+    for col in DOCUMENT_COLUMNS:
+        if col not in df.columns:
+            df[col] = None
+    df = df[DOCUMENT_COLUMNS].copy()
+    for col in ("part", "year", "year_min", "year_max", "n_chars", "n_measures"):
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+    return df
+
+
+def corpus_tables(docs: list[DocResult]) -> dict[str, pd.DataFrame]:
+    """Concatenate the per-document tables and add the corpus-level ones (align, match, reuse)."""
+    from compare import align, match, taxonomy
+
+    def cat(attr: str) -> pd.DataFrame:
+        frames = [getattr(d, attr) for d in docs if len(getattr(d, attr))]
+        return pd.concat(frames, ignore_index=True) if frames else getattr(docs[0], attr).iloc[0:0]
+
+    tables = {
+        "documents": documents_table(docs),
+        "cleaning_log": cat("cleaning_log"),
+        "segments": cat("segments"),
+        "measures": cat("measures"),
+    }
+    tax = taxonomy.load_taxonomy()
+    tables["alignments"] = align.align_measures(tables["measures"], tax)
+    tables["matches"] = match.match_measures(tables["measures"])
+    tables["reuse"] = match.find_reuse({d.meta["doc_id"]: d.text for d in docs})
+    found = cat("targets")
+    tables["targets"] = targets.map_indicators(found, tax.indicators)
+    return tables
+
+
+def build(
+    corpus: str | Path,
+    out_dir: str | Path = "build",
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> BuildResult:
+    """Build every table for the manifest ``corpus`` and write them to ``out_dir``.
+
+    Nothing is written unless every document was processed without error.
+    """
+    corpus, out_dir = Path(corpus), Path(out_dir)
+    manifest = load_manifest(corpus)
+    groups = _group_by_source(manifest)
+    _check_sources(groups, corpus)
+    if on_start:
+        on_start(len(manifest))
+    jobs = jobs or os.cpu_count() or 1
+    cache_dir = out_dir / ".cache" / "docs" if use_cache else None
+    docs, n_cached = process_all(groups, cache_dir, jobs=jobs, progress=progress)
+    tables = corpus_tables(docs)
+    texts = {d.meta["doc_id"]: d.text for d in docs}
+    write_outputs(tables, texts, out_dir)
+    return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached)
+
+
+def write_outputs(tables: dict[str, pd.DataFrame], texts: dict[str, str], out_dir: Path) -> None:
+    """Write every table (Parquet + CSV) and every clean text, each file atomically."""
+    for name in TABLES:
+        write_table(tables[name], out_dir, name)
+    for doc_id, text in texts.items():
+        write_text(out_dir / "texts" / f"{doc_id}.txt", text)
+    info = {
+        "compare_version": compare.__version__,
+        "tables": {n: len(t) for n, t in tables.items()},
+    }
+    write_text(out_dir / "build_info.json", json.dumps(info, ensure_ascii=False, indent=2))
+
+
+def load_tables(build_dir: str | Path = "build") -> dict[str, pd.DataFrame]:
+    """Read the tables a build wrote (Parquet), keyed by name."""
+    build_dir = Path(build_dir)
+    missing = [n for n in TABLES if not (build_dir / f"{n}.parquet").exists()]
+    if missing:
+        raise CompareError(
+            f"no built tables ({', '.join(missing)}); run `compare build` first", build_dir
+        )
+    return {n: pd.read_parquet(build_dir / f"{n}.parquet") for n in TABLES}
+
+
+def load_texts(build_dir: str | Path = "build") -> dict[str, str]:
+    """Read the clean texts a build wrote, keyed by doc_id."""
+    folder = Path(build_dir) / "texts"
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))}
