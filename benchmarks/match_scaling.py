@@ -1,0 +1,120 @@
+"""Time and peak memory of ``match_measures`` and ``find_reuse`` on synthetic corpora.
+
+Synthetic measures are resampled seed text: clauses (split at ``。；，``) of the five seed
+documents, drawn at random, 3-7 per measure, with 15 % of their characters replaced by
+characters drawn from the seed text (so measures are alike without being copies), plus a few
+stock phrases copied verbatim into some measures. 40 measures make a document.
+
+    .venv/bin/python benchmarks/match_scaling.py            # n = 1k, 10k, 50k
+    .venv/bin/python benchmarks/match_scaling.py 1000 5000   # other sizes
+
+Each size runs in a fresh process so peak memory (``ru_maxrss`` growth and ``tracemalloc`` peak)
+is not polluted by the previous size.
+"""
+
+from __future__ import annotations
+
+import glob
+import multiprocessing as mp
+import re
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+STOCK = [
+    "有件必备、有备必审、有错必纠",
+    "法定职责必须为、法无授权不可为",
+    "谁执法谁普法",
+    "严格规范公正文明执法",
+    "职能科学、权责法定、执法严明、公开公正、廉洁高效、守法诚信",
+]
+PER_DOC = 40
+
+
+def seed_text() -> str:
+    """All seed texts, simplified, pinyin annotations removed."""
+    import opencc
+
+    conv = opencc.OpenCC("t2s")
+    parts = []
+    for f in sorted(glob.glob(str(ROOT / "data" / "raw" / "*.txt"))):
+        text = conv.convert(Path(f).read_text(encoding="utf-8"))
+        parts.append(re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)", "", text))
+    return "\n".join(parts)
+
+
+def synthetic_measures(n: int, seed: int = 0) -> pd.DataFrame:
+    """``n`` synthetic measures (doc_id, measure_id, number, text), 40 per document."""
+    rng = np.random.default_rng(seed)
+    text = seed_text()
+    clauses = [c for c in re.split(r"[。；，,;\s]+", text) if 4 <= len(c) <= 60]
+    alphabet = np.array([ch for ch in text if "\u4e00" <= ch <= "\u9fff"])
+    rows = []
+    for i in range(n):
+        picks = rng.integers(0, len(clauses), rng.integers(3, 8))
+        body = "，".join(clauses[p] for p in picks)
+        chars = np.array(list(body))
+        swap = rng.random(chars.size) < 0.15
+        chars[swap] = rng.choice(alphabet, swap.sum())
+        body = "".join(chars)
+        if rng.random() < 0.1:
+            body += "，" + STOCK[rng.integers(len(STOCK))]
+        d, j = divmod(i, PER_DOC)
+        rows.append(
+            {
+                "doc_id": f"d{d:05d}",
+                "measure_id": f"d{d:05d}/{j + 1}",
+                "number": f"{j + 1}.",
+                "text": f"{j + 1}.{body}。",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _run(task: tuple[str, int], queue: mp.Queue) -> None:
+    from compare.match import find_reuse, match_measures
+
+    what, n = task
+    measures = synthetic_measures(n)
+    texts = {d: "\n".join(g["text"]) for d, g in measures.groupby("doc_id")}
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    out = match_measures(measures) if what == "match_measures" else find_reuse(texts)
+    seconds = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base
+    chars = sum(len(t) for t in texts.values())
+    queue.put((what, n, len(texts), chars, seconds, peak / 2**20, rss / 2**10, len(out)))
+
+
+def main(sizes: list[int]) -> None:
+    ctx = mp.get_context("spawn")
+    print(
+        f"{'function':<15} {'measures':>9} {'docs':>6} {'chars':>10} {'seconds':>8} "
+        f"{'traced MB':>10} {'RSS+ MB':>8} {'rows':>8} {'dense n*n MB':>12}"
+    )
+    for what in ("match_measures", "find_reuse"):
+        for n in sizes:
+            queue = ctx.Queue()
+            proc = ctx.Process(target=_run, args=((what, n), queue))
+            proc.start()
+            res = queue.get()
+            proc.join()
+            what_, n_, docs, chars, sec, peak, rss, rows = res
+            print(
+                f"{what_:<15} {n_:>9} {docs:>6} {chars:>10} {sec:>8.2f} {peak:>10.1f} "
+                f"{rss:>8.0f} {rows:>8} {n_ * n_ * 4 / 2**20:>12.0f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1_000, 10_000, 50_000])

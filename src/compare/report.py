@@ -1,0 +1,103 @@
+"""The report: execute every notebook headless (papermill), export each to HTML in ``reports/``.
+
+Run by ``make report`` after ``compare build``. Notebooks are parameterised (papermill cell tagged
+``parameters``): ``build_dir``, ``corpus``, ``figures_dir``, ``langs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from compare.errors import CompareError
+from compare.io import write_text
+from compare.paths import REPO_ROOT
+
+
+def use_this_python_for_kernels() -> None:
+    """Make the ``python3`` kernel resolve to this interpreter (the project's .venv)."""
+    bin_dir = str(Path(sys.executable).parent)
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != bin_dir:
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+def notebooks(folder: Path) -> list[Path]:
+    """The numbered notebooks (``NN_name.ipynb``) in order."""
+    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def run_notebook(
+    notebook: Path, out_dir: Path, parameters: dict[str, object], timeout: int = 600
+) -> Path:
+    """Execute one notebook with ``parameters``; write the executed copy and its HTML export."""
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    use_this_python_for_kernels()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    executed = out_dir / notebook.name
+    try:
+        pm.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            execution_timeout=timeout,
+        )
+    except pm.PapermillExecutionError as exc:
+        raise CompareError(f"notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", notebook) from None
+    exporter = HTMLExporter()
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    return write_text(out_dir / f"{notebook.stem}.html", body)
+
+
+def run_report(
+    corpus: Path,
+    build_dir: Path,
+    figures_dir: Path,
+    reports_dir: Path,
+    langs: list[str],
+    notebooks_dir: Path = REPO_ROOT / "notebooks",
+) -> list[Path]:
+    """Execute every notebook against the built tables; return the HTML files written."""
+    params = {
+        "build_dir": str(build_dir.resolve()),
+        "corpus": str(corpus.resolve()),
+        "figures_dir": str(figures_dir.resolve()),
+        "langs": list(langs),
+    }
+    written = []
+    for nb in notebooks(notebooks_dir):
+        started = time.perf_counter()
+        written.append(run_notebook(nb, reports_dir, params))
+        print(f"executed {nb.name} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return written
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m compare.report``: the notebook half of ``make report``."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=REPO_ROOT / "data" / "corpus.yml")
+    parser.add_argument("--build", type=Path, default=Path("build"))
+    parser.add_argument("--figures", type=Path, default=Path("figures"))
+    parser.add_argument("--reports", type=Path, default=Path("reports"))
+    parser.add_argument("--langs", default="zh en", help="Figure languages, space-separated.")
+    args = parser.parse_args(argv)
+    try:
+        html = run_report(args.corpus, args.build, args.figures, args.reports, args.langs.split())
+    except CompareError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    print(f"wrote {len(html)} reports to {args.reports}/ and figures to {args.figures}/", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

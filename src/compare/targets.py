@@ -1,0 +1,621 @@
+"""Quantified commitments (targets) in clean policy text, and a side-by-side view of them.
+
+``extract_targets(text, doc_id)`` finds numeric commitments — counts (``1-2名``), frequencies
+(``每年不少于2次``), durations (``有效期一般不超过5年``), shares (``不少于…总数的5%``), deadlines
+(``2023年年底前`` → 2023-12-31) — and reported results (``8部地方性法规先后颁布实施``, status
+``achievement``). All vocabulary (units, comparators, frequency words, exclusions) lives in
+``data/targets.yml``. Chinese numerals go through :mod:`cn2an`, deadline phrases through
+``jionlp.parse_time``; small explicit rules cover what those libraries get wrong (see
+:func:`parse_numeral` and :func:`resolve_deadline`).
+
+Every row's ``quote == text[char_start:char_end]``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from compare.errors import CompareError
+from compare.paths import data_file
+
+#: Columns of the ``targets`` table, in order (docs/design.md).
+COLUMNS = [
+    "doc_id",
+    "measure_id",
+    "quote",
+    "char_start",
+    "char_end",
+    "value",
+    "value_max",
+    "comparator",
+    "unit",
+    "per",
+    "deadline",
+    "kind",
+    "subject",
+    "actor",
+    "indicator",
+    "status",
+]
+
+#: Columns of the side-by-side view.
+SIDE_COLUMNS = [
+    "indicator",
+    "jurisdiction",
+    "label",
+    "year",
+    "doc_id",
+    "value",
+    "value_max",
+    "comparator",
+    "unit",
+    "per",
+    "deadline",
+    "quote",
+    "n_targets",
+]
+
+_CN_DIGITS = "零〇○一二两三四五六七八九"
+_CN_NUM = f"[{_CN_DIGITS}十百千万]+"
+_AR_NUM = r"\d+(?:\.\d+)?"
+_NUM = f"(?:{_AR_NUM}|{_CN_NUM})"
+_CLAUSE_END = "，。；！？：\n,;"
+_SENTENCE_END = "。；！？\n;"
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Compiled contents of ``data/targets.yml``."""
+
+    raw: dict[str, Any]
+    number_re: re.Pattern[str]
+    deadline_re: re.Pattern[str]
+    every_n_years_re: re.Pattern[str]
+    frequency_re: re.Pattern[str]
+    comparator_before_re: re.Pattern[str]
+    exclusion_res: tuple[tuple[str, re.Pattern[str]], ...]
+    condition_re: re.Pattern[str]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A raw entry of the YAML file."""
+        return self.raw.get(key, default)
+
+
+def _alternation(words: Any) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@functools.lru_cache(maxsize=8)
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    """Load and compile ``data/targets.yml`` (or ``path``)."""
+    file = Path(path) if path else data_file("targets.yml")
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise CompareError(f"cannot read targets vocabulary: {err}", file) from err
+    required = ["units", "comparators_before", "comparators_after", "frequencies", "exclusions"]
+    missing = [k for k in required if not isinstance(raw, dict) or k not in raw]
+    if missing:
+        raise CompareError(f"targets vocabulary lacks {', '.join(missing)}", file)
+    seps = _alternation(raw.get("range_separators", ["-"]))
+    units = _alternation(raw["units"])
+    after = _alternation(raw["comparators_after"])
+    number_re = re.compile(
+        rf"(?P<a>{_NUM})(?:\s*(?:{seps})\s*(?P<b>{_NUM}))?\s*(?P<more>余|多)?"
+        rf"\s*(?P<unit>{units})(?P<after>\s*(?:{after}))?"
+    )
+    pre = _alternation(raw.get("deadline_cues_before", []))
+    deadline_re = re.compile(
+        rf"(?P<pre>(?:{pre})\s*)?(?P<y>(?:19|20)\d{{2}})\s*年\s*"
+        r"(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?)?\s*"
+        r"(?P<post>年底|年末|年初|底|末|初|上半年|下半年|第[一二三四1-4]季度)?\s*"
+        r"(?P<qian>以前|之前|前)?"
+    )
+    every_n = re.compile(rf"每\s*(?P<n>\d+|[{_CN_DIGITS}十]+)\s*年")
+    frequency_re = re.compile(_alternation(raw["frequencies"]))
+    cmp_before = re.compile(_alternation(raw["comparators_before"]))
+    exclusions = tuple((name, re.compile(rx)) for name, rx in raw["exclusions"].items())
+    condition = re.compile(raw.get("condition_pattern", r"(?!)"))
+    return Vocabulary(
+        raw, number_re, deadline_re, every_n, frequency_re, cmp_before, exclusions, condition
+    )
+
+
+# --------------------------------------------------------------------------- numerals, dates
+
+
+def parse_numeral(token: str) -> float | None:
+    """A numeral (Arabic, Chinese, or a digit-by-digit year like 二○一二) as a number.
+
+    cn2an does the work; two small rules cover what it rejects: the circle ``○`` (U+25CB),
+    which it does not read as zero, and digit-by-digit strings (``二○二五``), read digit by digit.
+    """
+    import cn2an
+
+    token = token.strip()
+    if re.fullmatch(_AR_NUM, token):
+        return float(token)
+    norm = token.replace("○", "〇")
+    if len(norm) >= 3 and all(c in "零〇一二两三四五六七八九" for c in norm):
+        return _digit_string(norm)
+    try:
+        return float(cn2an.cn2an(norm, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _digit_string(token: str) -> float:
+    """二〇二五 → 2025 (each character one digit)."""
+    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+    digits |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    return float("".join(str(digits[c]) for c in token))
+
+
+@functools.lru_cache(maxsize=1)
+def _jionlp() -> Any:
+    """jionlp, imported once with its start-up banner swallowed."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+
+    return jionlp
+
+
+def deadline_by_rule(year: int, month: int | None, day: int | None, post: str) -> str:
+    """The explicit fallback: the last day meant by a year/month phrase (first day for 初)."""
+    if month is None:
+        if post in ("年初", "初"):
+            return f"{year:04d}-01-01"
+        if post == "上半年":
+            return f"{year:04d}-06-30"
+        quarter = re.fullmatch(r"第([一二三四1-4])季度", post or "")
+        if quarter:
+            q = "一二三四".find(quarter.group(1)) + 1 or int(quarter.group(1))
+            month = 3 * q
+        else:
+            return f"{year:04d}-12-31"
+    if day is not None:
+        return dt.date(year, month, day).isoformat()
+    if post in ("初",):
+        return f"{year:04d}-{month:02d}-01"
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - dt.timedelta(days=1)).isoformat()
+
+
+def deadline_by_jionlp(phrase: str, start: bool = False) -> str | None:
+    """``jionlp.parse_time`` on a deadline phrase: the span's end (its start when ``start``)."""
+    try:
+        parsed = _jionlp().parse_time(phrase, time_base={"year": 2000, "month": 1, "day": 1})
+        when = parsed["time"][0 if start else 1]
+    except Exception:  # jionlp raises bare exceptions on phrases it cannot read
+        return None
+    return when[:10] if isinstance(when, str) and re.match(r"\d{4}-\d\d-\d\d", when) else None
+
+
+def resolve_deadline(phrase: str, year: int, month: int | None, day: int | None, post: str) -> str:
+    """ISO date of a deadline phrase: jionlp first, the explicit rule when jionlp fails or
+    disagrees on the year (it reads ``到2012年底`` etc. correctly; see the test report)."""
+    start = post in ("年初", "初")
+    by_lib = deadline_by_jionlp(phrase, start=start)
+    if by_lib and by_lib.startswith(f"{year:04d}"):
+        return by_lib
+    return deadline_by_rule(year, month, day, post)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _clause_bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    """Start and end of the clause (bounded by any char of ``stops``) around [start, end)."""
+    left = max(text.rfind(c, 0, start) for c in stops) + 1
+    rights = [i for i in (text.find(c, end) for c in stops) if i >= 0]
+    return left, min(rights) if rights else len(text)
+
+
+def _excluded_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
+    """Spans that never hold a target: exclusion patterns, slogans, short quoted phrases."""
+    spans = [
+        (m.start(), m.end(), name) for name, rx in vocab.exclusion_res for m in rx.finditer(text)
+    ]
+    for slogan in vocab.get("slogans", []):
+        spans += [(m.start(), m.end(), "slogan") for m in re.finditer(re.escape(slogan), text)]
+    limit = int(vocab.get("max_slogan_chars", 16))
+    for pair in vocab.get("quote_pairs", []):
+        op, cl = re.escape(pair[0]), re.escape(pair[1])
+        rx = re.compile(f"{op}[^{op}{cl}\n]{{1,{limit}}}{cl}")
+        spans += [(m.start(), m.end(), "quoted") for m in rx.finditer(text)]
+    return spans
+
+
+def _overlaps(a: int, b: int, spans: list[tuple[int, int, str]]) -> bool:
+    return any(s < b and a < e for s, e, *_ in spans)
+
+
+def _per_of(word: str, vocab: Vocabulary) -> str:
+    m = vocab.every_n_years_re.fullmatch(word)
+    if m:
+        n = parse_numeral(m.group("n"))
+        return "year" if n == 1 else f"{int(n or 0)}-year"
+    return vocab.get("frequencies", {}).get(word, "")
+
+
+def _frequency_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
+    """Frequency words (每年, 每两年, 任期内 …) with their ``per``, in text order."""
+    found = [(m.start(), m.end(), _per_of(m.group(), vocab)) for m in vocab.every_n_years_re.finditer(text)]
+    taken = [(s, e) for s, e, _ in found]
+    for m in vocab.frequency_re.finditer(text):
+        if not any(s < m.end() and m.start() < e for s, e in taken):
+            found.append((m.start(), m.end(), _per_of(m.group(), vocab)))
+    return sorted(found)
+
+
+def _cue_in(text: str, cues: list[str]) -> bool:
+    return any(re.search(c, text) for c in cues)
+
+
+def _status(text: str, start: int, end: int, vocab: Vocabulary) -> str:
+    """``target`` when a commitment cue precedes the number in its clause, else ``achievement``
+    when a reporting cue is in the sentence, else ``target``."""
+    c0, _ = _clause_bounds(text, start, end, _CLAUSE_END)
+    s0, s1 = _clause_bounds(text, start, end, _SENTENCE_END)
+    if _cue_in(text[c0:end], vocab.get("target_cues", [])):
+        return "target"
+    if _cue_in(text[s0:s1], vocab.get("achievement_cues", [])):
+        return "achievement"
+    return "target"
+
+
+_ACTOR_HINT = re.compile(r"政府|部门|机关|班子|人员|单位|党委|领导|负责人|办|局|委|司法|法院|街|镇")
+_ACTOR_STOP = re.compile(
+    r"每|要|应|须|必须|至少|不少于|将|在|于|到|对|向|由|实行|实现|接受|举办|组织|开展|配备|"
+    r"召开|选取|确定|集中|建立|完成|听取"
+)
+
+
+def _actor(text: str, start: int) -> str:
+    """Who must act: the sentence opening before its first verb/frequency word, when it names
+    a body (政府, 部门, 班子 …)."""
+    s0, _ = _clause_bounds(text, start, start, _SENTENCE_END)
+    c0 = max(s0, max(text.rfind(c, 0, start) for c in "，,") + 1)
+    for lo in (c0, s0):
+        head = text[lo:start]
+        m = _ACTOR_STOP.search(head)
+        cand = (head[: m.start()] if m else head).strip(" ，、")
+        if 1 < len(cand) <= 25 and _ACTOR_HINT.search(cand):
+            return cand
+    return ""
+
+
+def _subject(text: str, start: int, end: int, core_start: int) -> str:
+    """What is counted: the rest of the clause after the number, else the words before it."""
+    _, c1 = _clause_bounds(text, start, end, _CLAUSE_END + "、")
+    after = re.sub(r"^[的地得\s]+", "", text[end:c1]).strip()
+    if after:
+        return after[:20]
+    c0, _ = _clause_bounds(text, start, end, _CLAUSE_END + "、")
+    before = text[c0:start].strip()
+    return before[-15:]
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _row(doc_id: str, text: str, start: int, end: int, **fields: Any) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
+    row.update(doc_id=doc_id, quote=text[start:end], char_start=start, char_end=end)
+    row.update(value=float("nan"), value_max=float("nan"))
+    row.update(fields)
+    return row
+
+
+def _deadlines(
+    text: str, doc_id: str, vocab: Vocabulary, excluded: list[tuple[int, int, str]]
+) -> tuple[list[dict[str, Any]], list[tuple[int, int, str]]]:
+    """Deadline rows, and the spans of every calendar-year phrase (never counted as numbers)."""
+    rows: list[dict[str, Any]] = []
+    years: list[tuple[int, int, str]] = []
+    lo, hi = vocab.get("year_range", [1949, 2100])
+    for m in vocab.deadline_re.finditer(text):
+        year = int(m.group("y"))
+        if not lo <= year <= hi:
+            continue
+        years.append((m.start("y"), m.end(), "year"))
+        if not (m.group("pre") or m.group("post") or m.group("qian")):
+            continue
+        if _overlaps(m.start("y"), m.end(), excluded):
+            continue
+        if m.group("post") in ("上半年", "下半年") and not (m.group("pre") or m.group("qian")):
+            continue
+        month = int(m.group("m")) if m.group("m") else None
+        day = int(m.group("d")) if m.group("d") else None
+        if day is not None and not m.group("qian"):
+            continue
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        phrase = text[m.start("y") : end]
+        deadline = resolve_deadline(phrase, year, month, day, m.group("post") or "")
+        rows.append(
+            _row(
+                doc_id, text, start, end,
+                comparator="by", deadline=deadline, kind="deadline", status="target",
+                subject=_subject(text, start, end, start), actor=_actor(text, start),
+            )
+        )  # fmt: skip
+    return rows, years
+
+
+def _comparator_before(text: str, start: int, vocab: Vocabulary) -> tuple[str, int]:
+    """The comparator standing before a number in its clause, and where it starts."""
+    c0, _ = _clause_bounds(text, start, start, _CLAUSE_END + "、")
+    lookback = int(vocab.get("comparator_lookback", 20))
+    window_start = max(c0, start - lookback)
+    window = text[window_start:start]
+    best: tuple[str, int] = ("", start)
+    for m in vocab.comparator_before_re.finditer(window):
+        word = m.group()
+        gap = window[m.end() :]
+        if len(word) == 1 and gap.strip():
+            continue  # single-character comparators (满, 达, 约, 仅) must touch the number
+        if re.search(r"\d|[。；]", gap):
+            continue
+        best = (vocab.get("comparators_before")[word], window_start + m.start())
+    return best
+
+
+def _numbers(
+    text: str,
+    doc_id: str,
+    vocab: Vocabulary,
+    excluded: list[tuple[int, int, str]],
+    freqs: list[tuple[int, int, str]],
+) -> list[dict[str, Any]]:
+    """Rows for every number+unit phrase that survives the exclusions."""
+    rows = []
+    units = vocab.get("units")
+    after_map = vocab.get("comparators_after")
+    kinds = {u: k for k, us in vocab.get("unit_kinds", {}).items() for u in us}
+    lo, hi = vocab.get("year_range", [1949, 2100])
+    one_verbs = sorted(vocab.get("one_verbs", []), key=len, reverse=True)
+    for m in vocab.number_re.finditer(text):
+        core_start, core_end = m.start(), m.end()
+        if _overlaps(core_start, core_end, excluded):
+            continue
+        if any(s <= core_start < e for s, e, _ in freqs):
+            continue
+        a = parse_numeral(m.group("a"))
+        b = parse_numeral(m.group("b")) if m.group("b") else None
+        if a is None or (m.group("b") and b is None):
+            continue
+        unit = units[m.group("unit")]
+        if unit == "年" and lo <= a <= hi:
+            continue  # a calendar year, handled by deadlines
+        prev = text[core_start - 1] if core_start else ""
+        if prev.isdigit() or prev in "．.":
+            continue
+        after_word = (m.group("after") or "").strip()
+        _, c1 = _clause_bounds(text, core_start, core_end, _CLAUSE_END)
+        if vocab.condition_re.match(text[core_end:]) and text.find("的", core_end) < c1:
+            continue  # 对…1年内发生…的，…: a condition, not a commitment
+        cmp_word, cmp_start = _comparator_before(text, core_start, vocab)
+        comparator = ""
+        if b is not None:
+            comparator = "range"
+        elif after_word and after_map[after_word] == "approx" or cmp_word == "approx":
+            comparator = "approx"
+        elif after_word:
+            comparator = after_map[after_word]
+        elif cmp_word:
+            comparator = cmp_word
+        elif m.group("more"):
+            comparator = ">="
+        s0, _ = _clause_bounds(text, core_start, core_end, _SENTENCE_END)
+        per = ""
+        freq_start = None
+        for fs, fe, fper in freqs:
+            if s0 <= fs and fe <= core_start:
+                per, freq_start = fper, fs
+        if not comparator and not per and a == 1 and b is None:
+            head = text[max(0, core_start - 3) : core_start]
+            if not any(head.endswith(v) for v in one_verbs):
+                continue  # 一个/一次/一项 read as an article
+            per = "once" if kinds.get(unit) == "frequency" else ""
+        start = min(core_start, cmp_start)
+        c0, _ = _clause_bounds(text, core_start, core_end, _CLAUSE_END + "、")
+        if freq_start is not None and freq_start >= c0:
+            start = min(start, freq_start)
+        kind = kinds.get(unit, "quantity")
+        if unit == "%":
+            c0b, c1b = _clause_bounds(text, core_start, core_end, _CLAUSE_END)
+            scope = any(w in text[c0b:c1b] for w in vocab.get("scope_words", []))
+            kind = "scope" if scope else "quantity"
+        rows.append(
+            _row(
+                doc_id, text, start, core_end,
+                value=a, value_max=b if b is not None else float("nan"),
+                comparator=comparator or "=", unit=unit, per=per, kind=kind,
+                subject=_subject(text, start, core_end, core_start),
+                actor=_actor(text, start), status=_status(text, core_start, core_end, vocab),
+            )
+        )  # fmt: skip
+    return rows
+
+
+def _bare_frequencies(
+    text: str,
+    doc_id: str,
+    vocab: Vocabulary,
+    freqs: list[tuple[int, int, str]],
+    numbered: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """每年部署… / 实行每周通报制度: a period word with no number in its clause → once per period."""
+    rows = []
+    bare = set(vocab.get("bare_frequencies", []))
+    vague = vocab.get("vague_after", [])
+    for fs, fe, per in freqs:
+        word = text[fs:fe]
+        if word not in bare and not vocab.every_n_years_re.fullmatch(word):
+            continue
+        _, c1 = _clause_bounds(text, fs, fe, _CLAUSE_END)
+        _, s1 = _clause_bounds(text, fs, fe, _SENTENCE_END)
+        if any(fs <= r["char_start"] < s1 and r["char_start"] >= fs for r in numbered):
+            continue
+        rest = text[fe:c1]
+        if any(v in rest for v in vague):
+            continue
+        if re.match(r"\s*度", rest):
+            continue  # 每年度…: a yearly cycle, read with 年度
+        end = min(c1, fe + 30)
+        rows.append(
+            _row(
+                doc_id, text, fs, end,
+                value=1.0, comparator="=", unit="次", per=per, kind="frequency",
+                subject=rest.strip()[:20], actor=_actor(text, fs), status="target",
+            )
+        )  # fmt: skip
+    return rows
+
+
+def extract_targets(text: str, doc_id: str = "", vocab: Vocabulary | None = None) -> pd.DataFrame:
+    """Every quantified commitment (and reported result) in a clean text, in text order.
+
+    Returns the ``targets`` table with ``measure_id`` and ``indicator`` empty.
+    """
+    vocab = vocab or load_vocabulary()
+    excluded = _excluded_spans(text, vocab)
+    deadline_rows, years = _deadlines(text, doc_id, vocab, excluded)
+    freqs = _frequency_spans(text, vocab)
+    freqs = [f for f in freqs if not _overlaps(f[0], f[1], excluded)]
+    blocked = excluded + years + [(r["char_start"], r["char_end"], "deadline") for r in deadline_rows]
+    number_rows = _numbers(text, doc_id, vocab, blocked, freqs)
+    bare_rows = _bare_frequencies(text, doc_id, vocab, freqs, number_rows)
+    rows = sorted(deadline_rows + number_rows + bare_rows, key=lambda r: (r["char_start"], r["char_end"]))
+    return _frame(rows)
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A targets DataFrame with fixed columns and dtypes."""
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("char_start", "char_end"):
+        df[col] = df[col].astype("int64")
+    for col in ("value", "value_max"):
+        df[col] = df[col].astype("float64")
+    for col in set(COLUMNS) - {"char_start", "char_end", "value", "value_max"}:
+        df[col] = df[col].fillna("").astype(str)
+    return df.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- linking
+
+
+def assign_measures(targets: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``measure_id`` with the innermost measure of the same document containing the
+    target's span (or, failing that, its start); empty when none does."""
+    out = targets.copy()
+    need = {"doc_id", "measure_id", "char_start", "char_end"}
+    if not need <= set(measures.columns):
+        raise CompareError(f"measures table lacks {', '.join(sorted(need - set(measures.columns)))}")
+    by_doc = {d: g for d, g in measures.groupby("doc_id", sort=False)}
+    ids = []
+    for row in out.itertuples(index=False):
+        g = by_doc.get(row.doc_id)
+        found = ""
+        if g is not None:
+            for strict in (True, False):
+                inside = g[(g.char_start <= row.char_start) & (
+                    (g.char_end >= row.char_end) if strict else (g.char_end > row.char_start)
+                )]
+                if len(inside):
+                    found = inside.assign(w=inside.char_end - inside.char_start).sort_values(
+                        ["w", "char_start"]
+                    ).iloc[0]["measure_id"]
+                    break
+        ids.append(found)
+    out["measure_id"] = ids
+    return out
+
+
+def map_indicators(targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``indicator`` with the id whose unit agrees and whose longest term occurs in the
+    target's quote, subject or surrounding words; ties go to the earlier indicator."""
+    out = targets.copy()
+    specs = []
+    for ind in indicators.itertuples(index=False):
+        terms = ind.terms if isinstance(ind.terms, list | tuple) else [ind.terms]
+        unit = "" if pd.isna(getattr(ind, "unit", "")) else str(getattr(ind, "unit", ""))
+        specs.append((str(ind.id), unit, [str(t) for t in terms if str(t)]))
+    chosen = []
+    for row in out.itertuples(index=False):
+        hay = f"{row.quote} {row.subject}"
+        best, best_len = "", 0
+        for ind_id, unit, terms in specs:
+            if unit and unit != row.unit and not (unit == "deadline" and row.kind == "deadline"):
+                continue
+            for term in terms:
+                if term in hay and len(term) > best_len:
+                    best, best_len = ind_id, len(term)
+        chosen.append(best)
+    out["indicator"] = chosen
+    return out
+
+
+# --------------------------------------------------------------------------- side by side
+
+
+def side_by_side(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Indicator × jurisdiction: one row per pair, from the commitments (status ``target``)
+    with an indicator. When a jurisdiction has several, the latest document wins, then the
+    first in text; ``n_targets`` says how many there were."""
+    t = targets[(targets["indicator"] != "") & (targets["status"] == "target")]
+    docs = documents[["doc_id", "jurisdiction", "label", "year"]]
+    t = t.merge(docs, on="doc_id", how="left")
+    t["year_sort"] = pd.to_numeric(t["year"], errors="coerce").fillna(-1)
+    t = t.sort_values(["indicator", "jurisdiction", "year_sort", "doc_id", "char_start"],
+                      ascending=[True, True, False, True, True])  # fmt: skip
+    counts = t.groupby(["indicator", "jurisdiction"]).size().rename("n_targets")
+    first = t.drop_duplicates(["indicator", "jurisdiction"]).join(
+        counts, on=["indicator", "jurisdiction"]
+    )
+    return first[SIDE_COLUMNS].reset_index(drop=True)
+
+
+def describe_target(row: Any) -> str:
+    """A short reading of one target, e.g. ``≥2 期/year`` or ``by 2023-12-31``."""
+    if row["comparator"] == "by":
+        return f"by {row['deadline']}"
+    sign = {">=": "≥", "<=": "≤", "=": "", "approx": "≈", "range": ""}.get(row["comparator"], "")
+    value = f"{row['value']:g}"
+    if row["comparator"] == "range" and pd.notna(row["value_max"]):
+        value += f"–{row['value_max']:g}"
+    per = f"/{row['per']}" if row["per"] else ""
+    return f"{sign}{value} {row['unit']}{per}".strip()
+
+
+def export_side_by_side(df: pd.DataFrame, out_stem: str | Path) -> list[Path]:
+    """Write ``<out_stem>.csv`` and ``<out_stem>.xlsx`` (sheets: long table, and a matrix of
+    short readings with indicators as rows and jurisdictions as columns)."""
+    from compare.io import write_csv, write_excel
+
+    stem = Path(out_stem)
+    csv = write_csv(df, stem.with_name(stem.name + ".csv"))
+    if len(df):
+        cells = df.assign(reading=[describe_target(r) for _, r in df.iterrows()])
+        matrix = cells.pivot(index="indicator", columns="jurisdiction", values="reading")
+        matrix = matrix.fillna("").reset_index()
+    else:
+        matrix = pd.DataFrame(columns=["indicator"])
+    xlsx = write_excel({"side_by_side": df, "matrix": matrix}, stem.with_name(stem.name + ".xlsx"))
+    return [csv, xlsx]

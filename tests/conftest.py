@@ -1,0 +1,130 @@
+"""Shared fixtures: small tables following docs/design.md, built from short texts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+#: (doc_id, label, label_en, jurisdiction, jurisdiction_en, level, doc_type, year) and measures:
+#: (path, text, category_id, topic_id).
+_DOCS = [
+    ("yixing-2012", "宜兴 2012", "Yixing 2012", "宜兴市", "Yixing", "county", "意见", 2012, [
+        ("一", "一、推进依法决策。严格执行重大行政决策程序，到2015年重大决策合法性审查率达到100%。",
+         "C04_decisions", "T_major_decision"),
+        ("二", "二、规范行政执法。全面落实行政执法责任制，推行执法公示。", "C05_enforcement",
+         "T_enforcement_conduct"),
+        ("三", "三、加强组织领导。各级政府主要负责人履行推进法治政府建设第一责任人职责。",
+         "C10_leadership", "T_first_responsible"),
+    ]),
+    ("caoxian-2016", "曹县 2016–2020", "Caoxian 2016–2020", "曹县", "Caoxian", "county", "纲要",
+     2017, [
+        ("一", "一、完善决策机制。严格执行重大行政决策程序，合法性审查率达到100%。",
+         "C04_decisions", "T_major_decision"),
+        ("二", "二、化解矛盾纠纷。健全人民调解、行政调解、司法调解联动工作体系。", "C07_disputes",
+         "T_mediation"),
+    ]),
+    ("nanjing-2021", "南京 2021–2025", "Nanjing 2021–2025", "南京市", "Nanjing", "city",
+     "实施方案", 2021, [
+        ("一", "一、健全决策制度。严格执行重大行政决策程序，到2025年合法性审查率达到100%。",
+         "C04_decisions", "T_major_decision"),
+        ("二", "二、推进数字法治政府。到2023年政务服务事项网上可办率达到90%以上。", "C09_digital",
+         "T_digital_gov"),
+        ("三", "三、加强组织领导。党政主要负责人切实履行推进法治建设第一责任人职责。",
+         "C10_leadership", "T_first_responsible"),
+    ]),
+]
+
+
+def make_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Every design.md table for three small documents, and their clean texts."""
+    docs, measures, segments, aligns, targets, log = [], [], [], [], [], []
+    texts: dict[str, str] = {}
+    for doc_id, label, label_en, jur, jur_en, level, doc_type, year, items in _DOCS:
+        title = f"{jur}法治政府建设文件"
+        text = title + "\n"
+        segments.append((doc_id, "preamble", None, 0, len(text), text, False))
+        for seq, (path, body, cat, topic) in enumerate(items):
+            start = len(text)
+            text += body + "\n"
+            end = start + len(body)
+            mid = f"{doc_id}/{path}"
+            heading = body.split("。")[0][2:]
+            measures.append({
+                "doc_id": doc_id, "measure_id": mid, "seq": seq, "path": path,
+                "number": f"{path}、", "heading": heading, "text": body, "char_start": start,
+                "char_end": end, "parent_path": "", "parent_headings": "", "lead_units": "",
+                "responsible_units": "",
+            })  # fmt: skip
+            segments.append((doc_id, "item", path, start, end + 1, text[start : end + 1], True))
+            aligns.append({
+                "doc_id": doc_id, "measure_id": mid, "category_id": cat, "national2021": None,
+                "topic_id": topic, "score": 1.0, "evidence": "", "method": "lexicon",
+                "secondary": "",
+            })  # fmt: skip
+            pct = body.find("100%") if "100%" in body else body.find("90%")
+            if pct >= 0:
+                q0 = body.rfind("达到", 0, pct)
+                q1 = pct + (4 if "100%" in body else 3)
+                targets.append({
+                    "doc_id": doc_id, "measure_id": mid, "quote": body[q0:q1],
+                    "char_start": start + q0, "char_end": start + q1,
+                    "value": 100.0 if "100%" in body else 90.0, "value_max": None,
+                    "comparator": ">=" if "以上" in body else "=", "unit": "%", "per": "",
+                    "deadline": body[body.find("到") + 1 : body.find("年") + 1] if "到20" in body
+                    else None,
+                    "kind": "rate", "subject": "", "actor": "",
+                    "indicator": "legality_review_rate" if cat == "C04_decisions"
+                    else "online_service_rate", "status": "target",
+                })  # fmt: skip
+        texts[doc_id] = text
+        docs.append({
+            "doc_id": doc_id, "source_file": f"raw/{doc_id}.txt", "part": None, "title": title,
+            "label": label, "label_en": label_en, "jurisdiction": jur, "jurisdiction_en": jur_en,
+            "level": level, "province": "", "adcode": "", "issuer": "", "doc_type": doc_type,
+            "doc_number": "", "year": year, "date": "", "period": "", "year_basis": "",
+            "year_min": year, "year_max": year, "date_flags": "", "encoding": "utf-8",
+            "format": "txt", "n_chars": len(text), "n_measures": len(items),
+        })  # fmt: skip
+        log.append({
+            "doc_id": doc_id, "char_start": 0, "char_end": 0, "source_start": 0, "source_end": 4,
+            "original": "【打印】", "replacement": "", "action": "remove", "reason": "web junk",
+        })  # fmt: skip
+    m = pd.DataFrame(measures).set_index("measure_id")
+    matches = []
+    for a, b in [("yixing-2012/一", "caoxian-2016/一"), ("yixing-2012/一", "nanjing-2021/一"),
+                 ("caoxian-2016/一", "nanjing-2021/一"), ("yixing-2012/三", "nanjing-2021/三")]:  # fmt: skip
+        for x, y in ((a, b), (b, a)):
+            matches.append({"measure_id": x, "other_measure_id": y, "score": 0.8, "rank": 1,
+                            "other_doc_id": m.loc[y, "doc_id"]})  # fmt: skip
+    phrase = "严格执行重大行政决策程序"
+    reuse = []
+    ids = sorted(texts)
+    for i, d1 in enumerate(ids):
+        for d2 in ids[i + 1 :]:
+            s1, s2 = texts[d1].find(phrase), texts[d2].find(phrase)
+            reuse.append({"doc_id": d1, "char_start": s1, "other_doc_id": d2,
+                          "other_char_start": s2, "length": len(phrase), "text": phrase,
+                          "other_length": len(phrase)})  # fmt: skip
+    seg_cols = ["doc_id", "kind", "path", "char_start", "char_end", "text", "is_measure"]
+    segs = pd.DataFrame(segments, columns=seg_cols)
+    segs.insert(1, "seg_id", [f"{d}#{i}" for i, d in enumerate(segs["doc_id"])])
+    segs.insert(2, "seq", segs.groupby("doc_id").cumcount())
+    for col in ("level", "marker_type", "number", "heading"):
+        segs[col] = ""
+    tables = {
+        "documents": pd.DataFrame(docs),
+        "cleaning_log": pd.DataFrame(log),
+        "segments": segs,
+        "measures": pd.DataFrame(measures),
+        "alignments": pd.DataFrame(aligns),
+        "matches": pd.DataFrame(matches),
+        "reuse": pd.DataFrame(reuse),
+        "targets": pd.DataFrame(targets),
+    }
+    return tables, texts
+
+
+@pytest.fixture
+def small_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Three documents' tables (yixing-2012, caoxian-2016, nanjing-2021) and clean texts."""
+    return make_tables()

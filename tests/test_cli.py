@@ -1,0 +1,126 @@
+"""`compare build` end to end: bad input gives one clear error line and writes nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN = "某县法治政府建设工作方案\n一、主要任务\n（一）加强行政复议工作。每年至少开展2次培训。\n（二）推进政务公开。\n"
+
+
+def run_build(manifest: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "compare",
+            "build",
+            "--corpus",
+            str(manifest),
+            "--out",
+            str(out),
+            "-q",
+            "-j",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+
+
+def manifest_for(tmp_path: Path, files: dict[str, bytes], ids: list[str] | None = None) -> Path:
+    lines = ["documents:"]
+    for i, (name, content) in enumerate(files.items()):
+        (tmp_path / name).write_bytes(content)
+        doc_id = ids[i] if ids else f"doc{i}"
+        lines += [
+            f"  - id: {doc_id}",
+            f"    file: {name}",
+            "    jurisdiction: 某县",
+            "    level: county",
+        ]
+    path = tmp_path / "corpus.yml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("files", "ids", "expected"),
+    [
+        ({"empty.txt": b""}, None, "empty.txt"),
+        ({"blob.txt": bytes(range(256)) * 40}, None, "blob.txt"),
+        (
+            {"ok.txt": PLAN.encode(), "ok2.txt": PLAN.encode()},
+            ["same", "same"],
+            "duplicate document id",
+        ),
+    ],
+    ids=["empty-file", "binary-file", "duplicate-ids"],
+)
+def test_bad_input_one_error_line_nonzero_exit_no_outputs(
+    tmp_path: Path, files: dict[str, bytes], ids: list[str] | None, expected: str
+) -> None:
+    out = tmp_path / "build"
+    result = run_build(manifest_for(tmp_path, files, ids), out)
+    assert result.returncode != 0
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error:") and expected in lines[0]
+    assert "Traceback" not in result.stderr
+    assert not out.exists() or not any(out.glob("*.csv"))
+
+
+def test_missing_file_named(tmp_path: Path) -> None:
+    manifest = tmp_path / "corpus.yml"
+    manifest.write_text("documents:\n  - {id: a, file: nowhere.txt}\n", encoding="utf-8")
+    result = run_build(manifest, tmp_path / "build")
+    assert result.returncode != 0
+    assert "nowhere.txt" in result.stderr and "not found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_manifest(tmp_path: Path) -> None:
+    manifest = tmp_path / "corpus.yml"
+    manifest.write_text("documents: [\n  - id: a\n", encoding="utf-8")
+    result = run_build(manifest, tmp_path / "build")
+    assert result.returncode != 0
+    assert "not valid YAML" in result.stderr and str(manifest) in result.stderr
+
+
+def test_failure_keeps_previous_outputs_intact(tmp_path: Path) -> None:
+    good = manifest_for(tmp_path, {"plan.txt": PLAN.encode("gbk")})
+    out = tmp_path / "build"
+    assert run_build(good, out).returncode == 0
+    before = (out / "measures.csv").read_bytes()
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    bad = manifest_for(bad_dir, {"plan.txt": PLAN.encode(), "empty.txt": b""})
+    assert run_build(bad, out).returncode != 0
+    assert (out / "measures.csv").read_bytes() == before
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_gbk_plan_builds_every_table(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    result = run_build(manifest_for(tmp_path, {"plan.txt": PLAN.encode("gbk")}), out)
+    assert result.returncode == 0, result.stderr
+    for name in (
+        "documents",
+        "cleaning_log",
+        "segments",
+        "measures",
+        "alignments",
+        "matches",
+        "reuse",
+        "targets",
+    ):
+        assert (out / f"{name}.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+        assert (out / f"{name}.parquet").exists()
+    measures = (out / "measures.csv").read_text(encoding="utf-8-sig")
+    assert "加强行政复议工作" in measures and "推进政务公开" in measures
