@@ -8,35 +8,113 @@ import pytest
 #: (doc_id, label, label_en, jurisdiction, jurisdiction_en, level, doc_type, year) and measures:
 #: (path, text, category_id, topic_id).
 _DOCS = [
-    ("yixing-2012", "宜兴 2012", "Yixing 2012", "宜兴市", "Yixing", "county", "意见", 2012, [
-        ("一", "一、推进依法决策。严格执行重大行政决策程序，到2015年重大决策合法性审查率达到100%。",
-         "C04_decisions", "T_major_decision"),
-        ("二", "二、规范行政执法。全面落实行政执法责任制，推行执法公示。", "C05_enforcement",
-         "T_enforcement_conduct"),
-        ("三", "三、加强组织领导。各级政府主要负责人履行推进法治政府建设第一责任人职责。",
-         "C10_leadership", "T_first_responsible"),
-    ]),
-    ("caoxian-2016", "曹县 2016–2020", "Caoxian 2016–2020", "曹县", "Caoxian", "county", "纲要",
-     2017, [
-        ("一", "一、完善决策机制。严格执行重大行政决策程序，合法性审查率达到100%。",
-         "C04_decisions", "T_major_decision"),
-        ("二", "二、化解矛盾纠纷。健全人民调解、行政调解、司法调解联动工作体系。", "C07_disputes",
-         "T_mediation"),
-    ]),
-    ("nanjing-2021", "南京 2021–2025", "Nanjing 2021–2025", "南京市", "Nanjing", "city",
-     "实施方案", 2021, [
-        ("一", "一、健全决策制度。严格执行重大行政决策程序，到2025年合法性审查率达到100%。",
-         "C04_decisions", "T_major_decision"),
-        ("二", "二、推进数字法治政府。到2023年政务服务事项网上可办率达到90%以上。", "C09_digital",
-         "T_digital_gov"),
-        ("三", "三、加强组织领导。党政主要负责人切实履行推进法治建设第一责任人职责。",
-         "C10_leadership", "T_first_responsible"),
-    ]),
+    (
+        "yixing-2012",
+        "宜兴 2012",
+        "Yixing 2012",
+        "宜兴市",
+        "Yixing",
+        "county",
+        "意见",
+        2012,
+        [
+            (
+                "一",
+                "一、推进依法决策。严格执行重大行政决策程序，到2015年重大决策合法性审查率达到100%。",
+                "C04_decisions",
+                "T_major_decision",
+            ),
+            (
+                "二",
+                "二、规范行政执法。全面落实行政执法责任制，推行执法公示。",
+                "C05_enforcement",
+                "T_enforcement_conduct",
+            ),
+            (
+                "三",
+                "三、加强组织领导。各级政府主要负责人履行推进法治政府建设第一责任人职责。",
+                "C10_leadership",
+                "T_first_responsible",
+            ),
+        ],
+    ),
+    (
+        "caoxian-2016",
+        "曹县 2016–2020",
+        "Caoxian 2016–2020",
+        "曹县",
+        "Caoxian",
+        "county",
+        "纲要",
+        2017,
+        [
+            (
+                "一",
+                "一、完善决策机制。严格执行重大行政决策程序，合法性审查率达到100%。",
+                "C04_decisions",
+                "T_major_decision",
+            ),
+            (
+                "二",
+                "二、化解矛盾纠纷。健全人民调解、行政调解、司法调解联动工作体系。",
+                "C07_disputes",
+                "T_mediation",
+            ),
+        ],
+    ),
+    (
+        "nanjing-2021",
+        "南京 2021–2025",
+        "Nanjing 2021–2025",
+        "南京市",
+        "Nanjing",
+        "city",
+        "实施方案",
+        2021,
+        [
+            (
+                "一",
+                "一、健全决策制度。严格执行重大行政决策程序，到2025年合法性审查率达到100%。",
+                "C04_decisions",
+                "T_major_decision",
+            ),
+            (
+                "二",
+                "二、推进数字法治政府。到2023年政务服务事项网上可办率达到90%以上。",
+                "C09_digital",
+                "T_digital_gov",
+            ),
+            (
+                "三",
+                "三、加强组织领导。党政主要负责人切实履行推进法治建设第一责任人职责。",
+                "C10_leadership",
+                "T_first_responsible",
+            ),
+        ],
+    ),
+    (
+        "district-20xx",
+        "某区 20xx",
+        "District 20xx",
+        "某区",
+        "anonymous district",
+        "district",
+        "实施方案",
+        None,
+        [
+            (
+                "一",
+                "一、加强行政复议。畅通行政复议渠道，每件复议案件承办人员不少于2名。",
+                "C07_disputes",
+                "T_reconsideration",
+            ),
+        ],
+    ),
 ]
 
 
 def make_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
-    """Every design.md table for three small documents, and their clean texts."""
+    """Every design.md table for four small documents, and their clean texts."""
     docs, measures, segments, aligns, targets, log = [], [], [], [], [], []
     texts: dict[str, str] = {}
     for doc_id, label, label_en, jur, jur_en, level, doc_type, year, items in _DOCS:
@@ -82,7 +160,7 @@ def make_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
             "label": label, "label_en": label_en, "jurisdiction": jur, "jurisdiction_en": jur_en,
             "level": level, "province": "", "adcode": "", "issuer": "", "doc_type": doc_type,
             "doc_number": "", "year": year, "date": "", "period": "", "year_basis": "",
-            "year_min": year, "year_max": year, "date_flags": "", "encoding": "utf-8",
+            "year_min": year or 2019, "year_max": year or 2021, "date_flags": "", "encoding": "utf-8",
             "format": "txt", "n_chars": len(text), "n_measures": len(items),
         })  # fmt: skip
         log.append({
@@ -102,6 +180,8 @@ def make_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     for i, d1 in enumerate(ids):
         for d2 in ids[i + 1 :]:
             s1, s2 = texts[d1].find(phrase), texts[d2].find(phrase)
+            if min(s1, s2) < 0:
+                continue
             reuse.append({"doc_id": d1, "char_start": s1, "other_doc_id": d2,
                           "other_char_start": s2, "length": len(phrase), "text": phrase,
                           "other_length": len(phrase)})  # fmt: skip
@@ -111,8 +191,11 @@ def make_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     segs.insert(2, "seq", segs.groupby("doc_id").cumcount())
     for col in ("level", "marker_type", "number", "heading"):
         segs[col] = ""
+    documents = pd.DataFrame(docs)
+    for col in ("part", "year", "year_min", "year_max", "n_chars", "n_measures"):
+        documents[col] = pd.to_numeric(documents[col]).astype("Int64")
     tables = {
-        "documents": pd.DataFrame(docs),
+        "documents": documents,
         "cleaning_log": pd.DataFrame(log),
         "segments": segs,
         "measures": pd.DataFrame(measures),
@@ -126,5 +209,5 @@ def make_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
 
 @pytest.fixture
 def small_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
-    """Three documents' tables (yixing-2012, caoxian-2016, nanjing-2021) and clean texts."""
+    """Four documents' tables (one without a year) and their clean texts."""
     return make_tables()

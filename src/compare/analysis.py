@@ -54,6 +54,15 @@ def _require(df: pd.DataFrame, cols: Iterable[str], name: str) -> None:
         raise CompareError(f"table {name!r} lacks column(s): {', '.join(missing)}")
 
 
+def _id_col(table: pd.DataFrame, name: str) -> str:
+    """The id column of a taxonomy table: ``id``, else its own (``category_id``, ``topic_id``,
+    ``indicator_id``) as :mod:`compare.taxonomy` names it."""
+    for col in ("id", "indicator_id", "topic_id", "category_id"):
+        if col in table.columns:
+            return col
+    raise CompareError(f"table {name!r} has no id column (id, category_id, topic_id, indicator_id)")
+
+
 def _doc_order(documents: pd.DataFrame) -> list[str]:
     return list(pd.unique(documents["doc_id"].astype(str)))
 
@@ -104,8 +113,8 @@ def coverage(
     the document's measures, aligned or not, so shares of a document sum to at most 1 (the rest
     is unaligned). Only the primary alignment counts (``secondary`` is ignored); a measure with
     several alignment rows keeps its highest-scoring one. Every document of ``documents`` (in that
-    order) × every id of ``taxonomy`` (the categories or topics table, in its order; else the ids
-    seen) gets a row, zeros included; a document without measures gets ``share`` NaN.
+    order) × every id of ``taxonomy`` (the categories or topics table, in its order, its id column
+    ``id`` or ``category_id``/``topic_id``; else the ids seen) gets a row, zeros included; a document without measures gets ``share`` NaN.
     """
     if level not in _KEYS:
         raise CompareError(f"coverage level must be 'category' or 'topic', not {level!r}")
@@ -130,11 +139,12 @@ def coverage(
 
     # The ids, in taxonomy order (or as seen), with each topic's category.
     if taxonomy is not None:
-        _require(taxonomy, ["id"], "taxonomy")
-        ids = taxonomy["id"].astype(str).tolist()
+        id_col = "id" if "id" in taxonomy.columns else key
+        _require(taxonomy, [id_col], "taxonomy")
+        ids = taxonomy[id_col].astype(str).tolist()
         cat_of = (
             dict(zip(ids, taxonomy["category_id"].astype(str), strict=True))
-            if level == "topic" and "category_id" in taxonomy
+            if level == "topic" and "category_id" in taxonomy and id_col != "category_id"
             else {}
         )
     else:
@@ -257,10 +267,8 @@ def category_shift(
         else:
             out[f"n_{tag}"] = pd.NA
             out[f"share_{tag}"] = np.nan
-    out = out[
-        ["category_id", "doc_a", "doc_mid", "doc_b", "n_a", "n_mid", "n_b"]
-        + ["share_a", "share_mid", "share_b"]
-    ]
+    cols = ["category_id", "doc_a", "doc_mid", "doc_b", "n_a", "n_mid", "n_b"]
+    out = out[[*cols, "share_a", "share_mid", "share_b"]]
     out["delta"] = out["share_b"] - out["share_a"]
     return out.sort_values("delta", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -407,7 +415,9 @@ def aligned_pairs(
         used_a: set[str] = set()
         used_b: set[str] = set()
         keep = []
-        for i, ma, mb in zip(pairs.index, pairs["measure_id_a"], pairs["measure_id_b"], strict=True):
+        for i, ma, mb in zip(
+            pairs.index, pairs["measure_id_a"], pairs["measure_id_b"], strict=True
+        ):
             if ma not in used_a and mb not in used_b:
                 keep.append(i)
                 used_a.add(ma)
@@ -421,10 +431,8 @@ def aligned_pairs(
         ids = out[f"measure_id_{tag}"]
         for col in ("path", "heading", "text"):
             out[f"{col}_{tag}"] = ids.map(info[col]) if col in info else pd.NA
-    return out[
-        ["measure_id_a", "measure_id_b", "score", "path_a", "path_b"]
-        + ["heading_a", "heading_b", "text_a", "text_b"]
-    ]
+    cols = ["measure_id_a", "measure_id_b", "score", "path_a", "path_b"]
+    return out[[*cols, "heading_a", "heading_b", "text_a", "text_b"]]
 
 
 # --------------------------------------------------------------------------- targets
@@ -445,7 +453,7 @@ def target_ranges(
     indicator's unit, ``units_seen`` the units the targets were written in (not converted).
     """
     _require(targets, ["doc_id", "indicator", "value"], "targets")
-    _require(indicators, ["id"], "indicators")
+    ind_id = _id_col(indicators, "indicators")
     if by not in ("jurisdiction", "doc_id"):
         raise CompareError(f"target_ranges by must be 'jurisdiction' or 'doc_id', not {by!r}")
     t = targets.copy()
@@ -466,8 +474,11 @@ def target_ranges(
     for col in ("jurisdiction", "jurisdiction_en", "year"):
         if col not in d:
             d[col] = pd.NA
-    t = t.merge(d[["doc_id", "jurisdiction", "jurisdiction_en", "label", "label_en", "year"]],
-                on="doc_id", how="left")
+    t = t.merge(
+        d[["doc_id", "jurisdiction", "jurisdiction_en", "label", "label_en", "year"]],
+        on="doc_id",
+        how="left",
+    )
     if by == "jurisdiction":
         t["_label"] = t["jurisdiction"].where(~_blank(t["jurisdiction"]), t["label"])
         t["_label_en"] = t["jurisdiction_en"].where(~_blank(t["jurisdiction_en"]), t["label_en"])
@@ -492,9 +503,9 @@ def target_ranges(
         doc_ids=("doc_id", _join),
     ).reset_index()
     ind = indicators.copy()
-    ind["id"] = ind["id"].astype(str)
-    ind_order = {k: i for i, k in enumerate(ind["id"])}
-    ind = ind.set_index("id")
+    ind[ind_id] = ind[ind_id].astype(str)
+    ind_order = {k: i for i, k in enumerate(ind[ind_id])}
+    ind = ind.set_index(ind_id)
     for col in ("label_zh", "label_en", "unit"):
         out[col] = out["indicator"].map(ind[col]) if col in ind else pd.NA
     out["label_zh"] = out["label_zh"].where(~_blank(out["label_zh"]), out["indicator"])
@@ -587,7 +598,9 @@ def corpus_counts(documents: pd.DataFrame) -> pd.DataFrame:
     d["doc_type"] = d["doc_type"].fillna("unknown").astype(str)
     out = (
         d.groupby(["level", "doc_type"])
-        .agg(n_docs=("doc_id", "size"), n_chars=("n_chars", "sum"), n_measures=("n_measures", "sum"))
+        .agg(
+            n_docs=("doc_id", "size"), n_chars=("n_chars", "sum"), n_measures=("n_measures", "sum")
+        )
         .reset_index()
     )
     for col in ("n_docs", "n_chars", "n_measures"):

@@ -27,7 +27,7 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties, fontManager
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -52,6 +52,7 @@ __all__ = [
     "plot_topic_drilldown",
     "save_figure",
     "use_cjk_font",
+    "wrap",
 ]
 
 Lang = Literal["zh", "en"]
@@ -68,27 +69,72 @@ _HASHSALT = "compare"
 _FONT_NAME: str | None = None
 
 _LEVELS = {
-    "zh": {"national": "国家", "province": "省级", "city": "市级", "county": "县级",
-           "district": "区级", "unknown": "未知"},
-    "en": {"national": "National", "province": "Province", "city": "City", "county": "County",
-           "district": "District", "unknown": "Unknown"},
-}  # fmt: skip
+    "zh": {
+        "national": "国家",
+        "province": "省级",
+        "city": "市级",
+        "county": "县级",
+        "district": "区级",
+        "unknown": "未知",
+    },
+    "en": {
+        "national": "National",
+        "province": "Province",
+        "city": "City",
+        "county": "County",
+        "district": "District",
+        "unknown": "Unknown",
+    },
+}
+#: One fixed colour per administrative level, the same in every chart.
+_LEVEL_COLOURS = {
+    "national": "#000000",
+    "province": "#CC79A7",
+    "city": "#E69F00",
+    "county": "#56B4E9",
+    "district": "#009E73",
+    "unknown": "#999999",
+}
 _DOC_TYPES_EN = {
-    "意见": "Opinions", "纲要": "Outline", "实施纲要": "Outline", "实施方案": "Implementation plan",
-    "工作方案": "Work plan", "讲话": "Speech", "年度报告": "Annual report", "报告": "Report",
-    "规划": "Plan", "通知": "Notice", "工作要点": "Key tasks", "要点": "Key tasks",
+    "意见": "Opinions",
+    "纲要": "Outline",
+    "实施纲要": "Outline",
+    "实施方案": "Implementation plan",
+    "工作方案": "Work plan",
+    "讲话": "Speech",
+    "年度报告": "Annual report",
+    "报告": "Report",
+    "规划": "Plan",
+    "通知": "Notice",
+    "工作要点": "Key tasks",
+    "要点": "Key tasks",
     "unknown": "Unknown",
-}  # fmt: skip
+}
 
 _T = {
     "zh": {
-        "source": "来源：", "sep": "；", "date": "数据日期：", "end": "。",
-        "share": "占措施的比例", "share_cat": "占该类别措施的比例", "n_measures": "措施数",
-        "year": "年份", "docs": "文件数", "kchars": "字数（千字）", "period": "规划期",
-        "year_bounds": "年份不确定（推断范围）", "issued": "发布年份", "due": "到期目标数",
-        "g2": "G²（对数似然，带符号）", "target": "目标", "reference": "参照",
-        "removed": "删除字数", "replaced": "替换字数", "flagged": "标记字数",
-        "no_data": "无数据", "delta": "变化",
+        "source": "来源：",
+        "sep": "；",
+        "date": "数据日期：",
+        "end": "。",
+        "share": "占措施的比例",
+        "share_cat": "占该类别措施的比例",
+        "n_measures": "措施数",
+        "year": "年份",
+        "docs": "文件数",
+        "kchars": "字数（千字）",
+        "period": "规划期",
+        "year_bounds": "年份不确定（推断范围）",
+        "issued": "发布年份",
+        "due": "到期目标数",
+        "g2": "G²（对数似然，带符号）",
+        "target": "目标",
+        "reference": "参照",
+        "removed": "删除字数",
+        "replaced": "替换字数",
+        "flagged": "标记字数",
+        "no_data": "无数据",
+        "delta": "变化",
         "t_timeline": "语料时间线：发布年份与规划期",
         "t_overview": "语料构成：按层级和文件类型",
         "t_heatmap": "各文件措施的类别分布",
@@ -96,18 +142,33 @@ _T = {
         "t_shift": "类别比重的变化：{a} → {b}",
         "t_keyness": "关键词：{t} 对比 {r}",
         "t_targets": "量化目标的取值范围（按指标和地区）",
+        "range": "最低—最高目标值",
+        "median": "中位数",
         "t_deadline": "量化目标的完成时限",
         "t_cleaning": "清洗记录：按原因统计的字数",
     },
     "en": {
-        "source": "Source: ", "sep": "; ", "date": "Data as of ", "end": ".",
-        "share": "Share of measures", "share_cat": "Share of the category's measures",
-        "n_measures": "Measures", "year": "Year", "docs": "Documents",
-        "kchars": "Characters (thousands)", "period": "Plan period",
-        "year_bounds": "Year uncertain (inferred bounds)", "issued": "Issued",
-        "due": "Targets due", "g2": "G² (log-likelihood, signed)", "target": "Target",
-        "reference": "Reference", "removed": "Characters removed",
-        "replaced": "Characters replaced", "flagged": "Characters flagged", "no_data": "no data",
+        "source": "Source: ",
+        "sep": "; ",
+        "date": "Data as of ",
+        "end": ".",
+        "share": "Share of measures",
+        "share_cat": "Share of the category's measures",
+        "n_measures": "Measures",
+        "year": "Year",
+        "docs": "Documents",
+        "kchars": "Characters (thousands)",
+        "period": "Plan period",
+        "year_bounds": "Year uncertain (inferred bounds)",
+        "issued": "Issued",
+        "due": "Targets due",
+        "g2": "G² (log-likelihood, signed)",
+        "target": "Target",
+        "reference": "Reference",
+        "removed": "Characters removed",
+        "replaced": "Characters replaced",
+        "flagged": "Characters flagged",
+        "no_data": "no data",
         "delta": "change",
         "t_timeline": "Corpus timeline: year issued and plan period",
         "t_overview": "Corpus by administrative level and document type",
@@ -116,10 +177,12 @@ _T = {
         "t_shift": "Shift in category shares: {a} → {b}",
         "t_keyness": "Keyness: {t} vs {r}",
         "t_targets": "Ranges of numeric targets by indicator and jurisdiction",
+        "range": "Lowest to highest target",
+        "median": "Median",
         "t_deadline": "Deadlines of numeric targets",
         "t_cleaning": "Cleaning log: characters by reason",
     },
-}  # fmt: skip
+}
 
 
 # --------------------------------------------------------------------------- fonts
@@ -165,17 +228,7 @@ _TOKEN = re.compile(r"[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+|\s+|.")
 _NO_LINE_START = set("，。、；：？！）》」』】,.;:?!)%")
 
 
-def wrap(text: str, width: int) -> str:
-    """Wrap mixed Chinese/Latin text to ``width`` display columns (CJK = 2).
-
-    Chinese breaks between any two characters (never before closing punctuation); Latin words
-    stay whole unless longer than a line.
-    """
-    text = str(text)
-    if width <= 0 or _dw(text) <= width:
-        return text
-    if not re.search(r"[\u2e80-\u9fff]", text):
-        return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+def _greedy(text: str, width: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for tok in _TOKEN.findall(text):
@@ -191,6 +244,32 @@ def wrap(text: str, width: int) -> str:
             line = tok
     if line.strip():
         lines.append(line.rstrip())
+    return lines
+
+
+def wrap(text: str, width: int) -> str:
+    """Wrap mixed Chinese/Latin text to ``width`` display columns (CJK = 2).
+
+    Chinese breaks between any two characters (closing punctuation hangs at a line end rather
+    than start the next line, so such a line may run 2 columns over), Latin between
+    words; lines are balanced (``健全行政权力制约和监督体系`` → two similar halves, not a
+    lone ``体系``).
+    """
+    text = str(text)
+    if width <= 0 or _dw(text) <= width:
+        return text
+    if not re.search(r"[\u2e80-\u9fff]", text):
+        lines = textwrap.wrap(text, width, break_on_hyphens=False) or [text]
+        for w in range(math.ceil(_dw(text) / len(lines)), width):
+            trial = textwrap.wrap(text, w, break_on_hyphens=False)
+            if len(trial) == len(lines):
+                return "\n".join(trial)
+        return "\n".join(lines)
+    lines = _greedy(text, width)
+    for w in range(math.ceil(_dw(text) / len(lines)), width):
+        trial = _greedy(text, w)
+        if len(trial) == len(lines):
+            return "\n".join(trial)
     return "\n".join(lines)
 
 
@@ -223,11 +302,23 @@ def _doc_labels(doc_ids: Sequence[str], documents: pd.DataFrame | None, lang: st
 
 
 def _tax_labels(ids: Sequence[str], taxonomy: pd.DataFrame | None, lang: str) -> list[str]:
-    """Display names of categories/topics/indicators: ``label_zh``/``label_en``, else the id."""
+    """Display names of categories/topics/indicators: ``label_zh``/``label_en``, else the id.
+
+    The id column is ``id`` or the taxonomy's own (``indicator_id``, ``topic_id``,
+    ``category_id``, in that order of preference).
+    """
     col = "label_zh" if lang == "zh" else "label_en"
     names: dict[str, str] = {}
-    if taxonomy is not None and col in taxonomy and "id" in taxonomy:
-        for i, v in zip(taxonomy["id"].astype(str), taxonomy[col], strict=True):
+    id_col = next(
+        (
+            c
+            for c in ("id", "indicator_id", "topic_id", "category_id")
+            if taxonomy is not None and c in taxonomy
+        ),
+        None,
+    )
+    if taxonomy is not None and col in taxonomy and id_col is not None:
+        for i, v in zip(taxonomy[id_col].astype(str), taxonomy[col], strict=True):
             if isinstance(v, str) and v.strip():
                 names[i] = v
     return [names.get(str(i), str(i)) for i in ids]
@@ -262,46 +353,64 @@ def _is_blank(v: object) -> bool:
 
 # --------------------------------------------------------------------------- figure frame
 _TITLE_SIZE = 12.0
+#: Display columns at which long row labels wrap (Latin words need a little more room).
+_LABEL_COLS = {"zh": 22, "en": 30}
 _FOOT_SIZE = 7.0
 _IN_PER_PT = 1 / 72
 
 
-def _new_figure(width: float, height: float) -> Figure:
-    """A figure with constrained layout and an Agg canvas (no pyplot state, nothing leaks)."""
+def _new_figure(
+    width: float,
+    height: float,
+    *,
+    title: str,
+    lang: str,
+    sources: Sequence[str],
+    data_date: str | None,
+) -> tuple[Figure, SubFigure]:
+    """A figure framed with its title and source line; draw into the returned ``body``.
+
+    The figure is ``width`` wide and ``height`` tall plus room for the (wrapped) title and the
+    source line, which sits in its own sub-figure so legends and axis labels never overlap it.
+    Constrained layout, an Agg canvas, no pyplot state (nothing leaks between calls).
+    """
+    if data_date is None or not str(data_date).strip():
+        raise CompareError("charts need a data_date (the date of the tables they draw)")
     use_cjk_font()
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    cols = int(width * 72 / (_FOOT_SIZE * 0.53))  # display columns that fit one footer line
+    foot = wrap(_footer_text(lang, sources, str(data_date)), cols)
+    foot_h = ((foot.count("\n") + 1) * _FOOT_SIZE * 1.35 + 6) * _IN_PER_PT
+    title = wrap(title, int(width * 72 / (_TITLE_SIZE * 0.62)))
+    title_h = ((title.count("\n") + 1) * _TITLE_SIZE * 1.35 + 8) * _IN_PER_PT
+    fig = Figure(figsize=(width, height + title_h + foot_h), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
+    body, footer = fig.subfigures(2, 1, height_ratios=[height + title_h, foot_h], hspace=0)
+    body.suptitle(title, x=0.01, ha="left", fontsize=_TITLE_SIZE)
+    footer.text(0.01, 0.5, foot, fontsize=_FOOT_SIZE, color="#444444", ha="left", va="center")
+    return fig, body
+
+
+def _finish(fig: Figure) -> Figure:
+    """Run the layout to its fixed point, then freeze it.
+
+    Constrained layout moves things a little between the first and second draw (colorbars,
+    labels placed outside the axes); drawing twice and then switching the engine off means every
+    later draw or save of this figure gives the same pixels and bytes.
+    """
+    fig.canvas.draw()
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
     return fig
+
+
+def _fr(title: str, lang: str, sources: Sequence[str], data_date: str | None) -> dict:
+    return {"title": title, "lang": lang, "sources": sources, "data_date": data_date}
 
 
 def _footer_text(lang: str, sources: Sequence[str], data_date: str) -> str:
     t = _T[lang]
     src = t["sep"].join(str(s) for s in sources) if sources else "–"
     return f"{t['source']}{src}{t['sep']}compare {__version__}{t['end']} {t['date']}{data_date}"
-
-
-def _frame(
-    fig: Figure, title: str, lang: str, sources: Sequence[str], data_date: str | None
-) -> Figure:
-    """Add the title, the source line and data date; reserve room so nothing overlaps."""
-    if data_date is None or not str(data_date).strip():
-        raise CompareError("charts need a data_date (the date of the tables they draw)")
-    width, height = fig.get_size_inches()
-    cols = int(width * 72 / (_FOOT_SIZE * 0.6))  # display columns that fit one line
-    foot = wrap(_footer_text(lang, sources, str(data_date)), cols)
-    n = foot.count("\n") + 1
-    foot_h = (n * _FOOT_SIZE * 1.3 + 8) * _IN_PER_PT
-    title = wrap(title, int(width * 72 / (_TITLE_SIZE * 0.62)))
-    title_h = ((title.count("\n") + 1) * _TITLE_SIZE * 1.3 + 10) * _IN_PER_PT
-    fig.set_size_inches(width, height + foot_h + title_h)
-    total = height + foot_h + title_h
-    fig.suptitle(title, x=0.01, ha="left", fontsize=_TITLE_SIZE, fontweight="bold")
-    fig.text(0.01, 4 * _IN_PER_PT / total, foot, fontsize=_FOOT_SIZE, color="#444444",
-             ha="left", va="bottom")  # fmt: skip
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        engine.set(rect=(0, foot_h / total, 1, 1 - foot_h / total), h_pad=0.06, w_pad=0.06)
-    return fig
 
 
 def _label_width(labels: Sequence[str], size: float = 9.0) -> float:
@@ -341,8 +450,9 @@ def _heatmap(
         for j in range(values.shape[1]):
             v = values[i, j]
             colour = "#555555" if np.isnan(v) else _text_colour(cmap(min(v / vmax, 1.0)))
-            ax.text(j + 0.5, i + 0.5, annot[i][j], ha="center", va="center", fontsize=8,
-                    color=colour)  # fmt: skip
+            ax.text(
+                j + 0.5, i + 0.5, annot[i][j], ha="center", va="center", fontsize=8, color=colour
+            )
     return mesh
 
 
@@ -353,30 +463,35 @@ def _heatmap_figure(
     col_labels: list[str],
     cbar_label: str,
     percent: bool,
+    label_cols: int,
+    frame: dict,
 ) -> Figure:
-    row_labels = [wrap(s, 22) for s in row_labels]
-    col_w = max(0.62, min(1.1, _max_dw(col_labels) * 8.5 * 0.55 * _IN_PER_PT + 0.12))
+    row_labels = [wrap(s, label_cols) for s in row_labels]
     ncols = len(col_labels)
-    rotate = ncols > 10 or _max_dw(col_labels) * 9 * 0.55 * _IN_PER_PT > col_w + 0.05
+    rotate = ncols > 10  # many documents: narrow columns, labels at an angle
+    col_w = (
+        0.55 if rotate else min(1.1, max(0.7, _max_dw(col_labels) * 9 * 0.55 * _IN_PER_PT + 0.15))
+    )
     if not rotate:
-        col_labels = [wrap(s, max(6, int(col_w * 72 / (9 * 0.55)))) for s in col_labels]
+        col_labels = [wrap(s, int((col_w - 0.1) * 72 / (9 * 0.55))) for s in col_labels]
     row_h = 0.2 + 0.17 * _n_lines(row_labels)
     width = _label_width(row_labels) + ncols * col_w + 1.3
     col_h = (
         _label_width(col_labels, 9) * 0.7 + 0.2 if rotate else 0.18 * _n_lines(col_labels) + 0.15
     )
     height = len(row_labels) * row_h + col_h + 0.3
-    fig = _new_figure(max(width, 5.0), height)
-    ax = fig.add_subplot()
+    fig, body = _new_figure(max(width, 5.0), height, **frame)
+    ax = body.add_subplot()
     finite = values[np.isfinite(values)]
     vmax = float(finite.max()) if finite.size else 1.0
     mesh = _heatmap(ax, values, annot, row_labels, col_labels, vmax, rotate)
-    cb = fig.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02, aspect=25)
+    cb = body.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02, aspect=25)
     cb.set_label(cbar_label, fontsize=8)
     cb.ax.tick_params(labelsize=7)
+    cb.ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     if percent:
         cb.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    return fig
+    return _finish(fig)
 
 
 # --------------------------------------------------------------------------- charts
@@ -402,17 +517,20 @@ def plot_coverage_heatmap(
     doc_ids = [str(d) for d in matrix.index]
     cat_ids = [str(c) for c in matrix.columns]
     values = matrix.to_numpy(dtype=float).T
-    annot = [[_pct(v) if value == "share" else ("–" if np.isnan(v) else f"{v:.0f}") for v in r]
-             for r in values]  # fmt: skip
-    fig = _heatmap_figure(
+    annot = [
+        [_pct(v) if value == "share" else ("–" if np.isnan(v) else f"{v:.0f}") for v in r]
+        for r in values
+    ]
+    return _heatmap_figure(
         values,
         annot,
         _tax_labels(cat_ids, categories, lang),
         _doc_labels(doc_ids, documents, lang),
         _tr(lang, "share") if value == "share" else _tr(lang, "n_measures"),
         percent=value == "share",
+        label_cols=_LABEL_COLS[lang],
+        frame=_fr(title or _tr(lang, "t_heatmap"), lang, sources, data_date),
     )
-    return _frame(fig, title or _tr(lang, "t_heatmap"), lang, sources, data_date)
 
 
 def plot_topic_drilldown(
@@ -434,25 +552,35 @@ def plot_topic_drilldown(
     _check_lang(lang)
     docs = list(pd.unique(breakdown["doc_id"].astype(str)))
     tops = list(pd.unique(breakdown["topic_id"].astype(str)))
-    b = breakdown.assign(doc_id=breakdown["doc_id"].astype(str),
-                         topic_id=breakdown["topic_id"].astype(str))  # fmt: skip
+    b = breakdown.assign(
+        doc_id=breakdown["doc_id"].astype(str), topic_id=breakdown["topic_id"].astype(str)
+    )
     share = b.pivot(index="topic_id", columns="doc_id", values="share_in_category")
     count = b.pivot(index="topic_id", columns="doc_id", values="n")
     share = share.reindex(index=tops, columns=docs).to_numpy(dtype=float)
     count = count.reindex(index=tops, columns=docs).to_numpy(dtype=float)
+
+    def cell(c: float, s: float) -> str:
+        return "–" if np.isnan(c) else ("0" if c == 0 else f"{c:.0f}\n{_pct(s)}")
+
     annot = [
-        ["0" if c == 0 else ("–" if np.isnan(c) else f"{c:.0f}\n{_pct(s)}") for c, s in zip(cr, sr)]
+        [cell(c, s) for c, s in zip(cr, sr, strict=True)]
         for cr, sr in zip(count, share, strict=True)
     ]
-    fig = _heatmap_figure(
-        share, annot, _tax_labels(tops, topics, lang), _doc_labels(docs, documents, lang),
-        _tr(lang, "share_cat"), percent=True,
-    )  # fmt: skip
     cats = list(pd.unique(breakdown["category_id"].astype(str)))
-    cat_name = "、".join(_tax_labels(cats, categories, lang)) if lang == "zh" else ", ".join(
-        _tax_labels(cats, categories, lang)
+    sep = "、" if lang == "zh" else ", "
+    cat_name = sep.join(_tax_labels(cats, categories, lang))
+    ttl = title or _tr(lang, "t_drill", cat=cat_name)
+    return _heatmap_figure(
+        share,
+        annot,
+        _tax_labels(tops, topics, lang),
+        _doc_labels(docs, documents, lang),
+        _tr(lang, "share_cat"),
+        percent=True,
+        label_cols=_LABEL_COLS[lang],
+        frame=_fr(ttl, lang, sources, data_date),
     )
-    return _frame(fig, title or _tr(lang, "t_drill", cat=cat_name), lang, sources, data_date)
 
 
 def plot_category_shift(
@@ -473,14 +601,19 @@ def plot_category_shift(
     """
     _check_lang(lang)
     cats = shift["category_id"].astype(str).tolist()
-    labels = [wrap(s, 24) for s in _tax_labels(cats, categories, lang)]
+    labels = [wrap(s, _LABEL_COLS[lang]) for s in _tax_labels(cats, categories, lang)]
     doc_a, doc_b = str(shift["doc_a"].iloc[0]), str(shift["doc_b"].iloc[0])
     doc_mid = shift["doc_mid"].iloc[0]
     has_mid = not _is_blank(doc_mid) and shift["share_mid"].notna().any()
     name_a, name_b = _doc_labels([doc_a, doc_b], documents, lang)
     row_h = 0.22 + 0.17 * _n_lines(labels)
-    fig = _new_figure(max(6.5, _label_width(labels) + 5.2), len(cats) * row_h + 1.2)
-    ax = fig.add_subplot()
+    ttl = title or _tr(lang, "t_shift", a=name_a, b=name_b)
+    fig, body = _new_figure(
+        max(6.5, _label_width(labels) + 5.2),
+        len(cats) * row_h + 1.2,
+        **_fr(ttl, lang, sources, data_date),
+    )
+    ax = body.add_subplot()
     y = np.arange(len(cats))
     a = shift["share_a"].to_numpy(dtype=float)
     b = shift["share_b"].to_numpy(dtype=float)
@@ -489,8 +622,15 @@ def plot_category_shift(
     ax.scatter(a, y, s=60, color=ca, zorder=3, label=name_a)
     if has_mid:
         (name_mid,) = _doc_labels([str(doc_mid)], documents, lang)
-        ax.scatter(shift["share_mid"].to_numpy(dtype=float), y, s=34, marker="D", color=cm,
-                   zorder=2, label=name_mid)  # fmt: skip
+        ax.scatter(
+            shift["share_mid"].to_numpy(dtype=float),
+            y,
+            s=34,
+            marker="D",
+            color=cm,
+            zorder=2,
+            label=name_mid,
+        )
     ax.scatter(b, y, s=60, color=cb, zorder=4, label=name_b)
     ax.set_yticks(y, labels)
     ax.set_ylim(len(cats) - 0.5, -0.5)
@@ -504,14 +644,20 @@ def plot_category_shift(
     unit = "个百分点" if lang == "zh" else " pp"
     for yi, d in zip(y, shift["delta"].to_numpy(dtype=float), strict=True):
         txt = "–" if np.isnan(d) else f"{d * 100:+.1f}{unit}"
-        colour = "#333333" if np.isnan(d) or abs(d) < 0.005 else (OKABE_ITO[2] if d > 0 else OKABE_ITO[4])
+        colour = "#333333"
         ax.text(1.01, yi, txt, transform=trans, va="center", ha="left", fontsize=8, color=colour)
-    ax.text(1.01, -0.5, _tr(lang, "delta"), transform=trans, va="bottom", ha="left", fontsize=8,
-            color="#333333")  # fmt: skip
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.02 * _n_lines(labels)),
-              ncols=3, frameon=False, fontsize=9)  # fmt: skip
-    ttl = title or _tr(lang, "t_shift", a=name_a, b=name_b)
-    return _frame(fig, ttl, lang, sources, data_date)
+    ax.text(
+        1.01,
+        -0.5,
+        _tr(lang, "delta"),
+        transform=trans,
+        va="bottom",
+        ha="left",
+        fontsize=8,
+        color="#333333",
+    )
+    body.legend(loc="outside lower center", ncols=3, frameon=False, fontsize=9)
+    return _finish(fig)
 
 
 def plot_keyness(
@@ -538,13 +684,13 @@ def plot_keyness(
     t_name = target_label or _tr(lang, "target")
     r_name = reference_label or _tr(lang, "reference")
     height = max(2.5, 0.24 * len(rows) + 1.2)
-    fig = _new_figure(7.0, height)
-    ax = fig.add_subplot()
+    ttl = title or _tr(lang, "t_keyness", t=t_name, r=r_name)
+    fig, body = _new_figure(7.0, height, **_fr(ttl, lang, sources, data_date))
+    ax = body.add_subplot()
     if rows.empty:
         ax.text(0.5, 0.5, _tr(lang, "no_data"), ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
-        return _frame(fig, title or _tr(lang, "t_keyness", t=t_name, r=r_name), lang, sources,
-                      data_date)  # fmt: skip
+        return _finish(fig)
     g2 = rows["g2"].to_numpy(dtype=float)
     y = np.arange(len(rows))
     colours = [OKABE_ITO[0] if v > 0 else OKABE_ITO[3] for v in g2]
@@ -552,8 +698,14 @@ def plot_keyness(
     span = float(np.abs(g2).max())
     for yi, v, term in zip(y, g2, rows["term"].astype(str), strict=True):
         off = span * 0.015
-        ax.text(v + off if v > 0 else v - off, yi, term, va="center",
-                ha="left" if v > 0 else "right", fontsize=8.5)  # fmt: skip
+        ax.text(
+            v + off if v > 0 else v - off,
+            yi,
+            term,
+            va="center",
+            ha="left" if v > 0 else "right",
+            fontsize=8.5,
+        )
     longest = _max_dw(rows["term"].astype(str).tolist())
     pad = span * (0.08 + 0.02 * longest)
     lo = min(0.0, float(g2.min())) - (pad if (g2 < 0).any() else 0)
@@ -569,10 +721,11 @@ def plot_keyness(
         ax.spines[s].set_visible(False)
     ax.legend(
         handles=[Patch(color=OKABE_ITO[0], label=t_name), Patch(color=OKABE_ITO[3], label=r_name)],
-        loc="lower right" if (g2 < 0).any() else "upper right", frameon=False, fontsize=9,
-    )  # fmt: skip
-    return _frame(fig, title or _tr(lang, "t_keyness", t=t_name, r=r_name), lang, sources,
-                  data_date)  # fmt: skip
+        loc="lower right" if (g2 < 0).any() else "upper right",
+        frameon=False,
+        fontsize=9,
+    )
+    return _finish(fig)
 
 
 def plot_corpus_timeline(
@@ -591,21 +744,33 @@ def plot_corpus_timeline(
     """
     _check_lang(lang)
     ov = overview.reset_index(drop=True)
-    labels = [wrap(s, 26) for s in (ov["label"] if lang == "zh" else ov["label_en"]).astype(str)]
+    labels = [
+        wrap(s, _LABEL_COLS[lang])
+        for s in (ov["label"] if lang == "zh" else ov["label_en"]).astype(str)
+    ]
     levels = [str(v) if not _is_blank(v) else "unknown" for v in ov["level"]]
-    level_list = [lv for lv in ("national", "province", "city", "county", "district", "unknown")
-                  if lv in levels] + sorted({lv for lv in levels} - set(_LEVELS["en"]))  # fmt: skip
-    colour = {lv: OKABE_ITO[i % len(OKABE_ITO)] for i, lv in enumerate(level_list)}
+    level_list = [
+        lv
+        for lv in ("national", "province", "city", "county", "district", "unknown")
+        if lv in levels
+    ] + sorted({lv for lv in levels} - set(_LEVELS["en"]))
+    extra = iter(OKABE_ITO[5:7])
+    colour = {lv: _LEVEL_COLOURS.get(lv) or next(extra, "#999999") for lv in level_list}
     row_h = 0.16 + 0.17 * _n_lines(labels)
-    fig = _new_figure(max(6.5, _label_width(labels) + 5.0), len(ov) * row_h + 1.3)
-    ax = fig.add_subplot()
+    fig, body = _new_figure(
+        max(6.5, _label_width(labels) + 5.0),
+        len(ov) * row_h + 1.3,
+        **_fr(title or _tr(lang, "t_timeline"), lang, sources, data_date),
+    )
+    ax = body.add_subplot()
     years: list[float] = []
     for i, r in ov.iterrows():
         c = colour[levels[i]]
         ps, pe = r.get("period_start"), r.get("period_end")
         if not _is_blank(ps) and not _is_blank(pe):
-            ax.barh(i, int(pe) - int(ps) + 1, left=int(ps) - 0.5, height=0.5, color=c, alpha=0.25,
-                    lw=0)  # fmt: skip
+            ax.barh(
+                i, int(pe) - int(ps) + 1, left=int(ps) - 0.5, height=0.5, color=c, alpha=0.25, lw=0
+            )
             years += [int(ps) - 0.5, int(pe) + 0.5]
         yr, y0, y1 = r.get("year"), r.get("year_min"), r.get("year_max")
         if not _is_blank(yr):
@@ -613,8 +778,15 @@ def plot_corpus_timeline(
             years.append(int(yr))
         elif not _is_blank(y0) and not _is_blank(y1):
             ax.plot([int(y0), int(y1)], [i, i], ls="--", color=c, lw=1.5, zorder=2)
-            ax.scatter([int(y0), int(y1)], [i, i], s=40, facecolors="white", edgecolors=c,
-                       linewidths=1.5, zorder=3)  # fmt: skip
+            ax.scatter(
+                [int(y0), int(y1)],
+                [i, i],
+                s=40,
+                facecolors="white",
+                edgecolors=c,
+                linewidths=1.5,
+                zorder=3,
+            )
             years += [int(y0), int(y1)]
     ax.set_yticks(range(len(ov)), labels)
     ax.set_ylim(len(ov) - 0.5, -0.5)
@@ -626,14 +798,32 @@ def plot_corpus_timeline(
     ax.set_axisbelow(True)
     for s in ("top", "right"):
         ax.spines[s].set_visible(False)
-    handles = [Line2D([], [], marker="o", ls="", color=colour[lv], markersize=7,
-                      label=_level_label(lv, lang)) for lv in level_list]  # fmt: skip
+    handles = [
+        Line2D(
+            [], [], marker="o", ls="", color=colour[lv], markersize=7, label=_level_label(lv, lang)
+        )
+        for lv in level_list
+    ]
     handles.append(Patch(color="#999999", alpha=0.35, label=_tr(lang, "period")))
-    handles.append(Line2D([], [], ls="--", marker="o", mfc="white", color="#666666",
-                          label=_tr(lang, "year_bounds")))  # fmt: skip
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)),
-               frameon=False, fontsize=8.5)  # fmt: skip
-    return _frame(fig, title or _tr(lang, "t_timeline"), lang, sources, data_date)
+    handles.append(
+        Line2D(
+            [],
+            [],
+            ls="--",
+            marker="o",
+            mfc="white",
+            color="#666666",
+            label=_tr(lang, "year_bounds"),
+        )
+    )
+    body.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(6, len(handles)),
+        frameon=False,
+        fontsize=8.5,
+    )
+    return _finish(fig)
 
 
 def plot_documents_overview(
@@ -653,8 +843,12 @@ def plot_documents_overview(
     levels = list(pd.unique(counts["level"].astype(str)))
     types = list(pd.unique(counts["doc_type"].astype(str)))
     lv_labels = [_level_label(lv, lang) for lv in levels]
-    fig = _new_figure(max(7.5, 2 * _label_width(lv_labels) + 6.0), 0.45 * len(levels) + 2.0)
-    axes = fig.subplots(1, 2, sharey=True)
+    fig, body = _new_figure(
+        max(7.5, 2 * _label_width(lv_labels) + 6.0),
+        0.45 * len(levels) + 2.0,
+        **_fr(title or _tr(lang, "t_overview"), lang, sources, data_date),
+    )
+    axes = body.subplots(1, 2, sharey=True)
     for ax, col, xlabel, scale in (
         (axes[0], "n_docs", _tr(lang, "docs"), 1.0),
         (axes[1], "n_chars", _tr(lang, "kchars"), 1000.0),
@@ -664,13 +858,22 @@ def plot_documents_overview(
         left = np.zeros(len(levels))
         for k, t in enumerate(types):
             vals = wide[t].to_numpy(dtype=float)
-            ax.barh(range(len(levels)), vals, left=left, height=0.6,
-                    color=OKABE_ITO[k % len(OKABE_ITO)], hatch=_HATCHES[k // len(OKABE_ITO) % 6],
-                    edgecolor="white", lw=0.5, label=_type_label(t, lang))  # fmt: skip
+            ax.barh(
+                range(len(levels)),
+                vals,
+                left=left,
+                height=0.6,
+                color=OKABE_ITO[k % len(OKABE_ITO)],
+                hatch=_HATCHES[k // len(OKABE_ITO) % 6],
+                edgecolor="white",
+                lw=0.5,
+                label=_type_label(t, lang),
+            )
             left += vals
         for i, tot in enumerate(left):
-            ax.text(tot, i, f" {tot:,.0f}" if scale == 1 else f" {tot:,.1f}", va="center",
-                    fontsize=8)  # fmt: skip
+            ax.text(
+                tot, i, f" {tot:,.0f}" if scale == 1 else f" {tot:,.1f}", va="center", fontsize=8
+            )
         ax.set_xlim(0, max(left.max(), 1) * 1.18)
         ax.set_xlabel(xlabel)
         ax.grid(axis="x", color="#e5e5e5", lw=0.8)
@@ -681,9 +884,15 @@ def plot_documents_overview(
     axes[0].set_yticks(range(len(levels)), lv_labels)
     axes[0].set_ylim(len(levels) - 0.5, -0.5)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(5, len(types)),
-               frameon=False, fontsize=8.5)  # fmt: skip
-    return _frame(fig, title or _tr(lang, "t_overview"), lang, sources, data_date)
+    body.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=min(5, len(types)),
+        frameon=False,
+        fontsize=8.5,
+    )
+    return _finish(fig)
 
 
 def plot_target_ranges(
@@ -707,15 +916,19 @@ def plot_target_ranges(
     name_col = "label" if lang == "zh" else "label_en_doc"
     ind_col = "label_zh" if lang == "zh" else "label_en"
     groups = [ranges[ranges["indicator"].astype(str) == i] for i in inds]
-    all_labels = [wrap(s, 24) for s in ranges[name_col].astype(str)]
+    all_labels = [wrap(s, _LABEL_COLS[lang]) for s in ranges[name_col].astype(str)]
     ncols = 1 if len(inds) <= 3 else 2
     nrows = math.ceil(len(inds) / ncols)
     heights = [
         max(len(g) for g in groups[r * ncols : (r + 1) * ncols]) * 0.32 + 0.9 for r in range(nrows)
     ]
     panel_w = _label_width(all_labels) + 3.2
-    fig = _new_figure(max(6.5, panel_w * ncols), sum(heights) + 0.2)
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False, height_ratios=heights)).ravel()
+    fig, body = _new_figure(
+        max(6.5, panel_w * ncols),
+        sum(heights) + 0.2,
+        **_fr(title or _tr(lang, "t_targets"), lang, sources, data_date),
+    )
+    axes = np.atleast_1d(body.subplots(nrows, ncols, squeeze=False, height_ratios=heights)).ravel()
     title_cols = int(panel_w * 72 / (9.5 * 0.62))
     for ax, g in zip(axes, groups, strict=False):
         y = np.arange(len(g))
@@ -723,21 +936,32 @@ def plot_target_ranges(
         ax.hlines(y, lo, hi, color=OKABE_ITO[1], lw=4, alpha=0.7, zorder=1)
         ax.scatter(lo, y, s=30, color=OKABE_ITO[3], zorder=3)
         ax.scatter(hi, y, s=30, color=OKABE_ITO[3], zorder=3)
-        ax.scatter(g["median"].to_numpy(dtype=float), y, s=26, marker="D", color=OKABE_ITO[0],
-                   zorder=4)  # fmt: skip
+        ax.scatter(
+            g["median"].to_numpy(dtype=float), y, s=26, marker="D", color=OKABE_ITO[0], zorder=4
+        )
         trans = ax.get_yaxis_transform()
         for yi, n in zip(y, g["n"], strict=True):
-            ax.text(1.01, yi, f"n={int(n)}", transform=trans, va="center", fontsize=7.5,
-                    color="#444444")  # fmt: skip
-        ax.set_yticks(y, [wrap(s, 24) for s in g[name_col].astype(str)], fontsize=8.5)
+            ax.text(
+                1.01, yi, f"n={int(n)}", transform=trans, va="center", fontsize=7.5, color="#444444"
+            )
+        ax.set_yticks(
+            y, [wrap(s, _LABEL_COLS[lang]) for s in g[name_col].astype(str)], fontsize=8.5
+        )
         ax.set_ylim(len(g) - 0.5, -0.5)
         unit = g["unit"].iloc[0]
         name = str(g[ind_col].iloc[0])
-        ax.set_title(wrap(name + ("" if _is_blank(unit) else f"（{unit}）" if lang == "zh"
-                                  else f" ({unit})"), title_cols),
-                     fontsize=9.5, loc="left")  # fmt: skip
-        span = max(float(np.nanmax(hi) - np.nanmin(lo)), abs(float(np.nanmax(hi))) * 0.1, 1e-9)
-        ax.set_xlim(float(np.nanmin(lo)) - span * 0.08, float(np.nanmax(hi)) + span * 0.08)
+        ax.set_title(
+            wrap(
+                name + ("" if _is_blank(unit) else f"（{unit}）" if lang == "zh" else f" ({unit})"),
+                title_cols,
+            ),
+            fontsize=9.5,
+            loc="left",
+        )
+        x0, x1 = float(np.nanmin(lo)), float(np.nanmax(hi))
+        pad = max((x1 - x0) * 0.08, abs(x1) * 0.05, 0.5)
+        ax.set_xlim(x0 - pad, x1 + pad)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", color="#e5e5e5", lw=0.8)
@@ -746,7 +970,22 @@ def plot_target_ranges(
             ax.spines[s].set_visible(False)
     for ax in axes[len(groups) :]:
         ax.set_axis_off()
-    return _frame(fig, title or _tr(lang, "t_targets"), lang, sources, data_date)
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=OKABE_ITO[1],
+            lw=4,
+            alpha=0.7,
+            marker="o",
+            mfc=OKABE_ITO[3],
+            mec=OKABE_ITO[3],
+            label=_tr(lang, "range"),
+        ),
+        Line2D([], [], ls="", marker="D", color=OKABE_ITO[0], label=_tr(lang, "median")),
+    ]
+    body.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8.5)
+    return _finish(fig)
 
 
 def plot_deadline_timeline(
@@ -760,16 +999,21 @@ def plot_deadline_timeline(
     """Bubbles from :func:`~compare.analysis.deadline_timeline`: targets due per year, per document.
 
     One row per document: a black bar at the year issued, a grey line to its last deadline, and
-    a bubble (area ∝ number of targets, count written beside) at each deadline year.
+    a bubble (area ∝ number of targets, count written above) at each deadline year.
     """
     _check_lang(lang)
     docs = list(pd.unique(timeline["doc_id"].astype(str)))
     name_col = "label" if lang == "zh" else "label_en"
-    first = timeline.drop_duplicates("doc_id").set_index(timeline.drop_duplicates("doc_id")["doc_id"].astype(str))
-    labels = [wrap(str(first.loc[d, name_col]), 26) for d in docs]
+    first = timeline.assign(doc_id=timeline["doc_id"].astype(str))
+    first = first.drop_duplicates("doc_id").set_index("doc_id")  # per-document label and year
+    labels = [wrap(str(first.loc[d, name_col]), _LABEL_COLS[lang]) for d in docs]
     row_h = 0.22 + 0.17 * _n_lines(labels)
-    fig = _new_figure(max(6.5, _label_width(labels) + 5.0), len(docs) * row_h + 1.4)
-    ax = fig.add_subplot()
+    fig, body = _new_figure(
+        max(6.5, _label_width(labels) + 5.0),
+        len(docs) * row_h + 1.4,
+        **_fr(title or _tr(lang, "t_deadline"), lang, sources, data_date),
+    )
+    ax = body.add_subplot()
     nmax = max(float(timeline["n_targets"].max()), 1.0) if len(timeline) else 1.0
     years: list[int] = []
     for i, d in enumerate(docs):
@@ -781,11 +1025,25 @@ def plot_deadline_timeline(
             ax.scatter([int(dy)], [i], marker="|", s=160, color="black", linewidths=2, zorder=2)
             years.append(int(dy))
         ns = g["n_targets"].to_numpy(dtype=float)
-        ax.scatter(dl, [i] * len(dl), s=40 + 360 * ns / nmax, color=OKABE_ITO[4], alpha=0.8,
-                   edgecolors="white", zorder=3)  # fmt: skip
+        ax.scatter(
+            dl,
+            [i] * len(dl),
+            s=40 + 360 * ns / nmax,
+            color=OKABE_ITO[4],
+            alpha=0.8,
+            edgecolors="white",
+            zorder=3,
+        )
         for x, n in zip(dl, ns, strict=True):
-            ax.annotate(f"{n:.0f}", (x, i), xytext=(0, 9 + 9 * math.sqrt(n / nmax)),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=7.5)  # fmt: skip
+            ax.annotate(
+                f"{n:.0f}",
+                (x, i),
+                xytext=(0, 9 + 9 * math.sqrt(n / nmax)),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+            )
         years += dl.tolist()
     ax.set_yticks(range(len(docs)), labels)
     ax.set_ylim(len(docs) - 0.5, -0.8)
@@ -798,13 +1056,20 @@ def plot_deadline_timeline(
     for s in ("top", "right"):
         ax.spines[s].set_visible(False)
     handles = [
-        Line2D([], [], marker="|", ls="", color="black", markersize=10, mew=2,
-               label=_tr(lang, "issued")),
-        Line2D([], [], marker="o", ls="", color=OKABE_ITO[4], markersize=9,
-               label=_tr(lang, "due")),
-    ]  # fmt: skip
-    fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8.5)
-    return _frame(fig, title or _tr(lang, "t_deadline"), lang, sources, data_date)
+        Line2D(
+            [],
+            [],
+            marker="|",
+            ls="",
+            color="black",
+            markersize=10,
+            mew=2,
+            label=_tr(lang, "issued"),
+        ),
+        Line2D([], [], marker="o", ls="", color=OKABE_ITO[4], markersize=9, label=_tr(lang, "due")),
+    ]
+    body.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8.5)
+    return _finish(fig)
 
 
 def plot_cleaning_summary(
@@ -823,6 +1088,9 @@ def plot_cleaning_summary(
     """
     _check_lang(lang)
     docs = list(pd.unique(summary["doc_id"].astype(str)))
+    if documents is not None:  # show documents in the corpus order
+        order = {d: i for i, d in enumerate(documents["doc_id"].astype(str))}
+        docs.sort(key=lambda d: order.get(d, len(order)))
     reasons = (
         summary.groupby("reason")[["chars_removed", "chars_replaced", "chars_flagged"]]
         .sum()
@@ -834,20 +1102,32 @@ def plot_cleaning_summary(
     panels = [("chars_removed", "removed"), ("chars_flagged", "flagged")]
     if summary["chars_replaced"].sum() > 0:
         panels.insert(1, ("chars_replaced", "replaced"))
-    labels = [wrap(s, 24) for s in _doc_labels(docs, documents, lang)]
+    labels = [wrap(s, _LABEL_COLS[lang]) for s in _doc_labels(docs, documents, lang)]
     row_h = 0.16 + 0.17 * _n_lines(labels)
     width = max(7.5, _label_width(labels) + 2.8 * len(panels))
-    fig = _new_figure(width, len(docs) * row_h + 1.6)
-    axes = fig.subplots(1, len(panels), sharey=True)
+    fig, body = _new_figure(
+        width,
+        len(docs) * row_h + 1.6,
+        **_fr(title or _tr(lang, "t_cleaning"), lang, sources, data_date),
+    )
+    axes = body.subplots(1, len(panels), sharey=True)
     for ax, (col, key) in zip(axes, panels, strict=True):
         wide = summary.pivot_table(index="doc_id", columns="reason", values=col, aggfunc="sum")
         wide = wide.reindex(index=docs, columns=reasons).fillna(0)
         left = np.zeros(len(docs))
         for k, reason in enumerate(reasons):
             vals = wide[reason].to_numpy(dtype=float)
-            ax.barh(range(len(docs)), vals, left=left, height=0.65,
-                    color=OKABE_ITO[k % len(OKABE_ITO)], hatch=_HATCHES[k // len(OKABE_ITO) % 6],
-                    edgecolor="white", lw=0.5, label=reason)  # fmt: skip
+            ax.barh(
+                range(len(docs)),
+                vals,
+                left=left,
+                height=0.65,
+                color=OKABE_ITO[k % len(OKABE_ITO)],
+                hatch=_HATCHES[k // len(OKABE_ITO) % 6],
+                edgecolor="white",
+                lw=0.5,
+                label=reason,
+            )
             left += vals
         for i, tot in enumerate(left):
             ax.text(tot, i, f" {tot:,.0f}", va="center", fontsize=7.5)
@@ -862,11 +1142,23 @@ def plot_cleaning_summary(
     axes[0].set_yticks(range(len(docs)), labels)
     axes[0].set_ylim(len(docs) - 0.5, -0.5)
     legend_labels = [wrap(r, 30) for r in reasons]
-    handles = [Patch(facecolor=OKABE_ITO[k % len(OKABE_ITO)], hatch=_HATCHES[k // len(OKABE_ITO) % 6],
-                     edgecolor="white", label=lab) for k, lab in enumerate(legend_labels)]  # fmt: skip
-    fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(reasons)) or 1,
-               frameon=False, fontsize=8)  # fmt: skip
-    return _frame(fig, title or _tr(lang, "t_cleaning"), lang, sources, data_date)
+    handles = [
+        Patch(
+            facecolor=OKABE_ITO[k % len(OKABE_ITO)],
+            hatch=_HATCHES[k // len(OKABE_ITO) % 6],
+            edgecolor="white",
+            label=lab,
+        )
+        for k, lab in enumerate(legend_labels)
+    ]
+    body.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(3, len(reasons)) or 1,
+        frameon=False,
+        fontsize=8,
+    )
+    return _finish(fig)
 
 
 # --------------------------------------------------------------------------- saving
@@ -898,7 +1190,14 @@ def save_figure(
         for fmt in formats:
             path = Path(out_dir) / f"{stem}.{fmt}"
             with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_METADATA[fmt],
-                            bbox_inches="tight", pad_inches=0.08)  # fmt: skip
+                fig.savefig(
+                    tmp,
+                    format=fmt,
+                    dpi=dpi,
+                    metadata=_METADATA[fmt],
+                    bbox_inches="tight",
+                    pad_inches=0.08,
+                )
+                tmp.chmod(0o644)  # a temp file is created 0600; figures are for sharing
             paths.append(path)
     return paths

@@ -125,27 +125,54 @@ def _position_in_group(group: np.ndarray) -> np.ndarray:
     return np.arange(group.size, dtype=np.int64) - np.repeat(starts, lengths)
 
 
-def _first_per_group(group: np.ndarray, keep: int) -> np.ndarray:
-    """Mask of the first ``keep`` rows of each run of equal values in a sorted ``group``."""
-    return _position_in_group(group) < keep
+def _best_per_group(group: np.ndarray, vals: np.ndarray, keep: int) -> np.ndarray:
+    """Indices of the ``keep`` largest ``vals`` of each run of equal ``group`` values.
+
+    ``group`` is sorted and, inside a run, entries are in column (= id) order, so taking the
+    first maximum breaks ties by id. O(keep x len) with no sort.
+    """
+    if group.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    gid = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, group.size]))
+    work = vals.copy()
+    chosen = []
+    for _ in range(keep):
+        gmax = np.maximum.reduceat(work, starts)
+        hit = np.flatnonzero((work == gmax[gid]) & (work > -np.inf))
+        if hit.size == 0:
+            break
+        first = hit[np.r_[True, gid[hit][1:] != gid[hit][:-1]]]
+        chosen.append(first)
+        work[first] = -np.inf
+    return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
 
 
-def _select(
-    rows: np.ndarray,
-    cols: np.ndarray,
-    scores: np.ndarray,
-    doc: np.ndarray,
-    id_rank: np.ndarray,
-    per_document: int,
-    per_row: int,
+def _row_top_mask(rows: np.ndarray, vals: np.ndarray, n_rows: int, keep: int) -> np.ndarray:
+    """Mask keeping roughly the ``keep`` largest ``vals`` (>= 0) of each row, in O(len).
+
+    Scores are binned (1/1024 wide); a row keeps every entry in or above the bin where its
+    count from the top reaches ``keep`` (so ties at the boundary are all kept).
+    """
+    n_bins = 1024
+    bins = np.clip((vals * n_bins).astype(np.int64), -1, n_bins - 1)
+    valid = bins >= 0
+    counts = np.bincount(
+        rows[valid] * n_bins + bins[valid], minlength=n_rows * n_bins
+    ).reshape(n_rows, n_bins)
+    from_top = np.cumsum(counts[:, ::-1], axis=1)
+    reached = from_top >= keep
+    threshold = np.where(reached.any(axis=1), n_bins - 1 - reached.argmax(axis=1), 0)
+    return valid & (bins >= threshold[rows])
+
+
+def _top_per_row(
+    rows: np.ndarray, vals: np.ndarray, tie: np.ndarray, keep: int
 ) -> np.ndarray:
-    """Indices of the kept (row, col) pairs: best ``per_document`` per other document, then
-    best ``per_row`` per row; ties broken by the other measure's id."""
-    order = np.lexsort((id_rank[cols], -scores, doc[cols], rows))
-    group = rows[order].astype(np.int64) * (int(doc.max()) + 1) + doc[cols[order]]
-    order = order[_first_per_group(group, per_document)]
-    order = order[np.lexsort((id_rank[cols[order]], -scores[order], rows[order]))]
-    return order[_first_per_group(rows[order], per_row)]
+    """Indices of the ``keep`` best entries of each row (score desc, then ``tie`` asc),
+    ordered by row, then rank."""
+    order = np.lexsort((tie, -vals, rows))
+    return order[_position_in_group(rows[order]) < keep]
 
 
 def _rowwise_dot(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -155,41 +182,8 @@ def _rowwise_dot(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray(x[a].multiply(x[b]).sum(axis=1), dtype=np.float64).ravel()
 
 
-def match_measures(
-    measures: pd.DataFrame,
-    k: int = 5,
-    per_document: int = 1,
-    min_score: float = 0.1,
-    chunk_size: int = 1000,
-    max_df: int | float | None = 2000,
-    n_candidates: int = 50,
-) -> pd.DataFrame:
-    """The ``matches`` table: each measure's closest measures in *other* documents.
-
-    ``measures`` needs ``doc_id``, ``measure_id`` and ``text`` (``number`` is used when present
-    to strip the marker). For each measure: cosine similarity of TF-IDF character-2-3-gram
-    vectors (:func:`tfidf_matrix` of :func:`measure_body`) against every measure of every other
-    document; the best ``per_document`` counterparts of each other document with
-    ``score >= min_score`` are kept, and of those the best ``k`` overall, ranked 1..k.
-    Same-document pairs never appear. Ties are broken by ``other_measure_id`` (then the output
-    is independent of the row order of ``measures``).
-
-    Scale: rows are processed ``chunk_size`` at a time (``X[chunk] @ Xc.T``), keeping only the
-    best ``n_candidates`` per row before the next chunk. ``Xc`` leaves out n-grams found in more
-    than ``max_df`` measures (an int, or a float fraction of the measures; ``None`` keeps all):
-    they are in almost every measure, carry little weight, and would make the product
-    quadratic. Candidates are re-scored with the full vectors, so ``score`` is exact; only the
-    choice of candidates is approximate, and only when something was left out.
-
-    Returns columns ``measure_id, other_measure_id, score, rank, other_doc_id`` in the row order
-    of ``measures``, then rank.
-    """
-    missing = [c for c in ("doc_id", "measure_id", "text") if c not in measures.columns]
-    if missing:
-        raise CompareError(f"measures table lacks column(s) {', '.join(missing)}")
-    if k < 1 or per_document < 1 or chunk_size < 1 or n_candidates < 1:
-        raise CompareError("k, per_document, chunk_size and n_candidates must be at least 1")
-    empty = pd.DataFrame(
+def _empty_matches() -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "measure_id": pd.Series(dtype=object),
             "other_measure_id": pd.Series(dtype=object),
@@ -198,58 +192,114 @@ def match_measures(
             "other_doc_id": pd.Series(dtype=object),
         }
     )
+
+
+def match_measures(
+    measures: pd.DataFrame,
+    k: int = 5,
+    per_document: int = 1,
+    min_score: float = 0.1,
+    chunk_size: int = 1000,
+    max_df: int | float | None = 300,
+    n_candidates: int = 20,
+) -> pd.DataFrame:
+    """The ``matches`` table: each measure's closest measures in *other* documents.
+
+    ``measures`` needs ``doc_id``, ``measure_id`` and ``text`` (``number`` is used when present
+    to strip the marker). For each measure: cosine similarity of TF-IDF character-2-3-gram
+    vectors (:func:`tfidf_matrix` of :func:`measure_body`) against every measure of every other
+    document; the best ``per_document`` counterparts of each other document with
+    ``score >= min_score`` are kept, and of those the best ``k`` overall, ranked 1..k.
+    Same-document pairs never appear. Ties are broken by ``other_measure_id``, so the result
+    does not depend on the row order of ``measures``.
+
+    Scale: rows are processed ``chunk_size`` at a time (``X[chunk] @ Xc.T``, sparse); each
+    chunk is reduced to its rows' best candidates before the next, so memory is bounded by
+    ``chunk_size`` x (non-zeros of a product row) <= ``chunk_size`` x n. ``Xc`` leaves out
+    n-grams found in more than ``max_df`` measures (an int count, or a float fraction of the
+    measures; ``None`` keeps all). Such n-grams sit in a large share of a big corpus, weigh
+    little, and would make every product row dense (work quadratic in n); with an absolute cap
+    the work grows linearly. When anything was left out, the best ``per_document`` per document
+    (by the pruned score) and ``n_candidates`` per row are re-scored with the full vectors, so ``score`` is
+    always the exact cosine; only the choice of candidates is approximate.
+
+    Returns columns ``measure_id, other_measure_id, score, rank, other_doc_id``, in the row
+    order of ``measures``, then by rank.
+    """
+    missing = [c for c in ("doc_id", "measure_id", "text") if c not in measures.columns]
+    if missing:
+        raise CompareError(f"measures table lacks column(s) {', '.join(missing)}")
+    if min(k, per_document, chunk_size, n_candidates) < 1:
+        raise CompareError("k, per_document, chunk_size and n_candidates must be at least 1")
     n = len(measures)
     if n == 0:
-        return empty
-    ids = measures["measure_id"].astype(str).to_numpy()
-    if len(set(ids)) != n:
-        dup = pd.Series(ids)[pd.Series(ids).duplicated()].iloc[0]
+        return _empty_matches()
+    ids_in = measures["measure_id"].astype(str).to_numpy()
+    ids_series = pd.Series(ids_in)
+    if ids_series.duplicated().any():
+        dup = ids_series[ids_series.duplicated()].iloc[0]
         raise CompareError(f"measure_id {dup!r} is not unique")
-    doc_names, doc = np.unique(measures["doc_id"].astype(str).to_numpy(), return_inverse=True)
-    doc = doc.astype(np.int64)
-    id_rank = np.empty(n, dtype=np.int64)
-    id_rank[np.argsort(ids, kind="stable")] = np.arange(n)
-
+    docs_in = measures["doc_id"].astype(str).to_numpy()
     numbers = (
         measures["number"].fillna("").astype(str).tolist()
         if "number" in measures.columns
         else [""] * n
     )
     texts = measures["text"].fillna("").astype(str).tolist()
-    x = tfidf_matrix([measure_body(t, m) for t, m in zip(texts, numbers, strict=True)])
 
-    # Columns that cannot contribute to a cross-document score (one document only) or are too
-    # common to be worth the work are dropped from the candidate search.
-    xc = x.tocsc()
-    col_nnz = np.diff(xc.indptr)
+    # Work in (doc_id, measure_id) order: each document's measures are then a contiguous run of
+    # columns, and inside it columns are in id order (ties go to the smaller id).
+    perm = np.lexsort((ids_in, docs_in))
+    ids = ids_in[perm]
+    doc_names, doc = np.unique(docs_in[perm], return_inverse=True)
+    doc = doc.astype(np.int64)
+    n_docs = len(doc_names)
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[np.argsort(ids, kind="stable")] = np.arange(n)
+    x = tfidf_matrix([measure_body(texts[i], numbers[i]) for i in perm.tolist()])
+
+    col_nnz = np.bincount(x.indices, minlength=x.shape[1])
     cap = n if max_df is None else (max_df if isinstance(max_df, int) else int(max_df * n))
-    keep_col = (col_nnz >= 2) & (col_nnz <= cap)
-    pruned = bool(np.any((col_nnz > cap)))
-    xc = xc[:, np.flatnonzero(keep_col)].T.tocsr()  # (features x n), CSR for the product
-    xr = x[:, np.flatnonzero(keep_col)].tocsr()
-    del keep_col
+    pruned = bool(np.any(col_nnz > cap))
+    # a column in fewer than two measures cannot add to any pair's score
+    keep_col = np.flatnonzero((col_nnz >= 2) & (col_nnz <= cap))
+    xr = x[:, keep_col].tocsr()
+    xt = xr.T.tocsr()
+    # the left-out common columns, to complete candidates' scores exactly
+    x_common = x[:, np.flatnonzero(col_nnz > cap)].tocsr()
+    del x, col_nnz, keep_col
 
     per_row_cand = max(n_candidates, k) if pruned else k
-    per_doc_cand = per_document + 2 if pruned else per_document
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(0, n, chunk_size):
-        stop = min(start + chunk_size, n)
-        prod = (xr[start:stop] @ xc).tocoo()
-        rows = prod.row.astype(np.int64) + start
-        cols = prod.col.astype(np.int64)
-        vals = prod.data.astype(np.float64)
+        prod = xr[start : start + chunk_size] @ xt
+        m = prod.shape[0]
+        local = np.repeat(np.arange(m, dtype=np.int64), np.diff(prod.indptr))
+        cols = prod.indices.astype(np.int64)
+        vals = prod.data
         del prod
-        ok = doc[rows] != doc[cols]
-        if not pruned:
+        ok = doc[local + start] != doc[cols]
+        if pruned:  # a cheap first cut: about the best 4 x n_candidates of each row
+            ok &= _row_top_mask(local, np.where(ok, vals, -1.0), m, 4 * per_row_cand)
+        else:
             ok &= vals >= min_score - 1e-6
-        rows, cols, vals = rows[ok], cols[ok], vals[ok]
-        sel = _select(rows, cols, vals, doc, id_rank, per_doc_cand, per_row_cand)
+        rows, cols, vals = local[ok] + start, cols[ok], vals[ok].astype(np.float64)
+        del local, ok
+        order = np.lexsort((cols, rows))  # (row, document, id) order
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        sel = _best_per_group(rows * n_docs + doc[cols], vals, per_document)
+        rows, cols, vals = rows[sel], cols[sel], vals[sel]
+        sel = _top_per_row(rows, vals, id_rank[cols], per_row_cand)
         rows, cols, vals = rows[sel], cols[sel], vals[sel]
         if pruned:
-            vals = _rowwise_dot(x, rows, cols)
+            vals = vals + _rowwise_dot(x_common, rows, cols)
             ok = vals >= min_score - 1e-6
             rows, cols, vals = rows[ok], cols[ok], vals[ok]
-            sel = _select(rows, cols, vals, doc, id_rank, per_document, k)
+            order = np.lexsort((cols, rows))
+            rows, cols, vals = rows[order], cols[order], vals[order]
+            sel = _best_per_group(rows * n_docs + doc[cols], vals, per_document)
+            rows, cols, vals = rows[sel], cols[sel], vals[sel]
+            sel = _top_per_row(rows, vals, id_rank[cols], k)
             rows, cols, vals = rows[sel], cols[sel], vals[sel]
         parts.append((rows, cols, vals))
 
@@ -257,9 +307,11 @@ def match_measures(
     cols = np.concatenate([p[1] for p in parts])
     vals = np.concatenate([p[2] for p in parts])
     if rows.size == 0:
-        return empty
-    # _select left each row's pairs in score order; chunks are in row order.
+        return _empty_matches()
     rank = _position_in_group(rows) + 1
+    # back to the caller's row order
+    order = np.lexsort((rank, perm[rows]))
+    rows, cols, vals, rank = rows[order], cols[order], vals[order], rank[order]
     return pd.DataFrame(
         {
             "measure_id": ids[rows],
@@ -339,6 +391,20 @@ def _group_pairs(
     return np.concatenate(left), np.concatenate(right)
 
 
+_REUSE_DTYPES = {
+    "char_start": np.int64,
+    "other_char_start": np.int64,
+    "length": np.int64,
+    "other_length": np.int64,
+}
+
+
+def _empty_reuse() -> pd.DataFrame:
+    return pd.DataFrame({c: [] for c in REUSE_COLUMNS}).astype(
+        {c: _REUSE_DTYPES.get(c, object) for c in REUSE_COLUMNS}
+    )
+
+
 def find_reuse(
     texts: Mapping[str, str],
     min_length: int = 10,
@@ -403,12 +469,17 @@ def find_reuse(
     j = b - offsets[db]
     del a, b
 
+    if i.size == 0:
+        return _empty_reuse()
     # consecutive seeds on one diagonal of one document pair form one maximal match
     order = np.lexsort((i, j - i, db, da))
     da, db, i, j = da[order], db[order], i[order], j[order]
     new = np.r_[
         True,
-        (da[1:] != da[:-1]) | (db[1:] != db[:-1]) | ((j - i)[1:] != (j - i)[:-1]) | (i[1:] != i[:-1] + 1),
+        (da[1:] != da[:-1])
+        | (db[1:] != db[:-1])
+        | ((j - i)[1:] != (j - i)[:-1])
+        | (i[1:] != i[:-1] + 1),
     ]
     starts = np.flatnonzero(new)
     ends = np.r_[starts[1:], i.size] - 1
@@ -416,7 +487,7 @@ def find_reuse(
     ci, cj = i[starts], j[starts]
     clen = i[ends] - ci + q
 
-    rows = []
+    rows: list[tuple] = []
     for d1, d2, s1, s2, ln in zip(
         da.tolist(), db.tolist(), ci.tolist(), cj.tolist(), clen.tolist(), strict=True
     ):
@@ -425,11 +496,7 @@ def find_reuse(
         start2, end2 = int(p2[s2]), int(p2[s2 + ln - 1]) + 1
         text1 = by_name[names[d1]][start1:end1]
         rows.append((names[d1], start1, names[d2], start2, end1 - start1, text1, end2 - start2))
-    out = pd.DataFrame(rows, columns=REUSE_COLUMNS)
-    out = out.astype(
-        {"char_start": np.int64, "other_char_start": np.int64, "length": np.int64,
-         "other_length": np.int64}
-    )
+    out = pd.DataFrame(rows, columns=REUSE_COLUMNS).astype(_REUSE_DTYPES)
     return out.sort_values(
         ["doc_id", "other_doc_id", "char_start", "other_char_start"], ignore_index=True
     )

@@ -174,7 +174,7 @@ def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
     from charset_normalizer import from_bytes
 
     match = from_bytes(data).best()
-    if match is None or match.chaos > 0.2:
+    if match is None or match.chaos > 0.2 or len(set(str(match).split())) < 2:
         return None
     return str(match), codecs.lookup(match.encoding).name
 
@@ -215,13 +215,15 @@ def looks_like_html(text: str) -> bool:
 def html_to_text(html: str) -> str:
     """Visible text of an HTML page: scripts, styles and <head> dropped, blocks on own lines,
     table cells separated by `` | ``, HTML whitespace collapsed (``<pre>`` kept as is)."""
-    from bs4 import BeautifulSoup, Comment, NavigableString
+    from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString
+    from bs4 import ProcessingInstruction as Instruction
 
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
+    hidden = (Comment, Declaration, Doctype, Instruction)
+    for node in soup.find_all(string=lambda s: isinstance(s, hidden)):
+        node.extract()
     for node in soup.find_all(string=True):
         if isinstance(node, NavigableString) and not node.find_parent(["pre", "textarea"]):
             node.replace_with(_HTML_SPACE.sub(" ", str(node)))

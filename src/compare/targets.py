@@ -115,17 +115,20 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     units = _alternation(raw["units"])
     after = _alternation(raw["comparators_after"])
     number_re = re.compile(
-        rf"(?P<a>{_NUM})(?:\s*(?:{seps})\s*(?P<b>{_NUM}))?\s*(?P<more>余|多)?"
-        rf"\s*(?P<unit>{units})(?P<after>\s*(?:{after}))?"
+        rf"(?:百分之(?P<pct>{_NUM}|百)|(?P<den>{_NUM})分之(?P<num>{_NUM})"
+        rf"|(?P<tenth>[一二三四五六七八九]|\d)成(?![员效果立为功熟本绩就都交长])"
+        rf"|(?P<r1>\d+(?:\.\d+)?)\s*[:：∶]\s*(?P<r2>\d+(?:\.\d+)?)(?=[^\d:：∶]|$)"
+        rf"|(?P<a>{_NUM})(?:\s*(?:{seps})\s*(?P<b>{_NUM}))?\s*(?P<more>余|多)?"
+        rf"\s*(?P<mult>万|亿)?\s*(?P<unit>{units}))(?P<after>\s*(?:{after}))?"
     )
     pre = _alternation(raw.get("deadline_cues_before", []))
     deadline_re = re.compile(
-        rf"(?P<pre>(?:{pre})\s*)?(?P<y>(?:19|20)\d{{2}})\s*年\s*"
+        rf"(?P<pre>(?<![关对由基属等])(?:{pre})\s*)?(?P<y>(?:19|20)\d{{2}})\s*年(?!度)\s*"
         r"(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?)?\s*"
         r"(?P<post>年底|年末|年初|底|末|初|上半年|下半年|第[一二三四1-4]季度)?\s*"
         r"(?P<qian>以前|之前|前)?"
     )
-    every_n = re.compile(rf"每\s*(?P<n>\d+|[{_CN_DIGITS}十]+)\s*年")
+    every_n = re.compile(rf"每\s*(?P<n>\d+|[{_CN_DIGITS}十]+)\s*个?\s*(?P<p>年|月|周|季度)")
     frequency_re = re.compile(_alternation(raw["frequencies"]))
     cmp_before = re.compile(_alternation(raw["comparators_before"]))
     exclusions = tuple((name, re.compile(rx)) for name, rx in raw["exclusions"].items())
@@ -248,15 +251,29 @@ def _per_of(word: str, vocab: Vocabulary) -> str:
     m = vocab.every_n_years_re.fullmatch(word)
     if m:
         n = parse_numeral(m.group("n"))
-        return "year" if n == 1 else f"{int(n or 0)}-year"
+        period = {"年": "year", "月": "month", "周": "week", "季度": "quarter"}[m.group("p")]
+        return period if n == 1 else f"{int(n or 0)}-{period}"
     return vocab.get("frequencies", {}).get(word, "")
 
 
 def _frequency_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     """Frequency words (每年, 每两年, 任期内 …) with their ``per``, in text order."""
-    found = [(m.start(), m.end(), _per_of(m.group(), vocab)) for m in vocab.every_n_years_re.finditer(text)]
+    found = [
+        (m.start(), m.end(), _per_of(m.group(), vocab))
+        for m in vocab.every_n_years_re.finditer(text)
+    ]
+    window = vocab.get("period_window")
+    periods = {"年": "year", "个月": "month", "季度": "quarter", "周": "week"}
+    for m in re.finditer(window, text) if window else ():
+        found.append((m.start(), m.end(), periods[m.group("p")]))
     taken = [(s, e) for s, e, _ in found]
+    weak = set(vocab.get("clause_start_frequencies", []))
     for m in vocab.frequency_re.finditer(text):
+        prev = text[m.start() - 1] if m.start() else ""
+        if m.group() in weak and prev and prev not in _CLAUSE_END + "、":
+            continue
+        if prev and prev in _CN_DIGITS + "十":
+            continue  # 十一月一日 is a date, not 一月一 (once a month)
         if not any(s < m.end() and m.start() < e for s, e in taken):
             found.append((m.start(), m.end(), _per_of(m.group(), vocab)))
     return sorted(found)
@@ -267,14 +284,37 @@ def _cue_in(text: str, cues: list[str]) -> bool:
 
 
 def _status(text: str, start: int, end: int, vocab: Vocabulary) -> str:
-    """``target`` when a commitment cue precedes the number in its clause, else ``achievement``
-    when a reporting cue is in the sentence, else ``target``."""
+    """``target`` or ``achievement``: a commitment cue before the number in its clause wins,
+    then a reporting cue in the sentence, then a commitment cue in the sentence, then a
+    reporting cue earlier in the paragraph; ``target`` when nothing decides."""
     c0, _ = _clause_bounds(text, start, end, _CLAUSE_END)
     s0, s1 = _clause_bounds(text, start, end, _SENTENCE_END)
-    if _cue_in(text[c0:end], vocab.get("target_cues", [])):
+    p0, _ = _clause_bounds(text, start, end, "\n")
+    target_cues, done_cues = vocab.get("target_cues", []), vocab.get("achievement_cues", [])
+    if _cue_in(text[c0:end], target_cues):
         return "target"
-    if _cue_in(text[s0:s1], vocab.get("achievement_cues", [])):
+    if _cue_in(text[s0:s1], done_cues):
         return "achievement"
+    if _cue_in(text[s0:s1], target_cues):
+        return "target"
+    if _cue_in(text[p0:s0], done_cues):
+        return "achievement"
+    return _section_status(text, p0, vocab)
+
+
+def _section_status(text: str, para_start: int, vocab: Vocabulary) -> str:
+    """The status suggested by the nearest heading line above (…成效 → achievement)."""
+    limit = int(vocab.get("max_heading_chars", 40))
+    end = para_start - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if 0 < len(line) <= limit:
+            if any(w in line for w in vocab.get("section_achievement", [])):
+                return "achievement"
+            if any(w in line for w in vocab.get("section_target", [])):
+                return "target"
+        end = start - 1
     return "target"
 
 
@@ -299,10 +339,14 @@ def _actor(text: str, start: int) -> str:
     return ""
 
 
-def _subject(text: str, start: int, end: int, core_start: int) -> str:
-    """What is counted: the rest of the clause after the number, else the words before it."""
+def _subject(text: str, start: int, end: int, forward: bool = False) -> str:
+    """What is counted: the rest of the clause after the number, else (``forward``, for
+    deadlines) the next clause, else the words before it."""
     _, c1 = _clause_bounds(text, start, end, _CLAUSE_END + "、")
     after = re.sub(r"^[的地得\s]+", "", text[end:c1]).strip()
+    if not after and forward and c1 < len(text) and text[c1] in "，,：":
+        _, c2 = _clause_bounds(text, c1 + 1, c1 + 1, _CLAUSE_END)
+        after = text[c1 + 1 : c2].strip()
     if after:
         return after[:20]
     c0, _ = _clause_bounds(text, start, end, _CLAUSE_END + "、")
@@ -352,7 +396,23 @@ def _deadlines(
             _row(
                 doc_id, text, start, end,
                 comparator="by", deadline=deadline, kind="deadline", status="target",
-                subject=_subject(text, start, end, start), actor=_actor(text, start),
+                subject=_subject(text, start, end, forward=True), actor=_actor(text, start),
+            )
+        )  # fmt: skip
+    relative = vocab.get("relative_deadline")
+    for m in re.finditer(relative, text) if relative else ():
+        if _overlaps(m.start(), m.end(), excluded + years):
+            continue
+        c0, _ = _clause_bounds(text, m.start(), m.end(), _CLAUSE_END)
+        years.append((m.start(), m.end(), "relative"))
+        if vocab.frequency_re.search(text[max(c0, m.start() - 6) : m.start()]):
+            continue  # 每年1月底前, 每季度末5日前: a recurring date, read with its frequency
+        rows.append(
+            _row(
+                doc_id, text, m.start(), m.end(),
+                comparator="by", kind="deadline", status="target",
+                subject=_subject(text, m.start(), m.end(), forward=True),
+                actor=_actor(text, m.start()),
             )
         )  # fmt: skip
     return rows, years
@@ -376,6 +436,69 @@ def _comparator_before(text: str, start: int, vocab: Vocabulary) -> tuple[str, i
     return best
 
 
+def _reading(m: re.Match[str], units: dict[str, str]) -> tuple[float | None, float | None, str]:
+    """Value, upper value and unit of a number match (百分之三十 → 30 %, 三分之一 → 33.3 %)."""
+    if m.group("pct"):
+        pct = 100.0 if m.group("pct") == "百" else parse_numeral(m.group("pct"))
+        return pct, None, "%"
+    if m.group("tenth"):
+        tenth = parse_numeral(m.group("tenth"))
+        return (None if tenth is None else 10.0 * tenth), None, "%"
+    if m.group("r1"):
+        r1, r2 = float(m.group("r1")), float(m.group("r2"))
+        return (r1 / r2 if r2 else None), None, "比"
+    if m.group("den"):
+        den, num = parse_numeral(m.group("den")), parse_numeral(m.group("num"))
+        return (100.0 * num / den if den and num is not None else None), None, "%"
+    a = parse_numeral(m.group("a"))
+    b = parse_numeral(m.group("b")) if m.group("b") else None
+    scale = {"万": 1e4, "亿": 1e8}.get(m.group("mult") or "", 1.0)
+    a, b = (None if a is None else a * scale), (None if b is None else b * scale)
+    return a, b, units[m.group("unit")]
+
+
+def _ratio_context(text: str, start: int, vocab: Vocabulary) -> bool:
+    """A ratio like 1:2 counts only after a comparator or the word 比例 in its clause."""
+    c0, _ = _clause_bounds(text, start, start, _CLAUSE_END)
+    return "比例" in text[max(0, c0 - 20) : start] or bool(
+        _comparator_before(text, start, vocab)[0]
+    )
+
+
+def _comparator_of(
+    text: str, m: re.Match[str], is_range: bool, vocab: Vocabulary
+) -> tuple[str, int]:
+    """The comparator of a number match (``range`` for 1-2名; a word after the unit wins over
+    one before, except ``approx``), and where the phrase starts."""
+    after_map = vocab.get("comparators_after")
+    after_word = (m.group("after") or "").strip()
+    before, cmp_start = _comparator_before(text, m.start(), vocab)
+    only = vocab.get("comparator_units", {}).get(text[cmp_start : m.start()].strip())
+    if before and only is not None and m.group("unit") not in only:
+        before, cmp_start = "", m.start()
+    after = after_map[after_word] if after_word else ""
+    if is_range:
+        return "range", cmp_start
+    if "approx" in (after, before):
+        return "approx", cmp_start
+    return after or before or (">=" if m.group("more") else ""), cmp_start
+
+
+def _period_of(
+    text: str, start: int, end: int, kind: str, freqs: list[tuple[int, int, str]]
+) -> tuple[str, int | None]:
+    """The ``per`` of a number and where its frequency word starts: the last frequency word
+    before it in its clause, or in its sentence for counts of occurrences (每年…，举办两期以上)."""
+    s0, _ = _clause_bounds(text, start, end, _SENTENCE_END)
+    c0, _ = _clause_bounds(text, start, end, _CLAUSE_END)
+    reach = s0 if kind == "frequency" else c0
+    per, freq_start = "", None
+    for fs, fe, fper in freqs:
+        if reach <= fs and fe <= start:
+            per, freq_start = fper, fs
+    return per, freq_start
+
+
 def _numbers(
     text: str,
     doc_id: str,
@@ -386,7 +509,6 @@ def _numbers(
     """Rows for every number+unit phrase that survives the exclusions."""
     rows = []
     units = vocab.get("units")
-    after_map = vocab.get("comparators_after")
     kinds = {u: k for k, us in vocab.get("unit_kinds", {}).items() for u in us}
     lo, hi = vocab.get("year_range", [1949, 2100])
     one_verbs = sorted(vocab.get("one_verbs", []), key=len, reverse=True)
@@ -396,58 +518,43 @@ def _numbers(
             continue
         if any(s <= core_start < e for s, e, _ in freqs):
             continue
-        a = parse_numeral(m.group("a"))
-        b = parse_numeral(m.group("b")) if m.group("b") else None
+        a, b, unit = _reading(m, units)
         if a is None or (m.group("b") and b is None):
             continue
-        unit = units[m.group("unit")]
+        if unit == "比" and not _ratio_context(text, core_start, vocab):
+            continue
         if unit == "年" and lo <= a <= hi:
             continue  # a calendar year, handled by deadlines
         prev = text[core_start - 1] if core_start else ""
         if prev.isdigit() or prev in "．.":
             continue
-        after_word = (m.group("after") or "").strip()
-        _, c1 = _clause_bounds(text, core_start, core_end, _CLAUSE_END)
-        if vocab.condition_re.match(text[core_end:]) and text.find("的", core_end) < c1:
+        if vocab.condition_re.match(text[core_end:]):
             continue  # 对…1年内发生…的，…: a condition, not a commitment
-        cmp_word, cmp_start = _comparator_before(text, core_start, vocab)
-        comparator = ""
-        if b is not None:
-            comparator = "range"
-        elif after_word and after_map[after_word] == "approx" or cmp_word == "approx":
-            comparator = "approx"
-        elif after_word:
-            comparator = after_map[after_word]
-        elif cmp_word:
-            comparator = cmp_word
-        elif m.group("more"):
-            comparator = ">="
-        s0, _ = _clause_bounds(text, core_start, core_end, _SENTENCE_END)
-        per = ""
-        freq_start = None
-        for fs, fe, fper in freqs:
-            if s0 <= fs and fe <= core_start:
-                per, freq_start = fper, fs
-        if not comparator and not per and a == 1 and b is None:
+        comparator, cmp_start = _comparator_of(text, m, b is not None, vocab)
+        kind = kinds.get(unit, "quantity")
+        per, freq_start = _period_of(text, core_start, core_end, kind, freqs)
+        c0, _ = _clause_bounds(text, core_start, core_end, _CLAUSE_END + "、")
+        clause_per = freq_start is not None and freq_start >= c0
+        article = m.group("a") is not None and not m.group("a")[0].isdigit()
+        if not comparator and not clause_per and a == 1 and b is None and article:
             head = text[max(0, core_start - 3) : core_start]
             if not any(head.endswith(v) for v in one_verbs):
                 continue  # 一个/一次/一项 read as an article
             per = "once" if kinds.get(unit) == "frequency" else ""
         start = min(core_start, cmp_start)
-        c0, _ = _clause_bounds(text, core_start, core_end, _CLAUSE_END + "、")
-        if freq_start is not None and freq_start >= c0:
+        if clause_per:
             start = min(start, freq_start)
-        kind = kinds.get(unit, "quantity")
         if unit == "%":
             c0b, c1b = _clause_bounds(text, core_start, core_end, _CLAUSE_END)
             scope = any(w in text[c0b:c1b] for w in vocab.get("scope_words", []))
+            scope = scope or text[core_start - 1 : core_start] == "的"
             kind = "scope" if scope else "quantity"
         rows.append(
             _row(
                 doc_id, text, start, core_end,
                 value=a, value_max=b if b is not None else float("nan"),
                 comparator=comparator or "=", unit=unit, per=per, kind=kind,
-                subject=_subject(text, start, core_end, core_start),
+                subject=_subject(text, start, core_end),
                 actor=_actor(text, start), status=_status(text, core_start, core_end, vocab),
             )
         )  # fmt: skip
@@ -470,8 +577,7 @@ def _bare_frequencies(
         if word not in bare and not vocab.every_n_years_re.fullmatch(word):
             continue
         _, c1 = _clause_bounds(text, fs, fe, _CLAUSE_END)
-        _, s1 = _clause_bounds(text, fs, fe, _SENTENCE_END)
-        if any(fs <= r["char_start"] < s1 and r["char_start"] >= fs for r in numbered):
+        if any(fs <= r["char_end"] and r["char_start"] < c1 for r in numbered):
             continue
         rest = text[fe:c1]
         if any(v in rest for v in vague):
@@ -499,10 +605,14 @@ def extract_targets(text: str, doc_id: str = "", vocab: Vocabulary | None = None
     deadline_rows, years = _deadlines(text, doc_id, vocab, excluded)
     freqs = _frequency_spans(text, vocab)
     freqs = [f for f in freqs if not _overlaps(f[0], f[1], excluded)]
-    blocked = excluded + years + [(r["char_start"], r["char_end"], "deadline") for r in deadline_rows]
+    blocked = (
+        excluded + years + [(r["char_start"], r["char_end"], "deadline") for r in deadline_rows]
+    )
     number_rows = _numbers(text, doc_id, vocab, blocked, freqs)
     bare_rows = _bare_frequencies(text, doc_id, vocab, freqs, number_rows)
-    rows = sorted(deadline_rows + number_rows + bare_rows, key=lambda r: (r["char_start"], r["char_end"]))
+    rows = sorted(
+        deadline_rows + number_rows + bare_rows, key=lambda r: (r["char_start"], r["char_end"])
+    )
     return _frame(rows)
 
 
@@ -527,7 +637,9 @@ def assign_measures(targets: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFra
     out = targets.copy()
     need = {"doc_id", "measure_id", "char_start", "char_end"}
     if not need <= set(measures.columns):
-        raise CompareError(f"measures table lacks {', '.join(sorted(need - set(measures.columns)))}")
+        raise CompareError(
+            f"measures table lacks {', '.join(sorted(need - set(measures.columns)))}"
+        )
     by_doc = {d: g for d, g in measures.groupby("doc_id", sort=False)}
     ids = []
     for row in out.itertuples(index=False):
@@ -535,38 +647,63 @@ def assign_measures(targets: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFra
         found = ""
         if g is not None:
             for strict in (True, False):
-                inside = g[(g.char_start <= row.char_start) & (
-                    (g.char_end >= row.char_end) if strict else (g.char_end > row.char_start)
-                )]
+                inside = g[
+                    (g.char_start <= row.char_start)
+                    & ((g.char_end >= row.char_end) if strict else (g.char_end > row.char_start))
+                ]
                 if len(inside):
-                    found = inside.assign(w=inside.char_end - inside.char_start).sort_values(
-                        ["w", "char_start"]
-                    ).iloc[0]["measure_id"]
+                    found = (
+                        inside.assign(w=inside.char_end - inside.char_start)
+                        .sort_values(["w", "char_start"])
+                        .iloc[0]["measure_id"]
+                    )
                     break
         ids.append(found)
     out["measure_id"] = ids
     return out
 
 
+_TIME_UNITS = {"年", "季度", "月", "周", "天", "工作日"}
+_SAME_UNITS = ({"人", "名"},)
+
+
+def _unit_fits(ind_unit: str, row: Any) -> bool:
+    """Whether a target can carry an indicator of ``ind_unit``: same unit (人 = 名); any
+    deadline; a time-unit indicator (a cycle, a period) for a duration or a per-period count."""
+    if not ind_unit or ind_unit == row.unit or row.kind == "deadline":
+        return True
+    if any({ind_unit, row.unit} <= same for same in _SAME_UNITS):
+        return True
+    return ind_unit in _TIME_UNITS and (row.kind == "duration" or bool(row.per))
+
+
 def map_indicators(targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Fill ``indicator`` with the id whose unit agrees and whose longest term occurs in the
-    target's quote, subject or surrounding words; ties go to the earlier indicator."""
-    out = targets.copy()
+    """Fill ``indicator`` with the indicator whose longest term occurs in the target's quote or
+    subject and whose unit fits (:func:`_unit_fits`); on equal term length an exact unit match
+    wins, then the earlier indicator. ``indicators`` has ``id`` (or ``indicator_id``), ``unit``
+    and ``terms`` (a list of strings)."""
+    id_col = "id" if "id" in indicators.columns else "indicator_id"
+    if id_col not in indicators.columns or "terms" not in indicators.columns:
+        raise CompareError("indicators need columns id (or indicator_id) and terms")
     specs = []
-    for ind in indicators.itertuples(index=False):
-        terms = ind.terms if isinstance(ind.terms, list | tuple) else [ind.terms]
-        unit = "" if pd.isna(getattr(ind, "unit", "")) else str(getattr(ind, "unit", ""))
-        specs.append((str(ind.id), unit, [str(t) for t in terms if str(t)]))
+    for ind in indicators.to_dict("records"):
+        terms = ind["terms"]
+        terms = [terms] if isinstance(terms, str) else list(terms)
+        unit = ind.get("unit")
+        unit = "" if unit is None or pd.isna(unit) else str(unit)
+        specs.append((str(ind[id_col]), unit, [str(t) for t in terms if str(t)]))
+    out = targets.copy()
     chosen = []
     for row in out.itertuples(index=False):
         hay = f"{row.quote} {row.subject}"
-        best, best_len = "", 0
+        best, best_key = "", (0, False)
         for ind_id, unit, terms in specs:
-            if unit and unit != row.unit and not (unit == "deadline" and row.kind == "deadline"):
+            if not _unit_fits(unit, row):
                 continue
-            for term in terms:
-                if term in hay and len(term) > best_len:
-                    best, best_len = ind_id, len(term)
+            longest = max((len(t) for t in terms if t in hay), default=0)
+            key = (longest, unit == row.unit)
+            if longest and key > best_key:
+                best, best_key = ind_id, key
         chosen.append(best)
     out["indicator"] = chosen
     return out

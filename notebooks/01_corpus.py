@@ -1,0 +1,138 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · The corpus: what documents we have
+#
+# Which documents does this build hold, from which jurisdictions and administrative levels, of
+# which types, issued when, and how large are they? And what did cleaning take out of the source
+# files or flag for a reader to check? Everything below is read from the built tables, so a
+# document added to the manifest appears here after `compare build` with no change to this
+# notebook.
+
+# %%
+# %matplotlib inline
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from compare import analysis, charts, explore
+from compare.tables import load_tables
+
+# %% tags=["parameters"]
+build_dir = "../build"
+corpus = "../data/corpus.yml"
+figures_dir = "../figures"
+langs = ["zh", "en"]
+
+# %%
+tables = load_tables(build_dir)
+documents = tables["documents"]
+SOURCES = [Path(corpus).name]
+DATA_DATE = explore.build_date(build_dir)
+Path(figures_dir).mkdir(parents=True, exist_ok=True)
+display(Markdown(f"Build `{build_dir}` of {DATA_DATE}: **{len(documents)} documents**."))
+
+# %% [markdown]
+# ## Documents by jurisdiction, level, type and year
+#
+# One row per document, oldest first. A document whose text does not state its year (the
+# anonymised plan, the speeches) has no `year` but bounds `year_min`–`year_max` inferred from the
+# events it cites; `period_*` is the plan period where the document names one.
+
+# %%
+overview = analysis.corpus_overview(documents)
+display(overview)
+
+# %% [markdown]
+# The timeline puts each document at its year (coloured by level), shades its plan period and,
+# for an undated document, draws the inferred range as a dashed line.
+
+# %%
+explore.save_charts(
+    charts.plot_corpus_timeline,
+    figures_dir,
+    "01_corpus_timeline",
+    langs,
+    overview=overview,
+    sources=SOURCES,
+    data_date=DATA_DATE,
+)
+
+# %% [markdown]
+# ## Sizes by level and document type
+#
+# How many documents, characters and numbered measures each administrative level contributes,
+# split by document type. Speeches are long but hold few numbered measures; plans are the reverse.
+
+# %%
+counts = analysis.corpus_counts(documents)
+display(counts)
+
+# %%
+explore.save_charts(
+    charts.plot_documents_overview,
+    figures_dir,
+    "01_corpus_overview",
+    langs,
+    counts=counts,
+    sources=SOURCES,
+    data_date=DATA_DATE,
+)
+
+# %% [markdown]
+# ## Dates the texts contradict
+#
+# The manifest's date is kept, never silently replaced; where the text disagrees (a signature
+# date unlike the header's, a cited event after the stated year), `date_flags` says so.
+
+# %%
+display(
+    documents.loc[
+        documents["date_flags"].fillna("") != "", ["doc_id", "year", "date", "date_flags"]
+    ]
+)
+
+# %% [markdown]
+# ## What cleaning removed and flagged
+#
+# Cleaning removes web-page furniture and boilerplate (`remove`), normalises characters
+# (`replace`) and marks passages that stay in the text but deserve a look (`flag`). Counts are
+# log rows and characters of the original text, per document and reason; every pattern and its
+# reason is listed in `data/cleaning.yml`.
+
+# %%
+cleaning = analysis.cleaning_summary(tables["cleaning_log"])
+display(cleaning)
+
+# %%
+explore.save_charts(
+    charts.plot_cleaning_summary,
+    figures_dir,
+    "01_cleaning_summary",
+    langs,
+    summary=cleaning,
+    documents=documents,
+    sources=SOURCES,
+    data_date=DATA_DATE,
+)
+
+# %% [markdown]
+# The flagged passages themselves (kept in the clean text), for a reader to check:
+
+# %%
+log = tables["cleaning_log"]
+display(log.loc[log["action"] == "flag", ["doc_id", "char_start", "original", "reason"]])

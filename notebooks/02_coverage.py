@@ -1,0 +1,168 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Coverage: what each document spends its measures on
+#
+# Every numbered measure is aligned to one category and one topic of `data/taxonomy.yml` (the
+# ten chapters of the national 2021–2025 纲要 plus local specialities). Which categories does each
+# jurisdiction's document cover, and how much of it — counted in measures and in characters of
+# text? Within a category, which topics? And what does each document take up that the others do
+# not? Every document of the build is a column; nothing here names a document.
+
+# %%
+# %matplotlib inline
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from compare import analysis, charts, explore
+from compare.tables import load_tables
+from compare.taxonomy import load_taxonomy
+
+# %% tags=["parameters"]
+build_dir = "../build"
+corpus = "../data/corpus.yml"
+figures_dir = "../figures"
+langs = ["zh", "en"]
+drill_categories = None  # category ids to drill into; None: the three largest
+
+# %%
+tables = load_tables(build_dir)
+documents = tables["documents"]
+tax = explore.taxonomy_tables(load_taxonomy())
+SOURCES = [Path(corpus).name, "data/taxonomy.yml"]
+DATA_DATE = explore.build_date(build_dir)
+Path(figures_dir).mkdir(parents=True, exist_ok=True)
+coverage_args = dict(
+    alignments=tables["alignments"], measures=tables["measures"], documents=documents
+)
+
+# %% [markdown]
+# ## Categories × documents, as a share of measures
+#
+# Each cell is the share of the document's measures whose primary alignment is that category; a
+# column sums to at most 100 % (the rest is unaligned). A document without numbered measures (a
+# speech, typically) shows `–`.
+
+# %%
+by_measures = analysis.coverage(**coverage_args, level="category", taxonomy=tax["categories"])
+explore.save_charts(
+    charts.plot_coverage_heatmap,
+    figures_dir,
+    "02_coverage_heatmap",
+    langs,
+    matrix=analysis.coverage_matrix(by_measures),
+    documents=documents,
+    categories=tax["categories"],
+    sources=SOURCES,
+    data_date=DATA_DATE,
+)
+
+# %% [markdown]
+# ## The same, as a share of text
+#
+# Weighting each measure by its length in characters: a category with few but long measures
+# (detailed implementation rules) weighs more here than above.
+
+# %%
+by_chars = analysis.coverage(
+    **coverage_args, level="category", weight="chars", taxonomy=tax["categories"]
+)
+explore.save_charts(
+    charts.plot_coverage_heatmap,
+    figures_dir,
+    "02_coverage_heatmap_chars",
+    langs,
+    matrix=analysis.coverage_matrix(by_chars),
+    documents=documents,
+    categories=tax["categories"],
+    sources=SOURCES,
+    data_date=DATA_DATE,
+    per_lang={
+        "zh": {"title": "各文件的类别分布（按措施字数加权）"},
+        "en": {"title": "Where each document's text falls, by category (weighted by length)"},
+    },
+)
+
+# %% [markdown]
+# The counts behind both heatmaps (`n` measures or characters, of `total`):
+
+# %%
+display(explore.label_ids(by_measures[by_measures["n"] > 0], tax))
+
+# %% [markdown]
+# ## Drill-down to topics
+#
+# All topics × documents in one view, then the topics of the largest categories (or of
+# `drill_categories`), where the colour is the topic's share of the document's measures *in that
+# category*.
+
+# %%
+topic_cov = analysis.coverage(**coverage_args, level="topic", taxonomy=tax["topics"])
+explore.save_charts(
+    charts.plot_coverage_heatmap,
+    figures_dir,
+    "02_topic_heatmap",
+    langs,
+    matrix=analysis.coverage_matrix(topic_cov),
+    documents=documents,
+    categories=tax["topics"],
+    sources=SOURCES,
+    data_date=DATA_DATE,
+    per_lang={
+        "zh": {"title": "各文件措施的主题分布"},
+        "en": {"title": "Where each document's measures fall, by topic"},
+    },
+)
+
+# %%
+chosen = drill_categories or explore.top_categories(by_measures, n=3)
+display(Markdown("Drilling into: " + ", ".join(f"`{c}`" for c in chosen)))
+for category_id in chosen:
+    display(
+        explore.save_charts(
+            charts.plot_topic_drilldown,
+            figures_dir,
+            f"02_drilldown_{category_id}",
+            langs,
+            breakdown=analysis.topic_breakdown(topic_cov, category_id),
+            documents=documents,
+            topics=tax["topics"],
+            categories=tax["categories"],
+            sources=SOURCES,
+            data_date=DATA_DATE,
+        )
+    )
+
+# %% [markdown]
+# ## What each document covers that the others do not
+#
+# For each document, the topics where its share exceeds the mean share of the other documents;
+# `exclusive` topics are covered by no other document at all. The three most distinctive per
+# document:
+
+# %%
+distinctive = analysis.distinctive_topics(topic_cov)
+display(explore.label_ids(distinctive[distinctive["rank"] <= 3], tax))
+
+# %% [markdown]
+# Topics exclusive to one document (the explorer in `05_explore` shows any topic's measures
+# from every document side by side):
+
+# %%
+exclusive = distinctive[distinctive["exclusive"]]
+display(explore.label_ids(exclusive, tax)[["doc_id", "topic_id", "topic", "n", "share"]])

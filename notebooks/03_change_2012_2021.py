@@ -1,0 +1,152 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Change over time: 2012 → 2021
+#
+# How did local 法治政府建设 plans change between the 2012-era and the 2021-era? By default we
+# compare Yixing's 2012 opinions (`yixing-2012`) with Nanjing's 2021–2025 implementation plan
+# (`nanjing-2021`), with Caoxian's 2016–2020 outline (`caoxian-2016`) as a midpoint: how the
+# categories' shares moved, which topics appear or vanish, which words each text over-uses
+# against the other, and how the wording and the numbers of matching measures changed. Set
+# `doc_a`, `doc_mid` and `doc_b` to compare any other documents of the build.
+
+# %%
+# %matplotlib inline
+from pathlib import Path
+
+from IPython.display import HTML, Markdown, display
+
+from compare import analysis, charts, explore
+from compare.tables import load_tables, load_texts
+from compare.taxonomy import load_taxonomy
+from compare.tokenize import tokenize
+
+# %% tags=["parameters"]
+build_dir = "../build"
+corpus = "../data/corpus.yml"
+figures_dir = "../figures"
+langs = ["zh", "en"]
+doc_a = "yixing-2012"  # the earlier document
+doc_mid = "caoxian-2016"  # a midpoint (None for none)
+doc_b = "nanjing-2021"  # the later document
+n_pairs = 15  # aligned measure pairs to show
+
+# %%
+tables = load_tables(build_dir)
+texts = load_texts(build_dir)
+documents = tables["documents"]
+tax = explore.taxonomy_tables(load_taxonomy())
+DATA_DATE = explore.build_date(build_dir)
+Path(figures_dir).mkdir(parents=True, exist_ok=True)
+
+doc_a, doc_b, doc_mid, notes = explore.pick_documents(documents, doc_a, doc_b, doc_mid)
+for note in notes:
+    display(Markdown(f"**Note:** {note}"))
+names = {lang: explore.document_labels(documents, lang) for lang in ("zh", "en")}
+SOURCES = [Path(corpus).name] + [d for d in (doc_a, doc_mid, doc_b) if d]
+display(Markdown(" → ".join(f"**{names['zh'][d]}** (`{d}`)" for d in (doc_a, doc_mid, doc_b) if d)))
+display(analysis.corpus_overview(documents[documents["doc_id"].isin([doc_a, doc_mid, doc_b])]))
+
+# %% [markdown]
+# ## Category shares side by side
+#
+# Each row is a category: the earlier document's share of measures, the later one's, and the
+# midpoint as a grey diamond; the change in percentage points is at the right, the largest
+# increase on top.
+
+# %%
+cov = analysis.coverage(
+    tables["alignments"],
+    tables["measures"],
+    documents,
+    level="category",
+    taxonomy=tax["categories"],
+)
+shift = analysis.category_shift(cov, doc_a, doc_b, doc_mid)
+explore.save_charts(
+    charts.plot_category_shift,
+    figures_dir,
+    "03_category_shift",
+    langs,
+    shift=shift,
+    documents=documents,
+    categories=tax["categories"],
+    sources=SOURCES,
+    data_date=DATA_DATE,
+)
+
+# %%
+display(explore.label_ids(shift, tax))
+
+# %% [markdown]
+# ## Topics that appear or vanish
+#
+# `new`: topics the later document covers and the earlier one does not; `dropped`: the reverse.
+# `n_a` and `n_b` count the measures in each.
+
+# %%
+topic_cov = analysis.coverage(
+    tables["alignments"], tables["measures"], documents, level="topic", taxonomy=tax["topics"]
+)
+display(explore.label_ids(analysis.topic_presence_change(topic_cov, doc_a, doc_b), tax))
+
+# %% [markdown]
+# ## Words each document over-uses: keyness
+#
+# Dunning's log-likelihood G² (signed: positive where the later document uses the term
+# relatively more) and Hardie's log-ratio (binary log of the ratio of relative frequencies) on
+# the clean texts, tokenised with jieba and the project dictionary, stopwords removed. Terms
+# with fewer than three occurrences in both texts together are left out.
+
+# %%
+key = analysis.keyness([tokenize(texts[doc_b])], [tokenize(texts[doc_a])], min_count=3)
+explore.save_charts(
+    charts.plot_keyness,
+    figures_dir,
+    "03_keyness",
+    langs,
+    keyness_table=key,
+    n=15,
+    per_lang={
+        lang: {"target_label": names[lang][doc_b], "reference_label": names[lang][doc_a]}
+        for lang in langs
+    },
+    sources=SOURCES,
+    data_date=DATA_DATE,
+)
+
+# %%
+display(key.head(20))
+display(key.tail(20))
+
+# %% [markdown]
+# ## Matching measures: how wording and numbers changed
+#
+# Measures of the two documents paired one-to-one by text similarity (cosine of character
+# n-gram TF-IDF, best first). Characters only the earlier text has are struck in red, those
+# only the later one has are green; under each text, its numeric targets.
+
+# %%
+pairs = analysis.aligned_pairs(tables["matches"], tables["measures"], doc_a, doc_b)
+display(Markdown(f"{len(pairs)} aligned pairs; the {min(n_pairs, len(pairs))} closest:"))
+display(
+    HTML(
+        explore.pairs_html(
+            pairs, tables["targets"], names["zh"][doc_a], names["zh"][doc_b], n=n_pairs
+        )
+    )
+)

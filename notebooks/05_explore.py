@@ -1,0 +1,74 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Explore: one topic across every jurisdiction
+#
+# How does each jurisdiction word the same commitment? Pick a topic to read its measures from
+# every document side by side (oldest document on the left), with their numeric targets
+# highlighted; pick one of those measures to see its closest counterparts in the other
+# documents (`matches`) and the passages it shares word for word with them (`reuse`), each in
+# its context. Open this notebook in JupyterLab to use the widgets; run headless, it shows the
+# explorer's first view and the tables below.
+
+# %%
+from IPython.display import HTML, Markdown, display
+
+from compare import explore
+from compare.tables import load_tables, load_texts
+from compare.taxonomy import load_taxonomy
+
+# %% tags=["parameters"]
+build_dir = "../build"
+corpus = "../data/corpus.yml"
+figures_dir = "../figures"
+langs = ["zh", "en"]
+topic_id = None  # a topic to print below; None: the topic most documents cover
+
+# %%
+tables = load_tables(build_dir)
+texts = load_texts(build_dir)
+taxonomy = load_taxonomy()
+display(Markdown(f"{len(tables['documents'])} documents, {len(tables['measures'])} measures."))
+
+# %% [markdown]
+# ## The explorer
+
+# %%
+explorer = explore.build_explorer(tables, texts, taxonomy)
+display(explorer)
+
+# %% [markdown]
+# ## The same look-ups without widgets
+#
+# For a static report: one topic (`topic_id`, by default the one the most documents cover) in
+# every document, then the first of its measures with counterparts and shared passages.
+
+# %%
+topic = topic_id or explore.most_shared_topic(tables)
+view = explore.topic_view(tables, topic)
+display(Markdown(f"Topic `{topic}`: {len(view)} measures in {view['doc_id'].nunique()} documents."))
+display(HTML(explore.topic_html(view, tables["documents"])))
+
+# %%
+if view.empty:
+    display(Markdown("No measure is aligned to this topic."))
+else:
+    measure_id = view["measure_id"].iloc[0]
+    display(Markdown(f"Counterparts of `{measure_id}`:"))
+    display(explore.measure_counterparts(tables, measure_id))
+    display(Markdown(f"Passages of `{measure_id}` shared with other documents:"))
+    display(explore.shared_passages(tables, measure_id))

@@ -1,0 +1,778 @@
+"""Align measures to the taxonomy: a transparent lexicon scorer, a learned model, and overrides.
+
+Both aligners are scikit-learn classifiers with one interface (``fit`` / ``predict`` /
+``predict_proba`` / ``decision_function`` / ``explain``); they take an iterable of measure texts
+(or a ``measures`` DataFrame, whose ``text`` column is used), so a notebook can swap them and
+``cross_val_score`` treats both alike:
+
+- :class:`LexiconAligner` scores each topic by the taxonomy's weighted seed terms found in the
+  text (sublinear term frequency; terms in the measure's heading count ``heading_boost`` times);
+  a category's score is the sum of its topics'. ``fit`` only records ``classes_``.
+- :class:`LearnedAligner` is TF-IDF on jieba words + character n-grams + the lexicon's category
+  scores (a ``FeatureUnion``) feeding a class-balanced linear classifier.
+
+:func:`align_measures` builds the ``alignments`` table (design.md); :func:`evaluate`
+cross-validates either method against the hand labels in ``data/labels/measures.csv``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold, cross_val_predict
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from compare.errors import CompareError
+from compare.paths import data_file
+from compare.taxonomy import Taxonomy, load_taxonomy
+from compare.tokenize import tokenize
+
+ALIGNMENT_COLUMNS = [
+    "doc_id",
+    "measure_id",
+    "category_id",
+    "national2021",
+    "topic_id",
+    "score",
+    "evidence",
+    "method",
+    "secondary",
+]
+LABEL_COLUMNS = ["doc_id", "measure_id", "heading", "category_id", "topic_id", "note"]
+OVERRIDE_COLUMNS = ["measure_id", "category_id", "topic_id", "note"]
+LEVELS = ("category", "topic")
+#: Category used when a text carries no evidence at all.
+FALLBACK_CATEGORY = "C11_other"
+
+_MARKER = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十百零〇\d]+[)）]|[一二三四五六七八九十百]+[、.．]|"
+    r"\d+[、.．]|第[一二三四五六七八九十百零〇\d]+[条项点])\s*"
+)
+_HEAD_END = re.compile(r"[。：:；;！!？?]")
+#: A heading longer than this is not a short title (matches design.md ``heading``).
+MAX_HEADING = 40
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+
+
+def _as_texts(X: Any) -> list[str]:
+    """Texts from a list/Series of str or a DataFrame with a ``text`` column."""
+    if isinstance(X, pd.DataFrame):
+        if "text" not in X.columns:
+            raise CompareError("measures need a 'text' column")
+        X = X["text"]
+    if isinstance(X, str):
+        raise TypeError("expected an iterable of texts, got one str")
+    return ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v) for v in X]
+
+
+def split_heading(text: str) -> tuple[str, str]:
+    """``(heading, body)`` of a measure: its short title up to the first 。/： (else empty)."""
+    stripped = _MARKER.sub("", text, count=1)
+    m = _HEAD_END.search(stripped)
+    if m and 0 < m.start() <= MAX_HEADING:
+        return stripped[: m.start()], stripped[m.end() :]
+    return "", stripped
+
+
+def _resolve_taxonomy(taxonomy: Taxonomy | str | Path | None) -> Taxonomy:
+    if isinstance(taxonomy, Taxonomy):
+        return taxonomy
+    return load_taxonomy(taxonomy)
+
+
+# ---------------------------------------------------------------------------------------------
+# the lexicon
+
+
+class _Lexicon:
+    """Seed terms compiled into one longest-first regex; counts non-overlapping matches."""
+
+    def __init__(self, tax: Taxonomy) -> None:
+        self.topics: list[str] = tax.topic_ids
+        self.categories: list[str] = tax.category_ids
+        topic_index = {t: i for i, t in enumerate(self.topics)}
+        cat_index = {c: i for i, c in enumerate(self.categories)}
+        self.topic_to_cat = np.array([cat_index[c] for c in tax.topics["category_id"]], dtype=int)
+        self.term_topics: dict[str, list[tuple[int, float]]] = {}
+        for tid, terms, weights in zip(
+            tax.topics["topic_id"], tax.topics["terms"], tax.topics["weights"], strict=True
+        ):
+            for term, w in zip(terms, weights, strict=True):
+                self.term_topics.setdefault(term, []).append((topic_index[tid], float(w)))
+        ordered = sorted(self.term_topics, key=lambda s: (-len(s), s))
+        self.pattern = re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
+
+    def counts(self, text: str) -> dict[str, int]:
+        """Non-overlapping counts of each term (longest match wins at a position)."""
+        out: dict[str, int] = {}
+        if self.pattern is None or not text:
+            return out
+        for m in self.pattern.finditer(text):
+            out[m.group(0)] = out.get(m.group(0), 0) + 1
+        return out
+
+    def topic_scores(self, text: str, heading_boost: float) -> tuple[np.ndarray, dict[str, float]]:
+        """Topic score vector and each matched term's contribution (for evidence)."""
+        heading, body = split_heading(text)
+        scores = np.zeros(len(self.topics))
+        contrib: dict[str, float] = {}
+        in_head = self.counts(heading)
+        in_body = self.counts(body)
+        for term in set(in_head) | set(in_body):
+            n = in_body.get(term, 0)
+            tf = (1.0 + math.log(n)) if n else 0.0
+            tf += heading_boost * min(in_head.get(term, 0), 1)
+            for ti, w in self.term_topics[term]:
+                scores[ti] += w * tf
+                contrib[term] = contrib.get(term, 0.0) + w * tf
+        return scores, contrib
+
+    def category_scores(self, topic_scores: np.ndarray) -> np.ndarray:
+        """Sum topic scores into their categories (works on one row or a matrix)."""
+        ts = np.atleast_2d(topic_scores)
+        out = np.zeros((ts.shape[0], len(self.categories)))
+        np.add.at(out.T, self.topic_to_cat, ts.T)
+        return out
+
+
+def _normalise(scores: np.ndarray) -> np.ndarray:
+    """Rows scaled to sum to one; an all-zero row becomes uniform."""
+    scores = np.asarray(scores, dtype=float)
+    total = scores.sum(axis=1, keepdims=True)
+    uniform = np.full_like(scores, 1.0 / scores.shape[1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, scores / np.where(total > 0, total, 1.0), uniform)
+
+
+class LexiconAligner(ClassifierMixin, BaseEstimator):
+    """Transparent scorer: weighted seed terms of each topic found in the text.
+
+    Parameters: ``taxonomy`` (a :class:`Taxonomy`, a path, or None for the default file);
+    ``level`` (``"topic"`` or ``"category"``: what ``predict`` returns); ``heading_boost``
+    (extra weight of a term found in the measure's short heading).
+    """
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy | str | Path | None = None,
+        level: str = "topic",
+        heading_boost: float = 2.0,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.level = level
+        self.heading_boost = heading_boost
+
+    def fit(self, X: Any, y: Sequence[str] | None = None) -> LexiconAligner:
+        """Record ``classes_`` (every id of the level); checks that labels ``y`` are known."""
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}, got {self.level!r}")
+        tax = _resolve_taxonomy(self.taxonomy)
+        self.taxonomy_ = tax
+        self.lexicon_ = _Lexicon(tax)
+        ids = self.lexicon_.topics if self.level == "topic" else self.lexicon_.categories
+        self.classes_ = np.array(ids, dtype=object)
+        if y is not None:
+            unknown = sorted(set(map(str, y)) - set(ids))
+            if unknown:
+                raise CompareError(f"labels not in the taxonomy ({self.level}): {unknown[:5]}")
+        return self
+
+    def _check(self) -> None:
+        check_is_fitted(self, "lexicon_")
+
+    def topic_scores(self, X: Any) -> np.ndarray:
+        """Raw topic scores, shape (n, n_topics)."""
+        self._check()
+        rows = [self.lexicon_.topic_scores(t, self.heading_boost)[0] for t in _as_texts(X)]
+        return np.vstack(rows) if rows else np.zeros((0, len(self.lexicon_.topics)))
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Raw scores for ``classes_``: topic scores, or category sums of them."""
+        ts = self.topic_scores(X)
+        return ts if self.level == "topic" else self.lexicon_.category_scores(ts)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Scores normalised to sum to one (uniform when nothing matched)."""
+        return _normalise(self.decision_function(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Best-scoring class; texts without any seed term get the C11 fallback."""
+        scores = self.decision_function(X)
+        pred = self.classes_[np.argmax(scores, axis=1)] if len(scores) else np.array([])
+        empty = scores.sum(axis=1) <= 0 if len(scores) else np.array([], dtype=bool)
+        if empty.any():
+            fallback = (
+                FALLBACK_CATEGORY
+                if self.level == "category"
+                else _first_topic(self.taxonomy_, FALLBACK_CATEGORY)
+            )
+            pred = pred.copy()
+            pred[empty] = fallback
+        return pred
+
+    def explain(self, X: Any, top: int = 5) -> list[str]:
+        """Evidence per text: the matched seed terms of the predicted class, strongest first."""
+        self._check()
+        out = []
+        preds = self.predict(X)
+        for text, pred in zip(_as_texts(X), preds, strict=True):
+            _, contrib = self.lexicon_.topic_scores(text, self.heading_boost)
+            keep = [
+                (term, c)
+                for term, c in contrib.items()
+                if any(self._belongs(ti, pred) for ti, _ in self.lexicon_.term_topics[term])
+            ]
+            keep.sort(key=lambda tc: (-tc[1], tc[0]))
+            out.append("; ".join(t for t, _ in keep[:top]))
+        return out
+
+    def _belongs(self, topic_index: int, label: str) -> bool:
+        if self.level == "topic":
+            return self.lexicon_.topics[topic_index] == label
+        return self.lexicon_.categories[self.lexicon_.topic_to_cat[topic_index]] == label
+
+
+def _first_topic(tax: Taxonomy, category_id: str) -> str:
+    return str(tax.topics.loc[tax.topics["category_id"] == category_id, "topic_id"].iloc[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# the learned model
+
+
+class LexiconFeatures(TransformerMixin, BaseEstimator):
+    """The lexicon's normalised category (or topic) scores as dense features, times ``weight``."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy | str | Path | None = None,
+        level: str = "category",
+        weight: float = 1.0,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.level = level
+        self.weight = weight
+
+    def fit(self, X: Any, y: Any = None) -> LexiconFeatures:
+        """Build the lexicon."""
+        self.scorer_ = LexiconAligner(self.taxonomy, level=self.level).fit(None)
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        """Normalised lexicon scores (rows without any match are all zero)."""
+        raw = self.scorer_.decision_function(X)
+        total = raw.sum(axis=1, keepdims=True)
+        norm = np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
+        return sparse.csr_matrix(norm * self.weight)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """``lex:<id>`` per class of the scorer."""
+        return np.array([f"lex:{c}" for c in self.scorer_.classes_], dtype=object)
+
+
+@functools.lru_cache(maxsize=20000)
+def _cached_tokens(text: str) -> tuple[str, ...]:
+    return tuple(tokenize(text))
+
+
+def word_tokens(text: str) -> list[str]:
+    """:func:`compare.tokenize.tokenize`, memoised (cross-validation re-tokenises each fold)."""
+    return list(_cached_tokens(text))
+
+
+class LearnedAligner(ClassifierMixin, BaseEstimator):
+    """TF-IDF (jieba words + character n-grams) + lexicon scores -> linear classifier.
+
+    Parameters: ``taxonomy``; ``level`` (the level of the labels it is fitted on, only used
+    for the lexicon features); ``C`` (inverse regularisation); ``classifier`` (``"logreg"`` or
+    ``"svm"``); ``char_ngram`` (range of character n-grams); ``lexicon_weight`` (0 turns the
+    lexicon features off); ``lexicon_blend`` (share of the lexicon's normalised scores mixed
+    into the probabilities: with it every taxonomy class is in ``classes_``, so a class without
+    training examples can still be predicted from its seed terms; 0 = purely learned);
+    ``random_state``.
+    """
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy | str | Path | None = None,
+        level: str = "category",
+        C: float = 10.0,
+        classifier: str = "logreg",
+        char_ngram: tuple[int, int] = (2, 3),
+        lexicon_weight: float = 1.0,
+        lexicon_blend: float = 0.5,
+        random_state: int = 0,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.level = level
+        self.C = C
+        self.classifier = classifier
+        self.char_ngram = char_ngram
+        self.lexicon_weight = lexicon_weight
+        self.lexicon_blend = lexicon_blend
+        self.random_state = random_state
+
+    def _features(self) -> FeatureUnion:
+        parts: list[tuple[str, Any]] = [
+            (
+                "w",
+                TfidfVectorizer(
+                    tokenizer=word_tokens,
+                    preprocessor=None,
+                    lowercase=False,
+                    token_pattern=None,
+                    sublinear_tf=True,
+                ),
+            ),
+            (
+                "c",
+                TfidfVectorizer(
+                    analyzer="char",
+                    ngram_range=tuple(self.char_ngram),
+                    lowercase=False,
+                    sublinear_tf=True,
+                    min_df=2,
+                ),
+            ),
+        ]
+        if self.lexicon_weight:
+            parts.append(("lex", LexiconFeatures(self.taxonomy, self.level, self.lexicon_weight)))
+        return FeatureUnion(parts)
+
+    def _model(self) -> Any:
+        if self.classifier == "logreg":
+            # one-vs-rest liblinear: much faster than multinomial lbfgs on wide sparse features
+            return OneVsRestClassifier(
+                LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear")
+            )
+        if self.classifier == "svm":
+            return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
+        raise ValueError(f"classifier must be 'logreg' or 'svm', got {self.classifier!r}")
+
+    def fit(self, X: Any, y: Sequence[str]) -> LearnedAligner:
+        """Fit features and classifier on texts ``X`` with labels ``y``."""
+        texts = _as_texts(X)
+        y = np.asarray([str(v) for v in y], dtype=object)
+        if len(texts) != len(y):
+            raise ValueError("X and y differ in length")
+        if len(set(y)) < 2:
+            raise CompareError("the learned aligner needs labels of at least two classes")
+        self.features_ = self._features().fit(texts, y)
+        self.model_ = self._model().fit(self.features_.transform(texts), y)
+        self.feature_names_ = self.features_.get_feature_names_out()
+        if self.lexicon_blend:
+            self.lexicon_ = LexiconAligner(self.taxonomy, level=self.level).fit(None, y)
+            self.classes_ = self.lexicon_.classes_
+        else:
+            self.classes_ = self.model_.classes_
+        return self
+
+    def _model_scores(self, texts: list[str]) -> np.ndarray:
+        scores = self.model_.decision_function(self.features_.transform(texts))
+        if scores.ndim == 1:  # binary case
+            scores = np.column_stack([-scores, scores])
+        return scores
+
+    def _model_proba(self, texts: list[str]) -> np.ndarray:
+        if hasattr(self.model_, "predict_proba"):
+            return self.model_.predict_proba(self.features_.transform(texts))
+        s = self._model_scores(texts)
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities (logistic, or softmax of SVM margins), blended with the lexicon."""
+        check_is_fitted(self, "model_")
+        texts = _as_texts(X)
+        p = self._model_proba(texts)
+        if not self.lexicon_blend:
+            return p
+        index = {c: i for i, c in enumerate(self.classes_)}
+        full = np.zeros((len(texts), len(self.classes_)))
+        for j, c in enumerate(self.model_.classes_):
+            full[:, index[c]] = p[:, j]
+        b = float(self.lexicon_blend)
+        return (1.0 - b) * full + b * self.lexicon_.predict_proba(texts)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Classifier margins; with ``lexicon_blend``, log blended probabilities."""
+        check_is_fitted(self, "model_")
+        if not self.lexicon_blend:
+            return self._model_scores(_as_texts(X))
+        return np.log(np.clip(self.predict_proba(X), 1e-12, None))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most likely class."""
+        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+
+    def explain(self, X: Any, top: int = 5) -> list[str]:
+        """Evidence per text: the present features that pushed hardest toward the prediction."""
+        texts = _as_texts(X)
+        feats = self.features_.transform(texts).tocsr()
+        coef = _coef(self.model_)
+        if coef.shape[0] == 1:
+            coef = np.vstack([-coef[0], coef[0]])
+        model_index = {c: i for i, c in enumerate(self.model_.classes_)}
+        preds = self.predict(texts)
+        lex_evidence = self.lexicon_.explain(texts, top) if self.lexicon_blend else []
+        out = []
+        for i, label in enumerate(preds):
+            if label not in model_index:  # a class only the lexicon knows
+                out.append(f"[lexicon] {lex_evidence[i]}")
+                continue
+            k = model_index[label]
+            row = feats.getrow(i)
+            contrib = row.data * coef[k, row.indices]
+            order = np.argsort(-contrib)
+            chosen: list[str] = []
+            for j in order:
+                if contrib[j] <= 0 or len(chosen) >= top:
+                    break
+                name = str(self.feature_names_[row.indices[j]])
+                kind, _, value = name.partition("__")
+                label = value if kind != "lex" else f"[{value}]"
+                if not any(label in c or c in label for c in chosen):
+                    chosen.append(label)
+            out.append("; ".join(chosen))
+        return out
+
+
+def _coef(model: Any) -> np.ndarray:
+    """Weights (n_classes, n_features) of a linear model or a one-vs-rest wrapper of them."""
+    if hasattr(model, "coef_"):
+        coef = model.coef_
+    else:
+        coef = np.vstack([e.coef_ for e in model.estimators_])
+    return coef.toarray() if sparse.issparse(coef) else np.asarray(coef)
+
+
+# ---------------------------------------------------------------------------------------------
+# labels and overrides
+
+
+def _read_csv(path: Path, columns: list[str], required: Iterable[str]) -> pd.DataFrame:
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CompareError("file not found", path) from None
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise CompareError(f"missing columns {missing}", path)
+    for c in columns:
+        if c not in df.columns:
+            df[c] = ""
+    return df
+
+
+def _check_ids(df: pd.DataFrame, tax: Taxonomy, path: Path | str, topic_required: bool) -> None:
+    cats = set(tax.category_ids)
+    for row in df.itertuples(index=False):
+        mid = row.measure_id
+        if not mid:
+            raise CompareError("a row has no measure_id", path)
+        if row.category_id not in cats:
+            raise CompareError(f"{mid}: unknown category_id {row.category_id!r}", path)
+        if not row.topic_id:
+            if topic_required:
+                raise CompareError(f"{mid}: missing topic_id", path)
+            continue
+        if row.topic_id not in tax.topic_ids:
+            raise CompareError(f"{mid}: unknown topic_id {row.topic_id!r}", path)
+        if tax.parent(row.topic_id) != row.category_id:
+            raise CompareError(
+                f"{mid}: topic {row.topic_id} belongs to {tax.parent(row.topic_id)}, "
+                f"not {row.category_id}",
+                path,
+            )
+    dup = df["measure_id"][df["measure_id"].duplicated()]
+    if len(dup):
+        raise CompareError(f"duplicate measure_id {dup.iloc[0]!r}", path)
+
+
+def load_labels(path: str | Path | None = None, taxonomy: Taxonomy | None = None) -> pd.DataFrame:
+    """Hand labels (``data/labels/measures.csv``), checked against the taxonomy."""
+    p = Path(path) if path else data_file("labels", "measures.csv")
+    df = _read_csv(p, LABEL_COLUMNS, ["measure_id", "category_id", "topic_id"])
+    _check_ids(df, taxonomy or load_taxonomy(), p, topic_required=True)
+    return df
+
+
+def load_overrides(
+    path: str | Path | None = None, taxonomy: Taxonomy | None = None
+) -> pd.DataFrame:
+    """Researcher overrides (``data/labels/overrides.csv``); ``topic_id`` may be empty."""
+    p = Path(path) if path else data_file("labels", "overrides.csv")
+    if path is None and not p.exists():
+        return pd.DataFrame(columns=OVERRIDE_COLUMNS)
+    df = _read_csv(p, OVERRIDE_COLUMNS, ["measure_id", "category_id"])
+    _check_ids(df, taxonomy or load_taxonomy(), p, topic_required=False)
+    return df[OVERRIDE_COLUMNS]
+
+
+def _as_frame(value: pd.DataFrame | str | Path | None, loader: Any, tax: Taxonomy) -> pd.DataFrame:
+    if isinstance(value, pd.DataFrame):
+        return value.fillna("").astype({c: str for c in ("category_id", "topic_id") if c in value})
+    return loader(value, tax)
+
+
+def training_set(measures: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Labelled measures with their text: labels' own ``text`` column, else joined on measure_id."""
+    if "text" in labels.columns and (labels["text"].astype(str).str.len() > 0).all():
+        return labels.reset_index(drop=True)
+    if "text" not in measures.columns:
+        raise CompareError("measures need a 'text' column")
+    cols = ["measure_id", "text"]
+    return labels.drop(columns=["text"], errors="ignore").merge(
+        measures[cols], on="measure_id", how="inner"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the alignments table
+
+
+def _secondary(
+    probs: np.ndarray, classes: Sequence[str], best: str, ratio: float, floor: float
+) -> str:
+    order = np.argsort(-probs)
+    top = probs.max()
+    out = [
+        str(classes[j])
+        for j in order
+        if str(classes[j]) != best and probs[j] >= ratio * top and probs[j] >= floor
+    ]
+    return ";".join(out[:2])
+
+
+def _pick_topics(
+    texts: list[str],
+    categories: Sequence[str],
+    tax: Taxonomy,
+    lex: LexiconAligner,
+    topic_model: LearnedAligner | None,
+) -> list[str]:
+    """Best topic inside each text's category: lexicon share + learned topic probability."""
+    lex_scores = lex.topic_scores(texts)
+    topic_ids = lex.lexicon_.topics
+    tprob = None
+    if topic_model is not None:
+        p = topic_model.predict_proba(texts)
+        tprob = np.zeros((len(texts), len(topic_ids)))
+        index = {t: i for i, t in enumerate(topic_ids)}
+        for j, c in enumerate(topic_model.classes_):
+            tprob[:, index[c]] = p[:, j]
+    parents = tax.topics["category_id"].to_numpy()
+    out = []
+    for i, cat in enumerate(categories):
+        mask = parents == cat
+        score = np.zeros(len(topic_ids))
+        ls = np.where(mask, lex_scores[i], 0.0)
+        if ls.sum() > 0:
+            score += ls / ls.sum()
+        if tprob is not None:
+            tp = np.where(mask, tprob[i], 0.0)
+            if tp.sum() > 0:
+                score += tp / tp.sum()
+        score[~mask] = -1.0
+        out.append(topic_ids[int(np.argmax(score))])
+    return out
+
+
+#: Fewest labelled measures (and classes) needed to train the learned model.
+MIN_TRAINING = 20
+
+
+def align_measures(
+    measures: pd.DataFrame,
+    taxonomy: Taxonomy | str | Path | None = None,
+    method: str = "learned",
+    labels: pd.DataFrame | str | Path | None = None,
+    overrides: pd.DataFrame | str | Path | None = None,
+    secondary_ratio: float = 0.5,
+) -> pd.DataFrame:
+    """The ``alignments`` table: one row per measure (design.md).
+
+    ``method="learned"`` trains on the hand labels (default ``data/labels/measures.csv``) joined
+    to ``measures`` by ``measure_id`` (or on the labels' own ``text`` column); with fewer than
+    ``MIN_TRAINING`` labelled texts it warns and falls back to the lexicon. Overrides (default
+    ``data/labels/overrides.csv``) win and are marked ``method="override"``. ``secondary`` lists
+    up to two other categories scoring at least ``secondary_ratio`` of the best.
+    """
+    if method not in ("learned", "lexicon"):
+        raise CompareError(f"unknown alignment method {method!r} (use 'learned' or 'lexicon')")
+    tax = _resolve_taxonomy(taxonomy)
+    if len(measures) == 0:
+        return pd.DataFrame(columns=ALIGNMENT_COLUMNS)
+    for col in ("doc_id", "measure_id", "text"):
+        if col not in measures.columns:
+            raise CompareError(f"measures need a {col!r} column")
+    texts = _as_texts(measures)
+    lex_cat = LexiconAligner(tax, level="category").fit(None)
+    lex_topic = LexiconAligner(tax, level="topic").fit(None)
+
+    used = method
+    topic_model = None
+    if method == "learned":
+        lab = _as_frame(labels, load_labels, tax)
+        train = training_set(measures, lab)
+        if len(train) < MIN_TRAINING or train["category_id"].nunique() < 2:
+            warnings.warn(
+                f"only {len(train)} labelled measures match; aligning with the lexicon instead",
+                stacklevel=2,
+            )
+            used = "lexicon"
+        else:
+            cat_model = LearnedAligner(tax, level="category").fit(train, train["category_id"])
+            if train["topic_id"].nunique() >= 2:
+                topic_model = LearnedAligner(tax, level="topic").fit(train, train["topic_id"])
+
+    if used == "learned":
+        probs = cat_model.predict_proba(texts)
+        classes = [str(c) for c in cat_model.classes_]
+        best = [classes[j] for j in np.argmax(probs, axis=1)]
+        evidence = cat_model.explain(texts)
+        floor = 1.5 / len(classes)
+    else:
+        probs = lex_cat.predict_proba(texts)
+        classes = [str(c) for c in lex_cat.classes_]
+        best = list(lex_cat.predict(texts))
+        evidence = lex_cat.explain(texts)
+        floor = 0.0
+    score = [float(probs[i, classes.index(b)]) for i, b in enumerate(best)]
+    secondary = [
+        _secondary(probs[i], classes, b, secondary_ratio, floor) if sum(probs[i]) > 0 else ""
+        for i, b in enumerate(best)
+    ]
+    topics = _pick_topics(texts, best, tax, lex_topic, topic_model)
+
+    out = pd.DataFrame(
+        {
+            "doc_id": measures["doc_id"].astype(str).to_numpy(),
+            "measure_id": measures["measure_id"].astype(str).to_numpy(),
+            "category_id": best,
+            "topic_id": topics,
+            "score": np.round(score, 4),
+            "evidence": evidence,
+            "method": used,
+            "secondary": secondary,
+        }
+    )
+
+    ov = _as_frame(overrides, load_overrides, tax)
+    if len(ov):
+        ov = ov.drop_duplicates("measure_id", keep="last").set_index("measure_id")
+        hit = out["measure_id"].isin(ov.index)
+        for i in np.flatnonzero(hit.to_numpy()):
+            mid = out.at[i, "measure_id"]
+            cat = str(ov.at[mid, "category_id"])
+            topic = str(ov.at[mid, "topic_id"] or "")
+            if not topic:
+                topic = _pick_topics([texts[i]], [cat], tax, lex_topic, topic_model)[0]
+            note = str(ov.at[mid, "note"] or "") if "note" in ov.columns else ""
+            out.loc[i, ["category_id", "topic_id", "score", "method", "secondary"]] = [
+                cat,
+                topic,
+                1.0,
+                "override",
+                "",
+            ]
+            out.at[i, "evidence"] = f"override: {note}" if note else "override"
+
+    nat = {c: tax.national2021(c) for c in tax.category_ids}
+    out["national2021"] = pd.array([nat[c] for c in out["category_id"]], dtype="Int64")
+    return out[ALIGNMENT_COLUMNS]
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluation
+
+
+def make_aligner(
+    method: str, level: str = "category", taxonomy: Taxonomy | None = None, **params: Any
+) -> LexiconAligner | LearnedAligner:
+    """An unfitted aligner by name (``"lexicon"`` or ``"learned"``)."""
+    if method == "lexicon":
+        return LexiconAligner(taxonomy, level=level, **params)
+    if method == "learned":
+        return LearnedAligner(taxonomy, level=level, **params)
+    raise CompareError(f"unknown alignment method {method!r} (use 'learned' or 'lexicon')")
+
+
+def evaluate(
+    measures: pd.DataFrame,
+    labels: pd.DataFrame | str | Path | None = None,
+    method: str = "learned",
+    cv: int | str = 5,
+    level: str = "category",
+    taxonomy: Taxonomy | None = None,
+    random_state: int = 0,
+    **params: Any,
+) -> dict[str, Any]:
+    """Cross-validated quality of an aligner against the hand labels.
+
+    ``cv`` is a number of stratified folds (shuffled with ``random_state``) or ``"doc"`` for
+    leave-one-document-out (train on the other plans, predict this one). Returns ``macro_f1``,
+    ``accuracy``, ``per_class`` (class, precision, recall, f1, support), ``confusion`` (rows:
+    true, columns: predicted), ``predictions`` (measure_id, doc_id, true, predicted), ``n``.
+    """
+    if level not in LEVELS:
+        raise CompareError(f"level must be one of {LEVELS}, got {level!r}")
+    tax = _resolve_taxonomy(taxonomy)
+    lab = _as_frame(labels, load_labels, tax)
+    data = training_set(measures, lab)
+    if len(data) == 0:
+        raise CompareError("no labelled measures among the given measures")
+    y = data["category_id" if level == "category" else "topic_id"].to_numpy(dtype=object)
+    est = make_aligner(method, level, tax, **params)
+    if cv == "doc":
+        groups = data["doc_id"] if "doc_id" in data else data["measure_id"].str.split("/").str[0]
+        splitter: Any = LeaveOneGroupOut()
+        split_kw: dict[str, Any] = {"groups": groups.to_numpy()}
+    else:
+        splitter = StratifiedKFold(n_splits=int(cv), shuffle=True, random_state=random_state)
+        split_kw = {}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
+        pred = cross_val_predict(clone(est), data["text"], y, cv=splitter, **split_kw)
+    classes = sorted(set(y) | set(pred))
+    p, r, f, s = precision_recall_fscore_support(y, pred, labels=classes, zero_division=0)
+    per_class = pd.DataFrame({"class": classes, "precision": p, "recall": r, "f1": f, "support": s})
+    present = sorted(set(y))
+    cm = confusion_matrix(y, pred, labels=classes)
+    return {
+        "method": method,
+        "level": level,
+        "cv": cv,
+        "n": len(y),
+        "macro_f1": float(f1_score(y, pred, labels=present, average="macro", zero_division=0)),
+        "accuracy": float(np.mean(y == pred)),
+        "per_class": per_class,
+        "confusion": pd.DataFrame(cm, index=classes, columns=classes),
+        "predictions": pd.DataFrame(
+            {
+                "measure_id": data["measure_id"].to_numpy(),
+                "true": y,
+                "predicted": pred,
+            }
+        ),
+    }

@@ -1,0 +1,361 @@
+"""compare.charts: every chart draws (zh and en) without a missing-glyph warning; saving is
+byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from collections.abc import Callable
+
+import matplotlib as mpl
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from compare import __version__
+from compare import analysis as A
+from compare import charts as C
+from compare.errors import CompareError
+
+DATE = "2026-11-25"
+SOURCES = ["宜兴市人民政府 2012", "南京市人民政府 2021"]
+
+DOCS = pd.DataFrame(
+    {
+        "doc_id": ["yixing-2012", "caoxian-2016", "nanjing-2021", "speeches-01"],
+        "title": [
+            "宜兴市人民政府关于加快推进法治政府建设的实施意见",
+            "曹县法治政府建设实施纲要",
+            "南京市法治政府建设实施方案（2021—2025年）",
+            "讲话",
+        ],
+        "label": ["宜兴 2012", "曹县 2016–2020", "南京 2021–2025", "讲话01（市）"],
+        "label_en": ["Yixing 2012", "Caoxian 2016–2020", "Nanjing 2021–2025", "Speech 01 (city)"],
+        "jurisdiction": ["宜兴市", "曹县", "南京市", None],
+        "jurisdiction_en": ["Yixing", "Caoxian", "Nanjing", None],
+        "level": ["county", "county", "city", "city"],
+        "doc_type": ["意见", "纲要", "实施方案", "讲话"],
+        "year": [2012, 2017, 2021, None],
+        "year_min": [2012, 2017, 2021, 2018],
+        "year_max": [2012, 2017, 2021, 2020],
+        "period": [None, "2016-2020", "2021-2025", None],
+        "n_chars": [8000, 15000, 20000, 5000],
+        "n_measures": [3, 3, 4, 0],
+    }
+)
+CATS = pd.DataFrame(
+    {
+        "id": ["functions", "enforcement", "disputes"],
+        "national2021": [2, 5, 7],
+        "label_zh": [
+            "健全政府机构职能体系，推动更好发挥政府作用",
+            "健全行政执法工作体系",
+            "健全社会矛盾纠纷行政预防调处化解体系",
+        ],
+        "label_en": [
+            "Government functions and roles",
+            "Administrative law enforcement",
+            "Preventing and resolving social disputes",
+        ],
+    }
+)
+TOPICS = pd.DataFrame(
+    {
+        "id": ["en.reform", "en.three", "fn.x", "dp.x"],
+        "category_id": ["enforcement", "enforcement", "functions", "disputes"],
+        "label_zh": [
+            "综合行政执法体制改革",
+            "行政执法三项制度（公示、全过程记录、法制审核）",
+            "职能",
+            "纠纷",
+        ],
+        "label_en": [
+            "Comprehensive enforcement reform",
+            "Three enforcement systems (disclosure, recording, legal review)",
+            "Functions",
+            "Disputes",
+        ],
+    }
+)
+INDICATORS = pd.DataFrame(
+    {
+        "id": ["review_rate", "training_hours"],
+        "label_zh": ["重大行政决策合法性审查率", "执法人员每年法律知识培训学时"],
+        "label_en": ["Legality review rate of major decisions", "Annual legal training hours"],
+        "unit": ["%", "学时"],
+    }
+)
+
+_ALIGN = [  # measure, category, topic
+    ("yixing-2012/1", "functions", "fn.x"),
+    ("yixing-2012/2", "functions", "fn.x"),
+    ("yixing-2012/3", "enforcement", "en.reform"),
+    ("caoxian-2016/1", "enforcement", "en.three"),
+    ("caoxian-2016/2", "disputes", "dp.x"),
+    ("caoxian-2016/3", "functions", "fn.x"),
+    ("nanjing-2021/1", "enforcement", "en.three"),
+    ("nanjing-2021/2", "enforcement", "en.reform"),
+    ("nanjing-2021/3", "disputes", "dp.x"),
+    ("nanjing-2021/4", "disputes", "dp.x"),
+]
+
+
+def _measures() -> pd.DataFrame:
+    ids = [m for m, _, _ in _ALIGN]
+    return pd.DataFrame(
+        {
+            "doc_id": [m.split("/")[0] for m in ids],
+            "measure_id": ids,
+            "seq": range(len(ids)),
+            "path": [m.split("/")[1] for m in ids],
+            "number": [m.split("/")[1] + "." for m in ids],
+            "heading": "",
+            "text": [f"（{m}）加强行政执法" for m in ids],
+            "char_start": [i * 100 for i in range(len(ids))],
+            "char_end": [i * 100 + 80 for i in range(len(ids))],
+        }
+    )
+
+
+def _alignments() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": [m.split("/")[0] for m, _, _ in _ALIGN],
+            "measure_id": [m for m, _, _ in _ALIGN],
+            "category_id": [c for _, c, _ in _ALIGN],
+            "national2021": 0,
+            "topic_id": [t for _, _, t in _ALIGN],
+            "score": 1.0,
+            "evidence": "",
+            "method": "lexicon",
+            "secondary": "",
+        }
+    )
+
+
+def _targets() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": ["yixing-2012", "caoxian-2016", "nanjing-2021", "nanjing-2021"],
+            "measure_id": "m",
+            "quote": "q",
+            "char_start": 0,
+            "char_end": 1,
+            "value": [80.0, 90.0, 100.0, 40.0],
+            "value_max": [None, 95.0, None, None],
+            "comparator": [">=", "between", "=", ">="],
+            "unit": ["%", "%", "%", "学时"],
+            "per": None,
+            "deadline": ["2015年底前", "2020", "2025-12-31", "2023"],
+            "kind": "target",
+            "subject": "",
+            "actor": "",
+            "indicator": ["review_rate", "review_rate", "review_rate", "training_hours"],
+            "status": "ok",
+        }
+    )
+
+
+def _cleaning_log() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": ["yixing-2012", "yixing-2012", "nanjing-2021"],
+            "char_start": 0,
+            "char_end": [0, 4, 0],
+            "source_start": 0,
+            "source_end": 5,
+            "original": ["首页 > 政务公开", "法治政府", "扫一扫在手机打开当前页"],
+            "replacement": ["", "法治政府", ""],
+            "action": ["remove", "flag", "remove"],
+            "reason": ["网页导航", "疑似OCR错误", "QR code prompt"],
+        }
+    )
+
+
+COV = A.coverage(_alignments(), _measures(), DOCS, taxonomy=CATS)
+TCOV = A.coverage(_alignments(), _measures(), DOCS, level="topic", taxonomy=TOPICS)
+KEY = A.keyness(
+    [["数字政府"] * 8 + ["营商环境"] * 5 + ["法治"] * 20],
+    [["依法行政"] * 9 + ["行政审批"] * 4 + ["法治"] * 20],
+)
+TABLES: dict[str, Callable[[str], Figure]] = {
+    "heatmap": lambda lang: C.plot_coverage_heatmap(
+        A.coverage_matrix(COV),
+        documents=DOCS,
+        categories=CATS,
+        lang=lang,
+        sources=SOURCES,
+        data_date=DATE,
+    ),
+    "drilldown": lambda lang: C.plot_topic_drilldown(
+        A.topic_breakdown(TCOV, "enforcement"),
+        documents=DOCS,
+        topics=TOPICS,
+        categories=CATS,
+        lang=lang,
+        sources=SOURCES,
+        data_date=DATE,
+    ),
+    "shift": lambda lang: C.plot_category_shift(
+        A.category_shift(COV, "yixing-2012", "nanjing-2021", "caoxian-2016"),
+        documents=DOCS,
+        categories=CATS,
+        lang=lang,
+        sources=SOURCES,
+        data_date=DATE,
+    ),
+    "keyness": lambda lang: C.plot_keyness(
+        KEY,
+        n=5,
+        target_label="南京 2021",
+        reference_label="宜兴 2012",
+        lang=lang,
+        sources=SOURCES,
+        data_date=DATE,
+    ),
+    "timeline": lambda lang: C.plot_corpus_timeline(
+        A.corpus_overview(DOCS), lang=lang, sources=SOURCES, data_date=DATE
+    ),
+    "overview": lambda lang: C.plot_documents_overview(
+        A.corpus_counts(DOCS), lang=lang, sources=SOURCES, data_date=DATE
+    ),
+    "targets": lambda lang: C.plot_target_ranges(
+        A.target_ranges(_targets(), DOCS, INDICATORS), lang=lang, sources=SOURCES, data_date=DATE
+    ),
+    "deadlines": lambda lang: C.plot_deadline_timeline(
+        A.deadline_timeline(_targets(), DOCS), lang=lang, sources=SOURCES, data_date=DATE
+    ),
+    "cleaning": lambda lang: C.plot_cleaning_summary(
+        A.cleaning_summary(_cleaning_log()),
+        documents=DOCS,
+        lang=lang,
+        sources=SOURCES,
+        data_date=DATE,
+    ),
+}
+
+#: Strings each chart must show (zh, en): its labels come from label tables, not ids.
+EXPECTED: dict[str, tuple[list[str], list[str]]] = {
+    "heatmap": (
+        ["各文件措施的类别分布", "宜兴 2012", "健全行政执法工作体系", "讲话01（市）"],
+        ["by category", "Yixing 2012", "Administrative law enforcement"],
+    ),
+    "drilldown": (
+        ["健全行政执法工作体系：各文件的主题分布", "综合行政执法体制改革"],
+        ["Administrative law enforcement: topics by document", "Nanjing 2021–2025"],
+    ),
+    "shift": (
+        ["宜兴 2012 → 南京 2021–2025", "曹县 2016–2020", "健全行政执法工作体系"],
+        ["Yixing 2012 → Nanjing 2021–2025", "Caoxian 2016–2020", "Government functions"],
+    ),
+    "keyness": (
+        ["关键词：南京 2021 对比 宜兴 2012", "数字政府", "依法行政"],
+        ["Keyness", "数字政府", "依法行政"],
+    ),
+    "timeline": (
+        ["语料时间线", "宜兴 2012", "县级", "规划期"],
+        ["Corpus timeline", "Yixing 2012", "County", "Plan period"],
+    ),
+    "overview": (
+        ["语料构成", "县级", "纲要", "讲话"],
+        ["Corpus by administrative level", "County", "Outline", "Speech"],
+    ),
+    "targets": (
+        ["量化目标", "重大行政决策合法性审查率（%）", "宜兴市"],
+        ["numeric targets", "Legality review rate of major decisions (%)", "Yixing"],
+    ),
+    "deadlines": (["量化目标的完成时限", "宜兴 2012"], ["Deadlines", "Yixing 2012"]),
+    "cleaning": (
+        ["清洗记录", "删除字数", "标记字数", "网页导航", "南京 2021–2025"],
+        ["Cleaning log", "Characters removed", "Characters flagged", "Nanjing 2021–2025"],
+    ),
+}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _texts(fig: Figure) -> str:
+    """All text drawn in a figure (titles, ticks, legends, annotations), whitespace removed
+    (labels are wrapped, so line breaks may fall anywhere)."""
+    fig.canvas.draw()
+    return "|".join(_squash(t.get_text()) for t in fig.findobj(Text) if t.get_text())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", list(TABLES))
+def test_chart_draws_with_labels_and_no_missing_glyph(name: str, lang: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph (or any other warning) fails the test
+        fig = TABLES[name](lang)
+        assert isinstance(fig, Figure)
+        text = _texts(fig)
+        for fmt in ("png", "svg", "pdf"):
+            fig.savefig(io.BytesIO(), format=fmt, dpi=72)
+    for expected in EXPECTED[name][0 if lang == "zh" else 1]:
+        assert _squash(expected) in text, (expected, text)
+    assert f"compare{__version__}" in text and DATE in text
+    assert _squash(("来源：" if lang == "zh" else "Source: ") + SOURCES[0]) in text
+
+
+def test_cjk_font_is_the_bundled_noto_file() -> None:
+    name = C.use_cjk_font()
+    assert name == "Noto Sans CJK SC"
+    assert C.cjk_font_path().name == "NotoSansCJKsc-Regular.otf"
+    assert "mplfonts" in str(C.cjk_font_path())
+    assert mpl.rcParams["font.family"][0] == name
+    assert mpl.rcParams["axes.unicode_minus"] is False
+    assert mpl.rcParams["svg.hashsalt"]
+
+
+def test_save_figure_is_byte_identical_across_runs(tmp_path) -> None:
+    first = C.save_figure(TABLES["heatmap"]("zh"), tmp_path / "one", "heatmap", dpi=72)
+    second = C.save_figure(TABLES["heatmap"]("zh"), tmp_path / "two", "heatmap", dpi=72)
+    assert [p.name for p in first] == ["heatmap.png", "heatmap.svg", "heatmap.pdf"]
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    png, svg, pdf = (p.read_bytes() for p in first)
+    assert b"matplotlib" not in png.lower()  # no Software chunk
+    assert b"<dc:date>" not in svg
+    assert b"CreationDate" not in pdf and b"ModDate" not in pdf
+    assert not list((tmp_path / "one").glob(".*.tmp"))  # atomic: no temp files left
+
+
+def test_save_figure_twice_same_figure(tmp_path) -> None:
+    fig = TABLES["shift"]("en")
+    a = [p.read_bytes() for p in C.save_figure(fig, tmp_path, "shift", dpi=72)]
+    b = [p.read_bytes() for p in C.save_figure(fig, tmp_path, "shift", dpi=72)]
+    assert a == b
+    with pytest.raises(CompareError):
+        C.save_figure(fig, tmp_path, "shift", formats=("jpg",))
+
+
+def test_charts_need_a_data_date_and_a_known_lang() -> None:
+    with pytest.raises(CompareError):
+        C.plot_corpus_timeline(A.corpus_overview(DOCS), sources=SOURCES, data_date=None)
+    with pytest.raises(CompareError):
+        C.plot_corpus_timeline(A.corpus_overview(DOCS), lang="fr", data_date=DATE)
+
+
+def test_wrap_balances_chinese_and_keeps_words() -> None:
+    w = C.wrap("健全行政权力制约和监督体系", 22)
+    assert w.split("\n") == ["健全行政权力制", "约和监督体系"]
+    assert C.wrap("健全行政执法工作体系", 22) == "健全行政执法工作体系"
+    # closing punctuation may hang one full-width character past the width
+    assert all(C._dw(line) <= 22 for line in C.wrap("法治政府建设，" * 6, 20).split("\n"))
+    assert not any(line.startswith("，") for line in C.wrap("法治政府建设，" * 6, 13).split("\n"))
+    en = C.wrap("Preventing and resolving social disputes", 30).split("\n")
+    assert en == ["Preventing and resolving", "social disputes"]
+
+
+def test_labels_from_native_taxonomy_columns() -> None:
+    topics = TOPICS.rename(columns={"id": "topic_id"})  # also has category_id: topic_id wins
+    assert C._tax_labels(["en.three"], topics, "zh") == [
+        "行政执法三项制度（公示、全过程记录、法制审核）"
+    ]
+    inds = INDICATORS.rename(columns={"id": "indicator_id"}).assign(topic_id="en.reform")
+    assert C._tax_labels(["training_hours"], inds, "en") == ["Annual legal training hours"]
+    assert C._tax_labels(["unknown"], CATS, "en") == ["unknown"]

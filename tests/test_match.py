@@ -1,0 +1,305 @@
+"""Tests of compare.match on the real seed texts (expected values found by reading them)."""
+
+from __future__ import annotations
+
+import re
+import tracemalloc
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from compare.errors import CompareError
+from compare.match import find_reuse, match_measures, measure_body, tfidf_matrix
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+YIXING, CAOXIAN, DISTRICT, NANJING, SPEECHES = "000", "001", "002", "003", "004"
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)")
+# a measure starts at a marker after a sentence break: 19、 / 24. / （二十四）
+_MARKER = re.compile(r"(?:(?<=[\s。：:；])|^)(\d+[、.．]|[（(][一二三四五六七八九十]+[)）])")
+
+
+@lru_cache(maxsize=1)
+def seed_texts() -> dict[str, str]:
+    """The five seed texts, simplified, Yixing's pinyin annotations dropped (test fixture only:
+    this keeps the tests independent of clean.py)."""
+    import opencc
+
+    conv = opencc.OpenCC("t2s")
+    return {
+        f.name[:3]: _PINYIN.sub("", conv.convert(f.read_text(encoding="utf-8")))
+        for f in sorted(RAW.glob("*.txt"))
+    }
+
+
+@lru_cache(maxsize=1)
+def seed_measures() -> pd.DataFrame:
+    """Every numbered item of the seeds, split at its marker (a simple stand-in for segment)."""
+    rows = []
+    for doc, text in seed_texts().items():
+        marks = list(_MARKER.finditer(text))
+        for i, m in enumerate(marks):
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+            rows.append(
+                {
+                    "doc_id": doc,
+                    "measure_id": f"{doc}/{i:03d}",
+                    "number": m.group(1),
+                    "text": text[m.start() : end].strip(),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def measure_id(doc: str, start: str) -> str:
+    """The id of the one measure of ``doc`` whose text starts with ``start``."""
+    m = seed_measures()
+    hit = m[(m.doc_id == doc) & m.text.str.startswith(start)]
+    assert len(hit) == 1, (doc, start, hit)
+    return hit.measure_id.iloc[0]
+
+
+# the 行政复议 measures, as printed in the three documents
+YX_REVIEW = (YIXING, "19、加强行政复议和行政应诉工作")
+CX_REVIEW = (CAOXIAN, "24.加强行政复议工作")
+NJ_REVIEW = (NANJING, "(二十四)深化行政复议体制改革")
+
+
+def test_measure_body_strips_marker_and_unit_note() -> None:
+    text = "24.加强行政复议工作。完善审理机制。(牵头部门:县法制办,责任部门:县编办)"
+    assert measure_body(text, "24.") == "加强行政复议工作 完善审理机制"
+    assert measure_body("（二十四）深化行政复议体制改革。") == "深化行政复议体制改革"
+    assert measure_body("第三条 为了规范") == "为了规范"
+
+
+def test_review_measures_find_each_other() -> None:
+    m = seed_measures()
+    yx, cx, nj = (measure_id(*x) for x in (YX_REVIEW, CX_REVIEW, NJ_REVIEW))
+    matches = match_measures(m, k=5, per_document=1)
+    top = matches.groupby("measure_id").other_measure_id.apply(list)
+    # Caoxian's 行政复议 measure: Yixing's is its closest measure anywhere
+    assert top[cx][0] == yx
+    # Nanjing's: both others are among its best five (other documents, one each)
+    assert {yx, cx} <= set(top[nj])
+    # Yixing's mixes 复议 with 应诉, so each other document's 应诉 measure competes:
+    # with two per document, both 复议 counterparts are there
+    top2 = match_measures(m, k=10, per_document=2).groupby("measure_id").other_measure_id
+    assert {cx, nj} <= set(top2.apply(list)[yx])
+
+
+def test_matches_table_invariants() -> None:
+    m = seed_measures()
+    out = match_measures(m, k=3, per_document=1, min_score=0.1)
+    assert list(out.columns) == ["measure_id", "other_measure_id", "score", "rank", "other_doc_id"]
+    doc_of = dict(zip(m.measure_id, m.doc_id, strict=True))
+    assert (out.measure_id.map(doc_of) != out.other_measure_id.map(doc_of)).all()
+    assert (out.other_measure_id.map(doc_of) == out.other_doc_id).all()
+    assert (out.score >= 0.1).all() and (out.score <= 1.0).all()
+    for _, g in out.groupby("measure_id"):
+        assert list(g["rank"]) == list(range(1, len(g) + 1))
+        assert g.score.is_monotonic_decreasing
+        assert g.other_doc_id.is_unique  # per_document=1
+        assert len(g) <= 3
+
+
+def brute_force(m: pd.DataFrame, k: int, per_document: int, min_score: float) -> set:
+    """Dense all-pairs reference (fine for the 200 seed measures only)."""
+    x = tfidf_matrix([measure_body(t, n) for t, n in zip(m.text, m.number, strict=True)])
+    sim = (x @ x.T).toarray()
+    ids, docs = m.measure_id.to_numpy(), m.doc_id.to_numpy()
+    out = set()
+    for i in range(len(m)):
+        cand = [
+            (-round(float(sim[i, j]), 5), ids[j], docs[j])
+            for j in range(len(m))
+            if docs[j] != docs[i] and sim[i, j] >= min_score
+        ]
+        cand.sort()
+        seen: dict[str, int] = {}
+        kept = []
+        for s, other, d in cand:
+            if seen.get(d, 0) < per_document:
+                seen[d] = seen.get(d, 0) + 1
+                kept.append((ids[i], other))
+        out |= set(kept[:k])
+    return out
+
+
+@pytest.mark.parametrize("per_document", [1, 2])
+def test_exact_on_seeds_equals_dense_reference(per_document: int) -> None:
+    m = seed_measures()
+    got = match_measures(m, k=4, per_document=per_document, min_score=0.08, max_df=None)
+    assert set(zip(got.measure_id, got.other_measure_id, strict=True)) == brute_force(
+        m, 4, per_document, 0.08
+    )
+
+
+def test_pruned_search_gives_exact_scores_and_same_top1() -> None:
+    m = seed_measures()
+    exact = match_measures(m, max_df=None)
+    pruned = match_measures(m, max_df=20, chunk_size=7)  # n-grams in > 20 measures left out
+    x = tfidf_matrix([measure_body(t, n) for t, n in zip(m.text, m.number, strict=True)])
+    pos = {mid: i for i, mid in enumerate(m.measure_id)}
+    dense = np.array(
+        [
+            x[pos[a]].multiply(x[pos[b]]).sum()
+            for a, b in zip(pruned.measure_id, pruned.other_measure_id, strict=True)
+        ]
+    )
+    assert np.allclose(pruned.score, dense, atol=1e-5)
+    e1 = exact[exact["rank"] == 1].set_index("measure_id").other_measure_id
+    p1 = pruned[pruned["rank"] == 1].set_index("measure_id").other_measure_id
+    assert (p1.reindex(e1.index) == e1).mean() > 0.9
+
+
+def test_deterministic_and_independent_of_row_order() -> None:
+    m = seed_measures()
+    a = match_measures(m, chunk_size=50)
+    b = match_measures(m.sample(frac=1, random_state=3), chunk_size=13)
+    key = ["measure_id", "rank"]
+    pd.testing.assert_frame_equal(
+        a.sort_values(key, ignore_index=True), b.sort_values(key, ignore_index=True)
+    )
+
+
+def test_ties_broken_by_id() -> None:
+    m = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "b", "c"],
+            "measure_id": ["a/1", "b/2", "b/1", "c/1"],
+            "text": ["加强行政复议工作"] * 4,
+        }
+    )
+    out = match_measures(m, k=5)
+    assert out[out.measure_id == "a/1"].other_measure_id.tolist() == ["b/1", "c/1"]
+    assert out[out.measure_id == "b/2"].other_measure_id.tolist() == ["a/1", "c/1"]
+
+
+def test_bad_input() -> None:
+    with pytest.raises(CompareError):
+        match_measures(pd.DataFrame({"measure_id": ["x"], "text": ["y"]}))
+    with pytest.raises(CompareError):
+        match_measures(pd.DataFrame({"doc_id": ["a", "a"], "measure_id": ["x", "x"], "text": ["", ""]}))
+    assert match_measures(seed_measures().head(0)).empty
+
+
+def test_scales_with_bounded_memory() -> None:
+    """20k synthetic measures (seed clauses, resampled): the peak stays far below a dense n x n."""
+    rng = np.random.default_rng(0)
+    clauses = [
+        c for c in re.split(r"[。；，,;\s]+", "".join(seed_texts().values())) if 6 <= len(c) <= 30
+    ]
+    n = 20_000
+    texts = [
+        "，".join(clauses[j] for j in rng.integers(0, len(clauses), 2)) for _ in range(n)
+    ]
+    m = pd.DataFrame(
+        {
+            "doc_id": [f"d{i // 40:04d}" for i in range(n)],
+            "measure_id": [f"d{i // 40:04d}/{i % 40}" for i in range(n)],
+            "text": texts,
+        }
+    )
+    tracemalloc.start()
+    out = match_measures(m, k=3, chunk_size=2000)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    dense = n * n * 4  # one float32 all-pairs matrix: 1.6 GB
+    assert peak < dense / 8, peak
+    assert len(out) > n  # most measures found counterparts
+    assert (out.measure_id.str[:5] != out.other_measure_id.str[:5]).all()
+
+
+# ------------------------------------------------------------------------------------------
+# reuse
+# ------------------------------------------------------------------------------------------
+
+STOCK = "有件必备、有备必审、有错必纠"
+
+
+def content(s: str) -> str:
+    return re.sub(r"[\W_]+", "", s)
+
+
+@lru_cache(maxsize=1)
+def seed_reuse() -> pd.DataFrame:
+    return find_reuse(seed_texts())
+
+
+def test_reuse_finds_stock_phrase_with_offsets() -> None:
+    texts = seed_texts()
+    # by reading: only Yixing (规范性文件备案审查) and Caoxian (measure 9) print it
+    assert [d for d, t in texts.items() if STOCK in t] == [YIXING, CAOXIAN]
+    reuse = seed_reuse()
+    rows = reuse[reuse.text.str.contains(STOCK)]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert (row.doc_id, row.other_doc_id) == (YIXING, CAOXIAN)
+    # both read "做到有件必备、有备必审、有错必纠。" then go different ways
+    assert row.text == "做到" + STOCK
+    a = texts[YIXING][row.char_start : row.char_start + row.length]
+    b = texts[CAOXIAN][row.other_char_start : row.other_char_start + row.other_length]
+    assert a == b == row.text
+    assert texts[YIXING].index(STOCK) == row.char_start + 2
+    assert texts[CAOXIAN].index(STOCK) == row.other_char_start + 2
+
+
+def test_reuse_finds_each_location() -> None:
+    """Caoxian's 法定职责必须为，法无授权不可为 is in two speeches of the collection in the same
+    order (and once reversed, which is not the same passage)."""
+    reuse = seed_reuse()
+    rows = reuse[
+        (reuse.doc_id == CAOXIAN)
+        & (reuse.other_doc_id == SPEECHES)
+        & reuse.text.str.contains("法定职责必须为")
+        & reuse.text.str.contains("法无授权不可为")
+    ]
+    speeches = seed_texts()[SPEECHES]
+    expected = [m.start() for m in re.finditer("法定职责必须为.法无授权不可为", speeches)]
+    assert len(expected) == 2
+    assert sorted(rows.other_char_start) == expected
+
+
+def test_reuse_rows_are_true_maximal_and_once_per_pair() -> None:
+    texts = seed_texts()
+    reuse = seed_reuse()
+    assert list(reuse.columns) == [
+        "doc_id", "char_start", "other_doc_id", "other_char_start", "length", "text",
+        "other_length",
+    ]
+    assert (reuse.doc_id < reuse.other_doc_id).all()
+    assert not reuse.duplicated(["doc_id", "char_start", "other_doc_id", "other_char_start"]).any()
+    for r in reuse.itertuples():
+        a, b = texts[r.doc_id], texts[r.other_doc_id]
+        mine = a[r.char_start : r.char_start + r.length]
+        theirs = b[r.other_char_start : r.other_char_start + r.other_length]
+        assert mine == r.text
+        assert content(mine) == content(theirs) and len(content(mine)) >= 10
+        # maximal: the next content characters before (and after) differ
+        before_a, before_b = content(a[: r.char_start])[-1:], content(b[: r.other_char_start])[-1:]
+        after_a = content(a[r.char_start + r.length :])[:1]
+        after_b = content(b[r.other_char_start + r.other_length :])[:1]
+        assert before_a != before_b or not before_a
+        assert after_a != after_b or not after_a
+
+
+def test_reuse_ignores_punctuation_and_reports_both_spans() -> None:
+    texts = {"b": "要做到 有件必备，有备必审，有错必纠！", "a": "做到有件必备、有备必审、有错必纠。"}
+    out = find_reuse(texts)
+    assert len(out) == 1
+    r = out.iloc[0]
+    assert (r.doc_id, r.char_start, r.length, r.text) == ("a", 0, 16, "做到" + STOCK)
+    assert (r.other_doc_id, r.other_char_start, r.other_length) == ("b", 1, 17)
+    assert find_reuse(texts, min_length=17).empty  # 16 content characters
+
+
+def test_reuse_skips_same_document_and_short_passages() -> None:
+    texts = {"a": "谁执法谁普法。谁执法谁普法。", "b": "落实谁执法谁普法责任制"}
+    assert find_reuse(texts).empty  # 6 characters < 10
+    out = find_reuse(texts, min_length=6)
+    assert sorted(out.char_start) == [0, 7] and set(out.other_char_start) == {2}
+    assert (out.doc_id == "a").all()
+    capped = find_reuse(texts, min_length=6, max_docs=2)  # 3 locations > 2: not a seed
+    assert capped.empty

@@ -1,0 +1,141 @@
+"""The notebooks: paired .py/.ipynb in sync and without outputs; each runs headless on a real build.
+
+Execution uses :func:`compare.report.run_notebook` (papermill, kernel ``python3`` resolved to this
+interpreter), the same path ``make report`` takes. The build is made once per session from
+``data/corpus.yml``; set ``COMPARE_TEST_BUILD`` to an existing build folder to reuse it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+LANGS = ["zh", "en"]
+PAIRED = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+#: Notebooks that draw no figure.
+NO_FIGURES = {"05_explore"}
+
+
+def _sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source.strip()) for c in nb.cells]
+
+
+# --------------------------------------------------------------------------- pairing
+def test_every_notebook_is_paired() -> None:
+    assert [p.stem for p in PAIRED] == [
+        p.stem for p in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    ]
+    assert len(PAIRED) == 5
+
+
+@pytest.mark.parametrize("py", PAIRED, ids=lambda p: p.stem)
+def test_py_and_ipynb_in_sync_and_ipynb_without_outputs(py: Path) -> None:
+    ipynb = py.with_suffix(".ipynb")
+    from_py, from_ipynb = jupytext.read(py), nbformat.read(ipynb, as_version=4)
+    assert _sources(from_py) == _sources(from_ipynb), f"run `jupytext --sync {py.name}`"
+    for cell in from_ipynb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, "clear the outputs"
+    assert from_ipynb.metadata["kernelspec"]["name"] == "python3"
+    tagged = [c for c in from_ipynb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    for name in ("build_dir", "corpus", "figures_dir", "langs"):
+        assert f"{name} = " in tagged[0].source
+
+
+# --------------------------------------------------------------------------- execution
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of ``data/corpus.yml`` (or the folder named by ``COMPARE_TEST_BUILD``)."""
+    given = os.environ.get("COMPARE_TEST_BUILD")
+    if given:
+        return Path(given)
+    from compare.tables import build
+
+    out = tmp_path_factory.mktemp("build")
+    build(ROOT / "data" / "corpus.yml", out, jobs=2)
+    return out
+
+
+@pytest.fixture(scope="session")
+def executed(real_build: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Run every notebook once: executed copies, HTML exports and figures in temp folders."""
+    from compare.errors import CompareError
+    from compare.report import notebooks, run_notebook
+
+    out = tmp_path_factory.mktemp("reports")
+    figures = tmp_path_factory.mktemp("figures")
+    params = {
+        "build_dir": str(real_build),
+        "corpus": str(ROOT / "data" / "corpus.yml"),
+        "figures_dir": str(figures),
+        "langs": LANGS,
+    }
+    failures = {}
+    for nb in notebooks(NOTEBOOKS):
+        try:
+            run_notebook(nb, out, params)
+        except CompareError as exc:
+            failures[nb.stem] = str(exc)
+    return {"out": out, "figures": figures, "failures": failures, "build": real_build}
+
+
+def _outputs_text(nb: nbformat.NotebookNode) -> str:
+    parts = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []):
+            parts.append(o.get("text", ""))
+            parts.append(json.dumps(o.get("data", {}).get("text/plain", "")))
+            if o.get("output_type") == "error":
+                parts.append(o.get("ename", "") + o.get("evalue", ""))
+    return "\n".join(parts)
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("py", PAIRED, ids=lambda p: p.stem)
+def test_notebook_runs_writes_figures_without_missing_glyphs(py: Path, executed: dict) -> None:
+    assert py.stem not in executed["failures"], executed["failures"].get(py.stem)
+    nb = nbformat.read(executed["out"] / f"{py.stem}.ipynb", as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.strip():
+            assert cell.execution_count is not None, "a cell did not run"
+    text = _outputs_text(nb)
+    assert "Glyph" not in text or "missing" not in text, "a chart lacks a glyph (CJK font)"
+    assert "Traceback" not in text
+    assert (executed["out"] / f"{py.stem}.html").stat().st_size > 0
+    if py.stem in NO_FIGURES:
+        return
+    prefix = py.stem.split("_")[0]
+    for lang in LANGS:
+        for fmt in ("png", "svg", "pdf"):
+            written = list(executed["figures"].glob(f"{prefix}_*_{lang}.{fmt}"))
+            assert written, f"{py.stem} wrote no {lang} {fmt} figure"
+
+
+@pytest.mark.notebooks
+def test_change_notebook_falls_back_when_a_document_is_absent(executed: dict) -> None:
+    """03 with ids not in the build says so and compares the earliest and latest documents."""
+    from compare.report import run_notebook
+
+    params = {
+        "build_dir": str(executed["build"]),
+        "corpus": str(ROOT / "data" / "corpus.yml"),
+        "figures_dir": str(executed["figures"] / "fallback"),
+        "langs": ["en"],
+        "doc_a": "no-such-2010",
+        "doc_mid": None,
+        "doc_b": "no-such-2030",
+    }
+    out = executed["out"] / "fallback"
+    run_notebook(NOTEBOOKS / "03_change_2012_2021.ipynb", out, params)
+    text = json.dumps(nbformat.read(out / "03_change_2012_2021.ipynb", as_version=4).cells)
+    assert "no-such-2010" in text and "using the earliest" in text
+    assert "no-such-2030" in text and "using the latest" in text
+    assert list((executed["figures"] / "fallback").glob("03_category_shift_en.png"))
