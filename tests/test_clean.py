@@ -119,7 +119,10 @@ def test_yixing_paragraph_breaks_restored() -> None:
     assert "二、主要任务" in lines
     assert "三、工作要求" in lines
     assert "（七）全面落实法治政府建设保障措施" in lines
-    assert lines[5] == "各镇人民政府，环科园、经济开发区管委会，市各街道办事处，市各委办局，市各直属单位："
+    assert (
+        lines[5]
+        == "各镇人民政府，环科园、经济开发区管委会，市各街道办事处，市各委办局，市各直属单位："
+    )
     numbered = [int(m) for m in re.findall(r"(?m)^(\d+)、", "\n".join(lines))]
     assert numbered == list(range(1, 26))
     # the space after a marker is not a paragraph break
@@ -140,11 +143,21 @@ def test_yixing_broken_tag_removed_and_mojibake_flagged() -> None:
 def test_caoxian_web_junk_removed() -> None:
     result = cleaned(CAOXIAN)
     text = result.text
-    junk_lines = ("当前位置", "浏览次数", "发布时间", "【打印本页】", "【返回顶部】", "ICP", "政府主办")
+    junk_lines = (
+        "当前位置",
+        "浏览次数",
+        "发布时间",
+        "【打印本页】",
+        "【返回顶部】",
+        "ICP",
+        "政府主办",
+    )
     for junk in junk_lines:
         assert junk not in text
     assert "山东省曹县人民政府2017-2020" not in text
-    assert text.startswith("中共曹县县委曹县人民政府关于印发《曹县法治政府建设实施纲要（2016-2020年）》的通知")
+    assert text.startswith(
+        "中共曹县县委曹县人民政府关于印发《曹县法治政府建设实施纲要（2016-2020年）》的通知"
+    )
     assert text.endswith("各级各部门在贯彻纲要中遇到的问题和困难，要及时向县委、县政府报告。")
     assert "\n2017年7月26日\n" in text
     reasons = set(result.log["reason"])
@@ -261,7 +274,10 @@ def test_inline_pinyin_only_after_hanzi() -> None:
     text = "建設(shè)法治、發(fā)展、设(she4)立，各镇（园区、街道）(一)(2016-2020年)(试行)word(á)"
     edits = remove_inline_pinyin(text)
     assert [text[e.start : e.end] for e in edits] == ["(shè)", "(fā)", "(she4)"]
-    assert apply(edits, text) == "建設法治、發展、设立，各镇（园区、街道）(一)(2016-2020年)(试行)word(á)"
+    assert (
+        apply(edits, text)
+        == "建設法治、發展、设立，各镇（园区、街道）(一)(2016-2020年)(试行)word(á)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -310,7 +326,7 @@ def test_whitespace() -> None:
 
 
 def test_html_remnants() -> None:
-    text = "第一段</p><p class=\"x\">第二段&nbsp;结束&amp;<br/>下一行<!-- 注释 -->完<span style=\"c"
+    text = '第一段</p><p class="x">第二段&nbsp;结束&amp;<br/>下一行<!-- 注释 -->完<span style="c'
     assert apply(strip_html(text), text) == "第一段\n\n第二段 结束&\n下一行完"
 
 
@@ -348,7 +364,9 @@ def test_web_junk_lines_and_reasons() -> None:
 
 
 def test_flags_keep_text() -> None:
-    text = "坚持以习新时代中国特色社会主义思想为指导，践行习法治思想，监督、监督、行政监督和法治建设。"
+    text = (
+        "坚持以习新时代中国特色社会主义思想为指导，践行习法治思想，监督、监督、行政监督和法治建设。"
+    )
     dropped = flag_dropped_words(text)
     assert [e.replacement for e in dropped] == ["习新时代中国特色社会主义思想", "习法治思想"]
     assert [e.replacement for e in flag_duplicate_items(text)] == ["监督、监督"]
@@ -375,7 +393,9 @@ def test_custom_steps_and_bad_edits() -> None:
 
 
 def test_bad_configuration_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "cleaning.yml").write_text("web_junk:\n  - name: x\n    pattern: '(['\n")
+    (tmp_path / "cleaning.yml").write_text(
+        "web_junk:\n  - name: x\n    pattern: '(['\n", encoding="utf-8"
+    )
     monkeypatch.setenv("COMPARE_DATA", str(tmp_path))
     with pytest.raises(CompareError, match=r"cleaning\.yml: invalid regex in web_junk x"):
         clean_text("正文")
@@ -405,9 +425,7 @@ TOKENS = [
     "法" * 1000,
 ]  # fmt: skip
 
-texts = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=3)), max_size=40).map(
-    "".join
-)
+texts = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=3)), max_size=40).map("".join)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -456,3 +474,30 @@ def test_property_engine_composes_any_steps(text: str, steps: list) -> None:
     assert result.text == expected
     check_log(text, result)
     assert isinstance(result.log, pd.DataFrame)
+
+
+MIXED = "推进依法行政，建設法治政府。" + "完善制度，加强监督。" * 10  # 1 of 94 hanzi traditional
+TRADITIONAL = "推進依法行政，建設法治政府。"
+
+
+@pytest.mark.parametrize(
+    ("mode", "mixed_converted", "traditional_converted"),
+    [("always", True, True), ("auto", False, True), ("never", False, False)],
+)
+def test_simplify_modes(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    mixed_converted: bool,
+    traditional_converted: bool,
+) -> None:
+    config = (ROOT / "data" / "cleaning.yml").read_text(encoding="utf-8")
+    assert "  mode: always\n" in config
+    (tmp_path / "cleaning.yml").write_text(
+        config.replace("  mode: always\n", f"  mode: {mode}\n"), encoding="utf-8"
+    )
+    monkeypatch.setenv("COMPARE_DATA", str(tmp_path))
+    mixed = clean_text(MIXED).text
+    assert mixed == (MIXED.replace("建設", "建设") if mixed_converted else MIXED)
+    traditional = clean_text(TRADITIONAL).text
+    assert traditional == ("推进依法行政，建设法治政府。" if traditional_converted else TRADITIONAL)

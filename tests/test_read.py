@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -171,11 +172,13 @@ def test_split_speeches_into_twelve_parts() -> None:
     assert parts[11].title == "在全区法治政府建设工作推进会上的讲话"
     # the table of contents and the site intro come before the first speech
     assert preamble is not None
-    assert text[preamble[0] : preamble[1]].startswith("(整理)在法治政府建设工作推进会上的讲话整理12篇")
+    assert text[preamble[0] : preamble[1]].startswith(
+        "(整理)在法治政府建设工作推进会上的讲话整理12篇"
+    )
     assert "12.在全区法治政府建设工作推进会上的讲话(十二) 78" in text[slice(*preamble)]
     # the spans tile the text without gaps or overlaps
     assert preamble == (0, parts[0].start)
-    assert all(a.end == b.start for a, b in zip(parts, parts[1:], strict=False))
+    assert all(a.end == b.start for a, b in itertools.pairwise(parts))
     assert parts[-1].end == len(text)
     assert text[parts[0].start :].startswith("在全市法治政府建设工作推进会上的讲话\n今天召开全市")
     assert text[parts[-1].start : parts[-1].end].rstrip().endswith("下一篇:返回列表")

@@ -39,15 +39,14 @@ def _clean(raw: str) -> str:
     """The project's clean text (compare.clean); a rough stand-in while it is unavailable."""
     try:
         from compare.clean import clean_text
-
-        return clean_text(raw).text
-    except Exception:  # pragma: no cover - only while clean.py is unfinished
+    except ImportError:  # pragma: no cover - only before clean.py exists
         import opencc
 
         text = opencc.OpenCC("t2s").convert(raw)
         text = re.sub(r"\(([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)", "", text)
         text = text.translate(str.maketrans("(),:;", "（），：；"))
         return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    return clean_text(raw).text
 
 
 @lru_cache(maxsize=1)
@@ -417,3 +416,8 @@ def test_bad_vocabulary_file(tmp_path: Path) -> None:
     bad.write_text("units: {}\n", encoding="utf-8")
     with pytest.raises(CompareError, match="lacks"):
         tg.load_vocabulary(str(bad))
+    broken = tmp_path / "broken.yml"
+    text = data_file("targets.yml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("condition_pattern: '", "condition_pattern: '(", 1), "utf-8")
+    with pytest.raises(CompareError, match="bad pattern"):
+        tg.load_vocabulary(str(broken))

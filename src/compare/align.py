@@ -231,15 +231,18 @@ class LexiconAligner(ClassifierMixin, BaseEstimator):
 
     def explain(self, X: Any, top: int = 5) -> list[str]:
         """Evidence per text: the matched seed terms of the predicted class, strongest first."""
+        return self.evidence_for(X, self.predict(X), top)
+
+    def evidence_for(self, X: Any, labels: Sequence[str], top: int = 5) -> list[str]:
+        """Matched seed terms that support the given class of each text, strongest first."""
         self._check()
         out = []
-        preds = self.predict(X)
-        for text, pred in zip(_as_texts(X), preds, strict=True):
+        for text, label in zip(_as_texts(X), labels, strict=True):
             _, contrib = self.lexicon_.topic_scores(text, self.heading_boost)
             keep = [
                 (term, c)
                 for term, c in contrib.items()
-                if any(self._belongs(ti, pred) for ti, _ in self.lexicon_.term_topics[term])
+                if any(self._belongs(ti, label) for ti, _ in self.lexicon_.term_topics[term])
             ]
             keep.sort(key=lambda tc: (-tc[1], tc[0]))
             out.append("; ".join(t for t, _ in keep[:top]))
@@ -423,10 +426,14 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """The most likely class."""
-        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+        scores = self.decision_function(X)
+        return self.classes_[np.argmax(scores, axis=1)]
 
     def explain(self, X: Any, top: int = 5) -> list[str]:
-        """Evidence per text: the present features that pushed hardest toward the prediction."""
+        """Evidence per text: seed terms of the predicted class found in it, then the words
+        (jieba tokens) that pushed the classifier hardest toward it; character n-grams only
+        when neither exists."""
+        check_is_fitted(self, "model_")
         texts = _as_texts(X)
         feats = self.features_.transform(texts).tocsr()
         coef = _coef(self.model_)
@@ -434,25 +441,29 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
             coef = np.vstack([-coef[0], coef[0]])
         model_index = {c: i for i, c in enumerate(self.model_.classes_)}
         preds = self.predict(texts)
-        lex_evidence = self.lexicon_.explain(texts, top) if self.lexicon_blend else []
+        lexicon = getattr(self, "lexicon_", None) or LexiconAligner(
+            self.taxonomy, level=self.level
+        ).fit(None)
+        lex_terms = lexicon.evidence_for(texts, preds, top=3)
         out = []
         for i, label in enumerate(preds):
-            if label not in model_index:  # a class only the lexicon knows
-                out.append(f"[lexicon] {lex_evidence[i]}")
-                continue
-            k = model_index[label]
-            row = feats.getrow(i)
-            contrib = row.data * coef[k, row.indices]
-            order = np.argsort(-contrib)
-            chosen: list[str] = []
-            for j in order:
-                if contrib[j] <= 0 or len(chosen) >= top:
-                    break
-                name = str(self.feature_names_[row.indices[j]])
-                kind, _, value = name.partition("__")
-                label = value if kind != "lex" else f"[{value}]"
-                if not any(label in c or c in label for c in chosen):
-                    chosen.append(label)
+            chosen = [t for t in lex_terms[i].split("; ") if t]
+            if label in model_index:
+                row = feats.getrow(i)
+                contrib = row.data * coef[model_index[label], row.indices]
+                names = [str(self.feature_names_[j]) for j in row.indices]
+                ranked = [
+                    names[j].partition("__")
+                    for j in np.argsort(-contrib)
+                    if contrib[j] > 0 and not names[j].startswith("lex__")
+                ]
+                words = [v for kind, _, v in ranked if kind == "w"]
+                chars = [v for kind, _, v in ranked if kind == "c"]
+                for value in words or ([] if chosen else chars):
+                    if len(chosen) >= top:
+                        break
+                    if not any(value in c or c in value for c in chosen):
+                        chosen.append(value)
             out.append("; ".join(chosen))
         return out
 
@@ -551,16 +562,13 @@ def training_set(measures: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
 # the alignments table
 
 
-def _secondary(
-    probs: np.ndarray, classes: Sequence[str], best: str, ratio: float, floor: float
-) -> str:
-    order = np.argsort(-probs)
-    top = probs.max()
-    out = [
-        str(classes[j])
-        for j in order
-        if str(classes[j]) != best and probs[j] >= ratio * top and probs[j] >= floor
-    ]
+def _secondary(scores: np.ndarray, classes: Sequence[str], best: str, ratio: float) -> str:
+    """Up to two other classes whose score is at least ``ratio`` of the highest score."""
+    top = float(scores.max()) if len(scores) else 0.0
+    if top <= 0:
+        return ""
+    order = np.argsort(-scores, kind="stable")
+    out = [str(classes[j]) for j in order if str(classes[j]) != best and scores[j] >= ratio * top]
     return ";".join(out[:2])
 
 
@@ -616,7 +624,9 @@ def align_measures(
     to ``measures`` by ``measure_id`` (or on the labels' own ``text`` column); with fewer than
     ``MIN_TRAINING`` labelled texts it warns and falls back to the lexicon. Overrides (default
     ``data/labels/overrides.csv``) win and are marked ``method="override"``. ``secondary`` lists
-    up to two other categories scoring at least ``secondary_ratio`` of the best.
+    up to two other categories whose lexicon score is at least ``secondary_ratio`` of the
+    highest lexicon score (the transparent scorer, so that a model's confidence on its own
+    training measures does not hide a measure spanning two chapters).
     """
     if method not in ("learned", "lexicon"):
         raise CompareError(f"unknown alignment method {method!r} (use 'learned' or 'lexicon')")
@@ -651,17 +661,16 @@ def align_measures(
         classes = [str(c) for c in cat_model.classes_]
         best = [classes[j] for j in np.argmax(probs, axis=1)]
         evidence = cat_model.explain(texts)
-        floor = 1.5 / len(classes)
     else:
         probs = lex_cat.predict_proba(texts)
         classes = [str(c) for c in lex_cat.classes_]
         best = list(lex_cat.predict(texts))
         evidence = lex_cat.explain(texts)
-        floor = 0.0
     score = [float(probs[i, classes.index(b)]) for i, b in enumerate(best)]
+    lex_raw = lex_cat.decision_function(texts)
+    lex_classes = [str(c) for c in lex_cat.classes_]
     secondary = [
-        _secondary(probs[i], classes, b, secondary_ratio, floor) if sum(probs[i]) > 0 else ""
-        for i, b in enumerate(best)
+        _secondary(lex_raw[i], lex_classes, b, secondary_ratio) for i, b in enumerate(best)
     ]
     topics = _pick_topics(texts, best, tax, lex_topic, topic_model)
 

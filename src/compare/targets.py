@@ -3,10 +3,28 @@
 ``extract_targets(text, doc_id)`` finds numeric commitments — counts (``1-2名``), frequencies
 (``每年不少于2次``), durations (``有效期一般不超过5年``), shares (``不少于…总数的5%``), deadlines
 (``2023年年底前`` → 2023-12-31) — and reported results (``8部地方性法规先后颁布实施``, status
-``achievement``). All vocabulary (units, comparators, frequency words, exclusions) lives in
-``data/targets.yml``. Chinese numerals go through :mod:`cn2an`, deadline phrases through
+``achievement``). All vocabulary (units, comparators, frequency words, cues, exclusions) lives
+in ``data/targets.yml``. Chinese numerals go through :mod:`cn2an`, deadline phrases through
 ``jionlp.parse_time``; small explicit rules cover what those libraries get wrong (see
 :func:`parse_numeral` and :func:`resolve_deadline`).
+
+Conventions where docs/design.md is silent:
+
+- ``value`` is the number as written (``1-2名`` → value 1, value_max 2, comparator ``range``);
+  percentages in %, fractions and 成 converted to % (三分之一 → 33.3), ratios ``1:2`` → 0.5
+  (unit ``比``), 万/亿 multiplied out. Deadlines have no value.
+- ``per`` is ``year``, ``half-year``, ``quarter``, ``month``, ``week``, ``term``, ``once``
+  (a one-off 开展一次…), ``N-year``/``N-month``/``N-week`` for 每两年…, or empty.
+- A frequency word with no number in its clause (每年部署…, 实行每周通报制度) is a commitment of
+  once per period (value 1, 次); with a vague word after it (每年选取一些…) it is not quantified.
+- ``kind``: frequency for counts of occurrences (次 期 轮 批 场), duration for time units,
+  scope for a share of a population (…总数的5%, 覆盖率), deadline, else quantity.
+- A deadline without a year (确保年底前…, 4月15日前) is kept with an empty ``deadline``; a
+  recurring date after a frequency word (每年1月底前) is read as that frequency instead.
+- ``status`` is ``achievement`` for reported results and states (累计…, 只有1人), decided by the
+  cue lists in the YAML file; ``target`` otherwise.
+- Not targets: 一个/一项 used as an article, conditions (…1年内发生…的，), numbers inside short
+  quotes or named slogans, ordinals, placeholders (xx项), dates of issue, plan periods.
 
 Every row's ``quote == text[char_start:char_end]``.
 """
@@ -111,6 +129,14 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     missing = [k for k in required if not isinstance(raw, dict) or k not in raw]
     if missing:
         raise CompareError(f"targets vocabulary lacks {', '.join(missing)}", file)
+    try:
+        return _compile(raw)
+    except (re.error, TypeError, AttributeError) as err:
+        raise CompareError(f"bad pattern or list in targets vocabulary: {err}", file) from err
+
+
+def _compile(raw: dict[str, Any]) -> Vocabulary:
+    """Compile the regexes of a loaded vocabulary."""
     seps = _alternation(raw.get("range_separators", ["-"]))
     units = _alternation(raw["units"])
     after = _alternation(raw["comparators_after"])
@@ -122,10 +148,11 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
         rf"\s*(?P<mult>万|亿)?\s*(?P<unit>{units}))(?P<after>\s*(?:{after}))?"
     )
     pre = _alternation(raw.get("deadline_cues_before", []))
+    post = _alternation(raw.get("deadline_cues_after", [])) or "(?!)"
     deadline_re = re.compile(
         rf"(?P<pre>(?<![关对由基属等])(?:{pre})\s*)?(?P<y>(?:19|20)\d{{2}})\s*年(?!度)\s*"
         r"(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?)?\s*"
-        r"(?P<post>年底|年末|年初|底|末|初|上半年|下半年|第[一二三四1-4]季度)?\s*"
+        rf"(?P<post>{post})?\s*"
         r"(?P<qian>以前|之前|前)?"
     )
     every_n = re.compile(rf"每\s*(?P<n>\d+|[{_CN_DIGITS}十]+)\s*个?\s*(?P<p>年|月|周|季度)")
@@ -133,6 +160,11 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     cmp_before = re.compile(_alternation(raw["comparators_before"]))
     exclusions = tuple((name, re.compile(rx)) for name, rx in raw["exclusions"].items())
     condition = re.compile(raw.get("condition_pattern", r"(?!)"))
+    for key in ("target_cues", "achievement_cues"):
+        for cue in raw.get(key, []):
+            re.compile(cue)
+    for key in ("relative_deadline", "period_window"):
+        re.compile(raw.get(key) or "(?!)")
     return Vocabulary(
         raw, number_re, deadline_re, every_n, frequency_re, cmp_before, exclusions, condition
     )
@@ -184,7 +216,7 @@ def deadline_by_rule(year: int, month: int | None, day: int | None, post: str) -
             return f"{year:04d}-01-01"
         if post == "上半年":
             return f"{year:04d}-06-30"
-        quarter = re.fullmatch(r"第([一二三四1-4])季度", post or "")
+        quarter = re.fullmatch(r"第?([一二三四1-4])季度", post or "")
         if quarter:
             q = "一二三四".find(quarter.group(1)) + 1 or int(quarter.group(1))
             month = 3 * q
@@ -208,10 +240,17 @@ def deadline_by_jionlp(phrase: str, start: bool = False) -> str | None:
     return when[:10] if isinstance(when, str) and re.match(r"\d{4}-\d\d-\d\d", when) else None
 
 
-def resolve_deadline(phrase: str, year: int, month: int | None, day: int | None, post: str) -> str:
+def resolve_deadline(
+    phrase: str,
+    year: int,
+    month: int | None,
+    day: int | None,
+    post: str,
+    start_words: tuple[str, ...] = ("年初", "初"),
+) -> str:
     """ISO date of a deadline phrase: jionlp first, the explicit rule when jionlp fails or
-    disagrees on the year (it reads ``到2012年底`` etc. correctly; see the test report)."""
-    start = post in ("年初", "初")
+    disagrees on the year. ``post`` in ``start_words`` (年初) means the period's first day."""
+    start = post in start_words
     by_lib = deadline_by_jionlp(phrase, start=start)
     if by_lib and by_lib.startswith(f"{year:04d}"):
         return by_lib
@@ -379,7 +418,7 @@ def _deadlines(
         years.append((m.start("y"), m.end(), "year"))
         if not (m.group("pre") or m.group("post") or m.group("qian")):
             continue
-        if _overlaps(m.start("y"), m.end(), excluded):
+        if _overlaps(m.start("y"), m.end("y") + 1, excluded):
             continue
         if m.group("post") in ("上半年", "下半年") and not (m.group("pre") or m.group("qian")):
             continue
@@ -391,7 +430,8 @@ def _deadlines(
         while end > start and text[end - 1].isspace():
             end -= 1
         phrase = text[m.start("y") : end]
-        deadline = resolve_deadline(phrase, year, month, day, m.group("post") or "")
+        starts = tuple(vocab.get("deadline_start_words", ["年初", "初"]))
+        deadline = resolve_deadline(phrase, year, month, day, m.group("post") or "", starts)
         rows.append(
             _row(
                 doc_id, text, start, end,

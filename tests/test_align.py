@@ -1,0 +1,167 @@
+"""Both aligners follow the scikit-learn contract, get clear cases right, and reach the target."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import cross_val_score
+
+from compare import clean, read, segment
+from compare.align import (
+    ALIGNMENT_COLUMNS,
+    LearnedAligner,
+    LexiconAligner,
+    align_measures,
+    evaluate,
+    load_labels,
+    load_overrides,
+)
+from compare.errors import CompareError
+from compare.manifest import load_manifest
+from compare.paths import data_file
+
+#: Real sentences in the style of the national 纲要, one per unmistakable topic.
+CLEAR = {
+    "T_reconsideration": "（二十二）发挥行政复议化解行政争议主渠道作用。全面深化行政复议体制改革，"
+    "整合地方行政复议职责，按照事编匹配、优化节约、按需调剂的原则，合理调配编制资源。",
+    "T_emergency": "（十七）完善突发事件应对制度。修改突发事件应对法，系统梳理和修改应急管理相关法律法规，"
+    "健全突发事件监测预警、信息报告、应急响应、恢复重建、调查评估等机制。",
+    "T_open_gov": "（二十七）全面主动落实政务公开。坚持以公开为常态、不公开为例外，"
+    "用提升政务公开质量推进决策、执行、管理、服务和结果公开。",
+    "T_legal_counsel": "积极推行法律顾问制度和公职律师制度，充分发挥法律顾问、公职律师在重大行政决策中的作用。",
+}
+CLEAR_CATEGORY = {
+    "T_reconsideration": "C07_disputes",
+    "T_emergency": "C06_emergency",
+    "T_open_gov": "C08_oversight",
+    "T_legal_counsel": "C04_decisions",
+}
+
+
+@pytest.fixture(scope="module")
+def measures() -> pd.DataFrame:
+    """Measures of the labelled plans, through the real read -> clean -> segment chain."""
+    labelled = set(load_labels()["doc_id"])
+    manifest = load_manifest(data_file("corpus.yml"))
+    frames = []
+    for row in manifest[manifest["doc_id"].isin(labelled)].itertuples():
+        text = clean.clean_text(read.read_source(row.source_path).text).text
+        segs = segment.segment_text(text, doc_id=row.doc_id)
+        frames.append(segment.extract_measures(segs, text))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_labels_are_valid_and_match_segmented_measures(measures: pd.DataFrame) -> None:
+    labels = load_labels()
+    assert len(labels) >= 100
+    assert set(labels["measure_id"]) <= set(measures["measure_id"])
+    assert labels["category_id"].nunique() == 11
+
+
+@pytest.mark.parametrize("make", [LexiconAligner, LearnedAligner])
+def test_sklearn_contract(make: type, measures: pd.DataFrame) -> None:
+    labels = load_labels().merge(measures[["measure_id", "text"]], on="measure_id")
+    est = make(level="category")
+    params = est.get_params()
+    assert "taxonomy" in params and "level" in params
+    twin = clone(est)
+    assert twin.get_params() == params and not hasattr(twin, "classes_")
+    assert twin.fit(labels["text"], labels["category_id"]) is twin
+    assert all(name.endswith("_") for name in vars(twin) if name not in params)
+    pred = twin.predict(labels["text"][:5])
+    proba = twin.predict_proba(labels["text"][:5])
+    assert len(pred) == 5 and set(pred) <= set(twin.classes_)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert twin.decision_function(labels["text"][:5]).shape == (5, len(twin.classes_))
+    assert len(twin.explain(labels["text"][:5])) == 5
+
+
+def test_unfitted_aligners_refuse_to_predict() -> None:
+    from sklearn.exceptions import NotFittedError
+
+    for est in (LexiconAligner(), LearnedAligner()):
+        with pytest.raises(NotFittedError):
+            est.predict(["加强行政复议工作。"])
+
+
+@pytest.mark.parametrize("topic", sorted(CLEAR))
+def test_lexicon_gets_unmistakable_sentences(topic: str) -> None:
+    lex = LexiconAligner(level="topic").fit(None)
+    assert lex.predict([CLEAR[topic]])[0] == topic
+    cat = LexiconAligner(level="category").fit(None)
+    assert cat.predict([CLEAR[topic]])[0] == CLEAR_CATEGORY[topic]
+    assert lex.explain([CLEAR[topic]])[0]
+
+
+def test_align_measures_on_unmistakable_sentences(measures: pd.DataFrame) -> None:
+    new = pd.DataFrame(
+        {"doc_id": "new", "measure_id": [f"new/{t}" for t in CLEAR], "text": list(CLEAR.values())}
+    )
+    both = pd.concat([measures, new], ignore_index=True)
+    out = align_measures(both).set_index("measure_id")
+    assert out.columns.tolist() == [c for c in ALIGNMENT_COLUMNS if c != "measure_id"]
+    for topic, category in CLEAR_CATEGORY.items():
+        row = out.loc[f"new/{topic}"]
+        assert (row["category_id"], row["topic_id"], row["method"]) == (category, topic, "learned")
+        assert row["national2021"] == int(category[1:3])
+        assert row["evidence"]
+        assert 0 < row["score"] <= 1
+
+
+def test_overrides_win_and_are_marked(measures: pd.DataFrame, tmp_path: Path) -> None:
+    target = measures["measure_id"].iloc[0]
+    path = tmp_path / "overrides.csv"
+    path.write_text(
+        f"measure_id,category_id,topic_id,note\n{target},C11_other,T_regional,test override\n",
+        encoding="utf-8",
+    )
+    out = align_measures(measures, method="lexicon", overrides=path).set_index("measure_id")
+    assert out.loc[target, "category_id"] == "C11_other"
+    assert out.loc[target, "topic_id"] == "T_regional"
+    assert out.loc[target, "method"] == "override"
+    assert "test override" in out.loc[target, "evidence"]
+    assert out.loc[target, "national2021"] is pd.NA
+    assert (out.drop(index=target)["method"] == "lexicon").all()
+
+
+def test_bad_override_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "overrides.csv"
+    path.write_text("measure_id,category_id,topic_id,note\nx/1,C07_disputes,T_regional,\n")
+    with pytest.raises(CompareError, match="T_regional belongs to C11_other"):
+        load_overrides(path)
+    assert load_overrides().columns.tolist() == ["measure_id", "category_id", "topic_id", "note"]
+
+
+def test_learned_falls_back_to_lexicon_without_labelled_texts() -> None:
+    new = pd.DataFrame({"doc_id": "x", "measure_id": ["x/1"], "text": [CLEAR["T_open_gov"]]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = align_measures(new)
+    assert any("lexicon instead" in str(w.message) for w in caught)
+    assert out.loc[0, "method"] == "lexicon" and out.loc[0, "category_id"] == "C08_oversight"
+
+
+def test_cross_validation_treats_both_alike(measures: pd.DataFrame) -> None:
+    data = load_labels().merge(measures[["measure_id", "text"]], on="measure_id")
+    for est in (LexiconAligner(level="category"), LearnedAligner(level="category")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            scores = cross_val_score(est, data["text"], data["category_id"], cv=3)
+        assert len(scores) == 3 and scores.mean() > 0.5
+
+
+def test_cv_macro_f1_meets_target(measures: pd.DataFrame) -> None:
+    learned = evaluate(measures, method="learned", cv=5, level="category")
+    lexicon = evaluate(measures, method="lexicon", cv=5, level="category")
+    print(f"macro-F1 learned {learned['macro_f1']:.3f}, lexicon {lexicon['macro_f1']:.3f}")
+    assert learned["macro_f1"] >= 0.85
+    assert learned["n"] == lexicon["n"] == len(load_labels())
+    per_class = learned["per_class"]
+    assert {"class", "precision", "recall", "f1", "support"} <= set(per_class.columns)
+    cm = learned["confusion"]
+    assert cm.to_numpy().sum() == learned["n"] and list(cm.index) == list(cm.columns)
