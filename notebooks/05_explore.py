@@ -55,7 +55,7 @@ display(explorer)
 # ## The same look-ups without widgets
 #
 # For a static report: one topic (`topic_id`, by default the one the most documents cover) in
-# every document, then the first of its measures with counterparts and shared passages.
+# every document, then its measure with the most counterparts and shared passages.
 
 # %%
 topic = topic_id or explore.most_shared_topic(tables)
@@ -64,11 +64,11 @@ display(Markdown(f"Topic `{topic}`: {len(view)} measures in {view['doc_id'].nuni
 display(HTML(explore.topic_html(view, tables["documents"])))
 
 # %%
-if view.empty:
+measure_id = explore.example_measure(tables, topic)
+if measure_id is None:
     display(Markdown("No measure is aligned to this topic."))
 else:
-    measure_id = view["measure_id"].iloc[0]
-    display(Markdown(f"Counterparts of `{measure_id}`:"))
+    display(Markdown(f"Counterparts of `{measure_id}` (its topic's best-connected measure):"))
     display(explore.measure_counterparts(tables, measure_id))
     display(Markdown(f"Passages of `{measure_id}` shared with other documents:"))
     display(explore.shared_passages(tables, measure_id))

@@ -165,3 +165,18 @@ def test_cv_macro_f1_meets_target(measures: pd.DataFrame) -> None:
     assert {"class", "precision", "recall", "f1", "support"} <= set(per_class.columns)
     cm = learned["confusion"]
     assert cm.to_numpy().sum() == learned["n"] and list(cm.index) == list(cm.columns)
+
+
+def test_heldout_labels_are_valid() -> None:
+    """The held-out labels (speeches) load; they are never used for training or tuning."""
+    heldout = load_labels(data_file("labels", "heldout.csv"))
+    assert len(heldout) > 100
+    assert heldout["doc_id"].str.startswith("speeches-").all()
+
+
+def test_aligner_with_a_taxonomy_object_clones() -> None:
+    from compare.taxonomy import load_taxonomy
+
+    est = LexiconAligner(taxonomy=load_taxonomy(), level="category")
+    twin = clone(est).fit(None)
+    assert twin.predict([CLEAR["T_open_gov"]])[0] == "C08_oversight"

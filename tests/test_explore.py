@@ -119,3 +119,9 @@ def test_target_matrix_and_pairs_html(small_tables) -> None:
     )  # fmt: skip
     out = explore.pairs_html(pairs, tables["targets"], "A", "B")
     assert "<del" in out and "<ins" in out and "达到100%" in out
+
+
+def test_example_measure_has_the_most_connections(small_tables) -> None:
+    tables, _ = small_tables
+    assert explore.example_measure(tables, "T_major_decision") == "yixing-2012/一"
+    assert explore.example_measure(tables, "T_nothing") is None

@@ -165,12 +165,16 @@ class _Rows:
     ss: np.ndarray
     se: np.ndarray
     reasons: list[str]
+    merged: np.ndarray  # rows that merged several changes (may have become no-ops)
 
     @classmethod
-    def build(cls, cs: Any, ce: Any, ss: Any, se: Any, reasons: list[str]) -> _Rows:
+    def build(
+        cls, cs: Any, ce: Any, ss: Any, se: Any, reasons: list[str], merged: Any = None
+    ) -> _Rows:
         """Rows from sequences of offsets."""
         arrays = [np.asarray(x, dtype=np.int64).reshape(-1) for x in (cs, ce, ss, se)]
-        return cls(*arrays, reasons)
+        flags = np.zeros(len(reasons), dtype=bool) if merged is None else np.asarray(merged)
+        return cls(*arrays, reasons, flags.astype(bool).reshape(-1))
 
     def __len__(self) -> int:
         return len(self.reasons)
@@ -178,7 +182,10 @@ class _Rows:
     def take(self, order: np.ndarray) -> _Rows:
         """Rows reordered by ``order``."""
         picked = [self.reasons[i] for i in order.tolist()]
-        return _Rows(self.cs[order], self.ce[order], self.ss[order], self.se[order], picked)
+        return _Rows(
+            self.cs[order], self.ce[order], self.ss[order], self.se[order], picked,
+            self.merged[order],
+        )  # fmt: skip
 
 
 def clean_text(text: str, steps: Sequence[Step] | None = None) -> CleanResult:
@@ -279,6 +286,7 @@ def _fold(rows: _Rows, changes: list[Edit]) -> _Rows:
         np.concatenate((rows.ss, starts + off_s)),
         np.concatenate((rows.se, np.where(ends > starts, ends + off_e, starts + off_s))),
         rows.reasons + reasons,
+        np.concatenate((rows.merged, np.zeros(len(changes), dtype=bool))),
     )
     return merged.take(np.lexsort((merged.cs, merged.se, merged.ss)))
 
@@ -310,8 +318,8 @@ def _merge_rows(rows: _Rows, changes: list[Edit]) -> _Rows:
     """Fold changes into rows when some overlap: overlapping rows and changes become one row
     whose source span covers them all; other rows are shifted."""
     old = list(zip(rows.cs.tolist(), rows.ce.tolist(), rows.ss.tolist(), rows.se.tolist(),
-                   rows.reasons, strict=True))  # fmt: skip
-    out: list[tuple[int, int, int, int, str]] = []
+                   rows.reasons, rows.merged.tolist(), strict=True))  # fmt: skip
+    out: list[tuple[int, int, int, int, str, bool]] = []
     n_rows, n_changes = len(old), len(changes)
     i = j = 0
     shift = off = 0  # length change so far; source minus current offset after passed rows
@@ -322,8 +330,8 @@ def _merge_rows(rows: _Rows, changes: list[Edit]) -> _Rows:
         if row_first and not (
             j < n_changes and changes[j].start < old[i][1] and old[i][0] < changes[j].end
         ):
-            cs, ce, ss, se, reason = old[i]
-            out.append((cs + shift, ce + shift, ss, se, reason))
+            cs, ce, ss, se, reason, merged = old[i]
+            out.append((cs + shift, ce + shift, ss, se, reason, merged))
             off = se - ce
             i += 1
             continue
@@ -349,18 +357,11 @@ def _merge_rows(rows: _Rows, changes: list[Edit]) -> _Rows:
             row_first = False
         # a removal that swallows earlier changes is explained by the removal alone
         removed = hi - lo + delta == 0
-        out.append(
-            (
-                lo + shift,
-                hi + shift + delta,
-                ss,
-                hi + off,
-                _join(new_reasons if removed else reasons),
-            )
-        )
+        reason = _join(new_reasons if removed else reasons)
+        out.append((lo + shift, hi + shift + delta, ss, hi + off, reason, len(reasons) > 1))
         shift += delta
-    cs, ce, ss, se, reasons = (list(col) for col in zip(*out, strict=True))
-    return _Rows.build(cs, ce, ss, se, reasons)
+    cs, ce, ss, se, reasons, merged = (list(col) for col in zip(*out, strict=True))
+    return _Rows.build(cs, ce, ss, se, reasons, merged)
 
 
 def _join(reasons: list[str]) -> str:
@@ -413,25 +414,24 @@ def _log(source: str, clean: str, rows: _Rows, flags: list[tuple[int, int, str]]
             strict=True,
         ):
             columns[name].append(value)
+    if flags and len(rows):
+        is_flag = np.array([a == "flag" for a in columns["action"]])
+        order = np.lexsort((is_flag, columns["source_start"], columns["char_start"])).tolist()
+        columns = {name: [values[k] for k in order] for name, values in columns.items()}
     for name in LOG_COLUMNS[:4]:
         columns[name] = np.asarray(columns[name], dtype=np.int64)
-    log = pd.DataFrame(columns)
-    if flags and len(rows):
-        order = np.lexsort((log["action"].eq("flag"), log["source_start"], log["char_start"]))
-        log = log.iloc[order].reset_index(drop=True)
-    return log
+    return pd.DataFrame(columns)
 
 
 def _drop_noops(source: str, clean: str, rows: _Rows) -> _Rows:
     """Rows whose later changes undid them (e.g. an insertion removed again) say nothing."""
-    keep = [
-        k
-        for k, (a, b, c, d) in enumerate(
-            zip(rows.cs.tolist(), rows.ce.tolist(), rows.ss.tolist(), rows.se.tolist(), strict=True)
-        )
-        if b - a != d - c or clean[a:b] != source[c:d]
+    suspects = np.flatnonzero(rows.merged & (rows.ce - rows.cs == rows.se - rows.ss)).tolist()
+    noops = [
+        k for k in suspects if clean[rows.cs[k] : rows.ce[k]] == source[rows.ss[k] : rows.se[k]]
     ]
-    return rows if len(keep) == len(rows) else rows.take(np.array(keep, dtype=np.int64))
+    if not noops:
+        return rows
+    return rows.take(np.setdiff1d(np.arange(len(rows)), noops))
 
 
 def _flag_source(rows: _Rows, start: int, end: int) -> tuple[int, int]:
@@ -515,10 +515,37 @@ def remove_web_junk(text: str) -> list[Edit]:
     metadata, buttons, prev/next links, site footers, URLs, site intros), then short lines
     inside the page's trailing junk block."""
     path = str(data_file("cleaning.yml"))
-    spans: list[tuple[int, int, str]] = []
-    for rule in _junk_rules(path):
-        for m in rule.regex.finditer(text):
-            if m.end() == m.start():
+    rules = _junk_rules(path)
+    anchored, combined = _junk_combined(path)
+    others = [k for k in range(len(rules)) if k not in anchored]
+    spans = _junk_spans(text, rules, others, 0, len(text))
+    for m in combined.finditer(text) if combined is not None else ():
+        k = next(int(name[2:]) for name, value in m.groupdict().items() if value is not None)
+        found = _junk_spans(text, rules, [k], m.start(), m.end(), m)
+        if not found:  # guards failed: let the other line rules look at this line
+            line_start, line_end = _line_span(text, m.start(), m.end())
+            rest = [i for i in anchored if i != k]
+            found = _junk_spans(text, rules, rest, line_start, line_end)
+        spans += found
+    spans = _whole_lines(text, _union(spans))
+    spans = _union(spans + _footer_block(text, spans, _load_config(path).get("footer_block")))
+    return [Edit(s, e, "", "remove", r) for s, e, r in spans]
+
+
+def _junk_spans(
+    text: str,
+    rules: tuple[_JunkRule, ...],
+    which: Sequence[int],
+    pos: int,
+    endpos: int,
+    match: re.Match[str] | None = None,
+) -> list[tuple[int, int, str]]:
+    """Spans removed by the rules ``which`` in ``text[pos:endpos]`` (or for one ``match``)."""
+    spans = []
+    for k in which:
+        rule = rules[k]
+        for m in [match] if match is not None else rule.regex.finditer(text, pos, endpos):
+            if m is None or m.end() == m.start():
                 continue
             line_start, line_end = _line_span(text, m.start(), m.end())
             if not rule.accepts(text[line_start:line_end]):
@@ -527,9 +554,27 @@ def remove_web_junk(text: str) -> list[Edit]:
                 spans.append((line_start, line_end, rule.reason))
             else:
                 spans.append((m.start(), m.end(), rule.reason))
-    spans = _whole_lines(text, _union(spans))
-    spans = _union(spans + _footer_block(text, spans, _load_config(path).get("footer_block")))
-    return [Edit(s, e, "", "remove", r) for s, e, r in spans]
+    return spans
+
+
+@lru_cache(maxsize=4)
+def _junk_combined(path: str) -> tuple[frozenset[int], re.Pattern[str] | None]:
+    """The line-anchored rules (pattern starting with ``^``) as one ``^(?:a|b|…)`` regex, so
+    the text is scanned once for all of them. Rules using backreferences, named groups or
+    inline flags stay separate."""
+    anchored = {
+        k: rule.regex.pattern[1:]
+        for k, rule in enumerate(_junk_rules(path))
+        if rule.regex.pattern.startswith("^")
+        and not re.search(r"\\\d|\(\?P|\(\?[aiLmsux]", rule.regex.pattern)
+    }
+    if not anchored:
+        return frozenset(), None
+    branches = "|".join(f"(?P<_r{k}>{p})" for k, p in anchored.items())
+    try:
+        return frozenset(anchored), re.compile(f"^(?:{branches})", re.MULTILINE)
+    except re.error:
+        return frozenset(), None
 
 
 def _line_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -848,45 +893,67 @@ def _is_break(line: str, start: int, end: int, regexes: tuple[re.Pattern[str] | 
     return signature is not None and signature.match(line, end) is not None
 
 
-_WS = f"[{_SPACE}]"
-_WHITESPACE_RE = re.compile(
-    rf"(?P<cr>\r\n?)(?P<cr_lead>{_WS}*)"
-    rf"|\n(?P<blank>(?:{_WS}*[\n\r]){{2,}})(?P<blank_lead>{_WS}*)"
-    rf"|\n(?P<lead>{_WS}+)"
-    rf"|(?P<trail>{_WS}+(?=[\r\n]))"
-    r"|(?P<zero>[\u200b-\u200d\u2060\ufeff\u00ad]+)"
-    r"|(?P<nbsp>\xa0+)"
+_BLANKISH = "\t \u3000\xa0\u2002-\u200d\u2060\ufeff\xad\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+#: A run of blank characters that may need work: one holding a space, CR, zero-width or
+#: control character, or three newlines or more. (Plain "\n" and "\n\n" are left alone.)
+_BLANK_RUN_RE = re.compile(f"\n*[{_BLANKISH}][{_BLANKISH}\n]*|\n{{3,}}")
+_INLINE_RE = re.compile(
+    r"(?P<nbsp>\xa0+)|(?P<zero>[\u200b-\u200d\u2060\ufeff\xad]+)"
     r"|(?P<control>[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+)"
 )
-_WHITESPACE_REASONS = {
-    "cr": ("\n", "carriage return to newline"),
-    "blank": ("\n", "3+ line breaks to 2"),
-    "blank_lead": ("", "leading indentation"),
-    "cr_lead": ("", "leading indentation"),
-    "lead": ("", "leading indentation"),
-    "trail": ("", "trailing spaces"),
-    "zero": ("", "zero-width character"),
-    "control": ("", "control character"),
+_INLINE_REASONS = {
+    "nbsp": "non-breaking space to space",
+    "zero": "zero-width character",
+    "control": "control character",
 }
 
 
 def normalize_whitespace(text: str) -> list[Edit]:
     """Trailing spaces and leading indentation (spaces, U+3000, NBSP) removed, 3+ newlines
-    -> 2, blank start/end stripped, NBSP -> space, zero-width and control characters removed."""
+    -> 2, CR -> LF, blank start/end stripped, NBSP -> space, zero-width and control
+    characters removed. Spaces inside a line are kept."""
     head = len(text) - len(text.lstrip())
     tail = max(head, len(text.rstrip()))
     edits = [Edit(0, head, "", "remove", "blank space at the start")] if head else []
-    for m in _WHITESPACE_RE.finditer(text, head, tail):
-        for kind, value in m.groupdict().items():
-            if not value:
-                continue
-            if kind == "nbsp":
-                replacement, reason = " " * len(value), "non-breaking space to space"
-            else:
-                replacement, reason = _WHITESPACE_REASONS[kind]
-            edits.append(Edit(m.start(kind), m.end(kind), replacement, "replace", reason))
+    for run in _BLANK_RUN_RE.finditer(text, head, tail):
+        edits += _blank_run_edits(run.group(), run.start())
     if tail < len(text):
         edits.append(Edit(tail, len(text), "", "remove", "blank space at the end"))
+    return edits
+
+
+def _blank_run_edits(run: str, offset: int) -> list[Edit]:
+    """Edits for one run of blank characters starting at ``offset``."""
+    first = min((i for i in (run.find("\n"), run.find("\r")) if i >= 0), default=-1)
+    if first < 0:
+        return [
+            Edit(
+                offset + m.start(),
+                offset + m.end(),
+                " " * len(m.group()) if m.lastgroup == "nbsp" else "",
+                "replace",
+                _INLINE_REASONS[m.lastgroup or "control"],
+            )
+            for m in _INLINE_RE.finditer(run)
+        ]
+    last = max(run.rfind("\n"), run.rfind("\r"))
+    edits = []
+    if first:
+        edits.append(Edit(offset, offset + first, "", "remove", "trailing spaces"))
+    middle = run[first : last + 1]
+    breaks = middle.replace("\r\n", "\n").replace("\r", "\n").count("\n")
+    target = "\n" * min(breaks, 2)
+    if middle != target:
+        reasons = ["carriage return to newline"] if "\r" in middle else []
+        if breaks > 2:
+            reasons.append("3+ line breaks to 2")
+        elif not reasons or middle.replace("\r", "").strip("\n"):
+            reasons.append("trailing spaces")
+        edits.append(Edit(offset + first, offset + last + 1, target, "replace", "; ".join(reasons)))
+    if last + 1 < len(run):
+        edits.append(
+            Edit(offset + last + 1, offset + len(run), "", "remove", "leading indentation")
+        )
     return edits
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "build_explorer",
     "document_labels",
     "document_order",
+    "example_measure",
     "frame_html",
     "label_ids",
     "measure_counterparts",
@@ -354,6 +355,17 @@ def most_shared_topic(tables: Mapping[str, pd.DataFrame]) -> str | None:
     return str(ranked["topic_id"].iloc[0])
 
 
+def example_measure(tables: Mapping[str, pd.DataFrame], topic_id: str) -> str | None:
+    """The measure of a topic with the most counterparts plus shared passages (None if none)."""
+    view = topic_view(tables, topic_id)
+    best, best_n = None, -1
+    for mid in view["measure_id"]:
+        n = len(measure_counterparts(tables, mid)) + len(shared_passages(tables, mid))
+        if n > best_n:
+            best, best_n = str(mid), n
+    return best
+
+
 def measure_counterparts(tables: Mapping[str, pd.DataFrame], measure_id: str) -> pd.DataFrame:
     """A measure's matches in other documents (both directions of ``matches``), best first.
 
@@ -458,23 +470,34 @@ def _highlight(text: str, quotes: list[str]) -> str:
 
 
 def topic_html(view: pd.DataFrame, documents: pd.DataFrame) -> str:
-    """A topic view as an HTML table: one column per document (every document, in year order)."""
+    """A topic view as an HTML table: one column per document holding measures of the topic
+    (year order, scrolling sideways when wide), then a line naming the documents without any.
+    """
     labels = document_labels(documents)
     order = document_order(documents)
+    present = [d for d in order if (view["doc_id"] == d).any()]
+    absent = [d for d in order if d not in present]
     cells = []
-    for doc in order:
-        rows = view[view["doc_id"] == doc]
+    for doc in present:
         parts = []
-        for r in rows.to_dict("records"):
+        for r in view[view["doc_id"] == doc].to_dict("records"):
             quotes = str(r["targets"]).split("；") if r["targets"] else []
             parts.append(
                 f"<p><span class='m'>{_esc(r['measure_id'])}</span><br>"
                 f"{_highlight(str(r['text']), quotes)}</p>"
             )
-        cells.append("".join(parts) or "<span class='m'>—</span>")
-    head = "".join(f"<th>{_esc(labels[d])}</th>" for d in order)
-    body = "".join(f"<td>{c}</td>" for c in cells)
-    return f"{_CSS}<div class='cmp-x'><table><tr>{head}</tr><tr>{body}</tr></table></div>"
+        cells.append("".join(parts))
+    head = "".join(f"<th>{_esc(labels[d])}</th>" for d in present)
+    body = "".join(f"<td style='min-width:260px'>{c}</td>" for c in cells)
+    table = f"<table><tr>{head}</tr><tr>{body}</tr></table>" if present else ""
+    missing = (
+        "<p class='m'>No measure of this topic in: "
+        + "、".join(_esc(labels[d]) for d in absent)
+        + "</p>"
+        if absent
+        else ""
+    )
+    return f"{_CSS}<div class='cmp-x' style='overflow-x:auto'>{table}{missing}</div>"
 
 
 def frame_html(df: pd.DataFrame, columns: list[str], empty: str) -> str:

@@ -5,7 +5,8 @@ measures, thousands of documents) without ever forming a dense all-pairs matrix:
 
 ``match_measures(measures) -> matches``
     TF-IDF vectors of character 2-3-grams (no tokenizer needed for Chinese; sublinear tf;
-    hashed features, so no vocabulary is held in memory), cosine similarity computed by
+    hashed features, so no vocabulary is held in memory; vectorised numpy, no Python loop per
+    n-gram), cosine similarity computed by
     chunked sparse products ``X[chunk] @ X.T``. Only the best candidates of each row survive a
     chunk, so memory is bounded by ``chunk_size`` x (non-zeros of a product row). Very common
     n-grams (in more than ``max_df`` measures) are left out of the candidate search, which keeps
@@ -27,7 +28,6 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from compare.errors import CompareError
 
@@ -89,29 +89,56 @@ def measure_body(text: str, number: str = "") -> str:
     return _NON_WORD.sub(" ", body).strip()
 
 
+def _ngram_counts(texts: list[str], ngram_range: tuple[int, int], n_features: int) -> sp.csr_matrix:
+    """Counts of hashed character n-grams (not spanning spaces), one row per text.
+
+    Vectorised over the whole corpus: code points of all texts joined by spaces, a polynomial
+    hash of every n-character window, windows containing a space dropped, and a
+    multiplicative hash folding each n-gram into ``n_features`` buckets.
+    """
+    n = len(texts)
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=n)
+    codes = np.frombuffer(" ".join(texts).lower().encode("utf-32-le"), dtype=np.uint32)
+    codes = np.r_[codes, np.uint32(32)].astype(np.uint64)  # a trailing space ends the last
+    row_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    spaces = np.r_[0, np.cumsum(codes == 32)]
+    bits = int(np.log2(n_features))
+    rows_parts, cols_parts = [], []
+    with np.errstate(over="ignore"):
+        h = codes.copy()
+        for size in range(2, ngram_range[1] + 1):
+            m = codes.size - size + 1
+            h = h[:m] * np.uint64(0x100000001B3) + codes[size - 1 : size - 1 + m]
+            if size < ngram_range[0]:
+                continue
+            ok = np.flatnonzero(spaces[size : size + m] - spaces[:m] == 0)
+            mixed = (h[ok] ^ np.uint64(size)) * np.uint64(0x9E3779B97F4A7C15)
+            cols_parts.append((mixed >> np.uint64(64 - bits)).astype(np.int64))
+            rows_parts.append(row_of[ok])
+    rows = np.concatenate(rows_parts) if rows_parts else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate(cols_parts) if cols_parts else np.zeros(0, dtype=np.int64)
+    x = sp.csr_matrix((np.ones(rows.size, dtype=np.float32), (rows, cols)), shape=(n, n_features))
+    x.sum_duplicates()
+    return x
+
+
 def tfidf_matrix(texts: list[str], ngram_range: tuple[int, int] = (2, 3)) -> sp.csr_matrix:
     """L2-normalised TF-IDF rows (float32 CSR) of character n-grams, sublinear tf.
 
     Features are hashed (2**22 buckets, no vocabulary to store); n-grams stay inside
-    space-separated clauses. idf is the smoothed ``ln((1 + n) / (1 + df)) + 1``.
+    space-separated clauses and Latin letters are lower-cased. idf is the smoothed
+    ``ln((1 + n) / (1 + df)) + 1``. Linear in the total length of the texts.
     """
-    vec = HashingVectorizer(
-        analyzer="char_wb",
-        ngram_range=ngram_range,
-        n_features=_N_FEATURES,
-        alternate_sign=False,
-        norm=None,
-        dtype=np.float32,
-    )
-    x = vec.transform(texts).tocsr()
-    x.sum_duplicates()
+    if ngram_range[0] < 2 or ngram_range[1] < ngram_range[0]:
+        raise CompareError(f"ngram_range {ngram_range} must be (low, high) with 2 <= low <= high")
+    x = _ngram_counts(texts, ngram_range, _N_FEATURES)
     x.data = 1.0 + np.log(x.data, dtype=np.float32)
     df = np.bincount(x.indices, minlength=x.shape[1])
     idf = (np.log((1.0 + x.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
     x.data *= idf[x.indices]
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel()).astype(np.float32)
     norms[norms == 0] = 1.0
-    x = sp.csr_matrix(sp.diags(1.0 / norms.astype(np.float32)) @ x)
+    x.data /= np.repeat(norms, np.diff(x.indptr))
     x.sort_indices()
     return x
 
@@ -157,18 +184,16 @@ def _row_top_mask(rows: np.ndarray, vals: np.ndarray, n_rows: int, keep: int) ->
     n_bins = 1024
     bins = np.clip((vals * n_bins).astype(np.int64), -1, n_bins - 1)
     valid = bins >= 0
-    counts = np.bincount(
-        rows[valid] * n_bins + bins[valid], minlength=n_rows * n_bins
-    ).reshape(n_rows, n_bins)
+    counts = np.bincount(rows[valid] * n_bins + bins[valid], minlength=n_rows * n_bins).reshape(
+        n_rows, n_bins
+    )
     from_top = np.cumsum(counts[:, ::-1], axis=1)
     reached = from_top >= keep
     threshold = np.where(reached.any(axis=1), n_bins - 1 - reached.argmax(axis=1), 0)
     return valid & (bins >= threshold[rows])
 
 
-def _top_per_row(
-    rows: np.ndarray, vals: np.ndarray, tie: np.ndarray, keep: int
-) -> np.ndarray:
+def _top_per_row(rows: np.ndarray, vals: np.ndarray, tie: np.ndarray, keep: int) -> np.ndarray:
     """Indices of the ``keep`` best entries of each row (score desc, then ``tie`` asc),
     ordered by row, then rank."""
     order = np.lexsort((tie, -vals, rows))
@@ -365,29 +390,41 @@ def _shingle_hashes(cps: np.ndarray, q: int, base: np.uint64) -> np.ndarray:
 
 
 def _group_pairs(
-    sorted_hash: np.ndarray, max_group: int | None
+    sorted_hash: np.ndarray, sorted_doc: np.ndarray, max_docs: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All pairs (i, j), i < j, of positions in ``sorted_hash`` holding equal values."""
+    """All pairs (i, j), i < j, of positions in ``sorted_hash`` holding equal values, in groups
+    that span 2 to ``max_docs`` documents (``sorted_doc`` is in document order inside a group).
+
+    Work is proportional to the number of pairs: each pass over ``gap`` only touches the groups
+    still larger than ``gap``.
+    """
     n = sorted_hash.size
+    empty = np.zeros(0, dtype=np.int64)
     if n < 2:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, sorted_hash[1:] != sorted_hash[:-1]])
+        return empty, empty
+    new_group = np.r_[True, sorted_hash[1:] != sorted_hash[:-1]]
+    starts = np.flatnonzero(new_group)
     sizes = np.diff(np.r_[starts, n])
-    multi = sizes >= 2
-    if max_group is not None:
-        multi &= sizes <= max_group
-    starts, sizes = starts[multi], sizes[multi]
+    new_doc = new_group | np.r_[True, sorted_doc[1:] != sorted_doc[:-1]]
+    n_docs = np.add.reduceat(new_doc.astype(np.int64), starts)
+    wanted = n_docs >= 2
+    if max_docs is not None:
+        wanted &= n_docs <= max_docs
+    starts, sizes = starts[wanted], sizes[wanted]
     left: list[np.ndarray] = []
     right: list[np.ndarray] = []
-    for gap in range(1, int(sizes.max(initial=1))):
-        big = sizes > gap
-        s, g = starts[big], sizes[big] - gap
+    gap = 1
+    while starts.size:
+        alive = sizes > gap
+        starts, sizes = starts[alive], sizes[alive]
+        g = sizes - gap
         # positions s + t, t in 0..g-1, paired with s + t + gap
-        i = np.repeat(s, g) + (np.arange(g.sum()) - np.repeat(np.cumsum(g) - g, g))
+        i = np.repeat(starts, g) + (np.arange(g.sum()) - np.repeat(np.cumsum(g) - g, g))
         left.append(i)
         right.append(i + gap)
+        gap += 1
     if not left:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return empty, empty
     return np.concatenate(left), np.concatenate(right)
 
 
@@ -423,7 +460,7 @@ def find_reuse(
     only when the copies differ in punctuation or whitespace). Spans start and end on a content
     character.
 
-    ``max_docs``: shingles found in more than this many locations are not used as seeds (default
+    ``max_docs``: shingles found in more than this many documents are not used as seeds (default
     ``None``: all are used). A stock phrase shared by N documents gives N(N-1)/2 rows, so for a
     national corpus a cap bounds the output; capped passages may then come out in pieces or not
     at all. Work is linear in the total text length plus the number of seed pairs.
@@ -435,7 +472,6 @@ def find_reuse(
     if len(names) != len(texts):
         raise CompareError("document ids are not unique as strings")
     by_name = {str(d): t for d, t in texts.items()}
-    cps_list: list[np.ndarray] = []
     pos_list: list[np.ndarray] = []
     h1_list: list[np.ndarray] = []
     h2_list: list[np.ndarray] = []
@@ -444,7 +480,6 @@ def find_reuse(
         if not isinstance(text, str):
             raise CompareError(f"text of document {name!r} is not a string")
         cps, pos = _content(text)
-        cps_list.append(cps)
         pos_list.append(pos)
         h1_list.append(_shingle_hashes(cps, q, _B1))
         h2_list.append(_shingle_hashes(cps, q, _B2))
@@ -456,14 +491,12 @@ def find_reuse(
     doc_of = np.repeat(np.arange(len(names), dtype=np.int64), n_shingles)
 
     order = np.argsort(h1, kind="stable")
-    li, ri = _group_pairs(h1[order], max_docs)
-    a, b = order[li], order[ri]  # a < b inside a group as order is stable
+    li, ri = _group_pairs(h1[order], doc_of[order], max_docs)
+    # the sort is stable, so inside a group a < b and doc_of[a] <= doc_of[b]
+    a, b = order[li], order[ri]
     del order, li, ri
-    keep = (doc_of[a] != doc_of[b]) & (h2[a] == h2[b])
+    keep = (doc_of[a] != doc_of[b]) & (h2[a] == h2[b])  # h2 weeds out h1 collisions
     a, b = a[keep], b[keep]
-    da, db = doc_of[a], doc_of[b]
-    swap = da > db
-    a, b = np.where(swap, b, a), np.where(swap, a, b)
     da, db = doc_of[a], doc_of[b]
     i = a - offsets[da]  # shingle start in each document's content string
     j = b - offsets[db]
@@ -487,16 +520,29 @@ def find_reuse(
     ci, cj = i[starts], j[starts]
     clen = i[ends] - ci + q
 
-    rows: list[tuple] = []
-    for d1, d2, s1, s2, ln in zip(
-        da.tolist(), db.tolist(), ci.tolist(), cj.tolist(), clen.tolist(), strict=True
-    ):
-        p1, p2 = pos_list[d1], pos_list[d2]
-        start1, end1 = int(p1[s1]), int(p1[s1 + ln - 1]) + 1
-        start2, end2 = int(p2[s2]), int(p2[s2 + ln - 1]) + 1
-        text1 = by_name[names[d1]][start1:end1]
-        rows.append((names[d1], start1, names[d2], start2, end1 - start1, text1, end2 - start2))
-    out = pd.DataFrame(rows, columns=REUSE_COLUMNS).astype(_REUSE_DTYPES)
+    # content positions -> offsets in the real texts
+    pos_all = np.concatenate(pos_list)
+    content_off = np.r_[0, np.cumsum([p.size for p in pos_list])]
+    start1 = pos_all[content_off[da] + ci]
+    end1 = pos_all[content_off[da] + ci + clen - 1] + 1
+    start2 = pos_all[content_off[db] + cj]
+    end2 = pos_all[content_off[db] + cj + clen - 1] + 1
+    doc_texts = [by_name[name] for name in names]
+    name_arr = np.array(names, dtype=object)
+    out = pd.DataFrame(
+        {
+            "doc_id": name_arr[da],
+            "char_start": start1,
+            "other_doc_id": name_arr[db],
+            "other_char_start": start2,
+            "length": end1 - start1,
+            "text": [
+                doc_texts[d][s:e]
+                for d, s, e in zip(da.tolist(), start1.tolist(), end1.tolist(), strict=True)
+            ],
+            "other_length": end2 - start2,
+        }
+    ).astype(_REUSE_DTYPES)
     return out.sort_values(
         ["doc_id", "other_doc_id", "char_start", "other_char_start"], ignore_index=True
     )
