@@ -7,6 +7,7 @@ stock phrases copied verbatim into some measures. 40 measures make a document.
 
     .venv/bin/python benchmarks/match_scaling.py            # n = 1k, 10k, 50k
     .venv/bin/python benchmarks/match_scaling.py 1000 5000   # other sizes
+    .venv/bin/python benchmarks/match_scaling.py find_reuse  # one function
 
 Each size runs in a fresh process so peak memory is not polluted by the previous size: the
 function runs once for the time and the growth of ``ru_maxrss`` (RSS+), then once more under
@@ -78,17 +79,31 @@ def synthetic_measures(n: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _run(task: tuple[str, int], queue: mp.Queue) -> None:
+def _task(what: str, measures: pd.DataFrame, texts: dict[str, str]) -> pd.DataFrame:
     from compare.match import find_reuse, match_measures
 
+    if what == "match_measures":
+        return match_measures(measures)
+    if what == "find_reuse":
+        return find_reuse(texts)
+    if what == "reuse index only":  # no shingle is a seed: the hashing and sorting alone
+        return find_reuse(texts, max_docs=1)
+    return find_reuse(texts, max_docs=50)
+
+
+#: ``find_reuse`` costs the index (linear in characters) plus the seed pairs, which grow with
+#: the output (a passage in N documents gives N(N-1)/2 rows); the last two rows separate them.
+TASKS = ("match_measures", "find_reuse", "reuse max_docs=50", "reuse index only")
+
+
+def _run(task: tuple[str, int], queue: mp.Queue) -> None:
     what, n = task
     measures = synthetic_measures(n)
     texts = {d: "\n".join(g["text"]) for d, g in measures.groupby("doc_id")}
-    run = (
-        (lambda: match_measures(measures))
-        if what == "match_measures"
-        else (lambda: find_reuse(texts))
-    )
+
+    def run() -> pd.DataFrame:
+        return _task(what, measures, texts)
+
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0, c0 = time.perf_counter(), time.process_time()
     out = run()
@@ -104,13 +119,13 @@ def _run(task: tuple[str, int], queue: mp.Queue) -> None:
     queue.put((what, n, len(texts), chars, seconds, cpu, peak / 2**20, rss / 2**10, len(out)))
 
 
-def main(sizes: list[int]) -> None:
+def main(sizes: list[int], tasks: list[str]) -> None:
     ctx = mp.get_context("spawn")
     print(
-        f"{'function':<15} {'measures':>9} {'docs':>6} {'chars':>10} {'wall s':>8} {'CPU s':>7} "
+        f"{'function':<18} {'measures':>9} {'docs':>6} {'chars':>10} {'wall s':>8} {'CPU s':>7} "
         f"{'traced MB':>10} {'RSS+ MB':>8} {'rows':>8} {'dense n*n MB':>12}"
     )
-    for what in ("match_measures", "find_reuse"):
+    for what in tasks:
         for n in sizes:
             queue = ctx.Queue()
             proc = ctx.Process(target=_run, args=((what, n), queue))
@@ -119,11 +134,13 @@ def main(sizes: list[int]) -> None:
             proc.join()
             what_, n_, docs, chars, sec, cpu, peak, rss, rows = res
             print(
-                f"{what_:<15} {n_:>9} {docs:>6} {chars:>10} {sec:>8.2f} {cpu:>7.2f} {peak:>10.1f} "
+                f"{what_:<18} {n_:>9} {docs:>6} {chars:>10} {sec:>8.2f} {cpu:>7.2f} {peak:>10.1f} "
                 f"{rss:>8.0f} {rows:>8} {n_ * n_ * 4 / 2**20:>12.0f}",
                 flush=True,
             )
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1_000, 10_000, 50_000])
+    args = sys.argv[1:]
+    chosen = [a for a in args if a in TASKS] or list(TASKS)
+    main([int(a) for a in args if a.isdigit()] or [1_000, 10_000, 50_000], chosen)

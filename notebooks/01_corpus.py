@@ -76,7 +76,8 @@ explore.save_charts(
 # ## Sizes by level and document type
 #
 # How many documents, characters and numbered measures each administrative level contributes,
-# split by document type. Speeches are long but hold few numbered measures; plans are the reverse.
+# split by document type. Set characters against measures: a speech can be long and still hold few
+# numbered measures, which matters for every share computed in the next notebooks.
 
 # %%
 counts = analysis.corpus_counts(documents)

@@ -43,7 +43,7 @@ drill_categories = None  # category ids to drill into; None: the three largest
 # %%
 tables = load_tables(build_dir)
 documents = tables["documents"]
-tax = explore.taxonomy_tables(load_taxonomy())
+taxonomy = load_taxonomy()
 SOURCES = [Path(corpus).name, "data/taxonomy.yml"]
 DATA_DATE = explore.build_date(build_dir)
 Path(figures_dir).mkdir(parents=True, exist_ok=True)
@@ -56,10 +56,11 @@ coverage_args = dict(
 #
 # Each cell is the share of the document's measures whose primary alignment is that category; a
 # column sums to at most 100 % (the rest is unaligned). A document without numbered measures (a
-# speech, typically) shows `–`.
+# speech, typically) shows `–`. Columns follow the manifest's order: reorder `data/corpus.yml` to
+# reorder them.
 
 # %%
-by_measures = analysis.coverage(**coverage_args, level="category", taxonomy=tax["categories"])
+by_measures = analysis.coverage(**coverage_args, level="category", taxonomy=taxonomy.categories)
 explore.save_charts(
     charts.plot_coverage_heatmap,
     figures_dir,
@@ -67,7 +68,7 @@ explore.save_charts(
     langs,
     matrix=analysis.coverage_matrix(by_measures),
     documents=documents,
-    categories=tax["categories"],
+    categories=taxonomy.categories,
     sources=SOURCES,
     data_date=DATA_DATE,
 )
@@ -80,7 +81,7 @@ explore.save_charts(
 
 # %%
 by_chars = analysis.coverage(
-    **coverage_args, level="category", weight="chars", taxonomy=tax["categories"]
+    **coverage_args, level="category", weight="chars", taxonomy=taxonomy.categories
 )
 explore.save_charts(
     charts.plot_coverage_heatmap,
@@ -89,7 +90,7 @@ explore.save_charts(
     langs,
     matrix=analysis.coverage_matrix(by_chars),
     documents=documents,
-    categories=tax["categories"],
+    categories=taxonomy.categories,
     sources=SOURCES,
     data_date=DATA_DATE,
     per_lang={
@@ -102,7 +103,7 @@ explore.save_charts(
 # The counts behind both heatmaps (`n` measures or characters, of `total`):
 
 # %%
-display(explore.label_ids(by_measures[by_measures["n"] > 0], tax))
+display(explore.label_ids(by_measures[by_measures["n"] > 0], taxonomy))
 
 # %% [markdown]
 # ## Drill-down to topics
@@ -112,7 +113,7 @@ display(explore.label_ids(by_measures[by_measures["n"] > 0], tax))
 # category*.
 
 # %%
-topic_cov = analysis.coverage(**coverage_args, level="topic", taxonomy=tax["topics"])
+topic_cov = analysis.coverage(**coverage_args, level="topic", taxonomy=taxonomy.topics)
 explore.save_charts(
     charts.plot_coverage_heatmap,
     figures_dir,
@@ -120,7 +121,7 @@ explore.save_charts(
     langs,
     matrix=analysis.coverage_matrix(topic_cov),
     documents=documents,
-    categories=tax["topics"],
+    categories=taxonomy.topics,
     sources=SOURCES,
     data_date=DATA_DATE,
     per_lang={
@@ -141,8 +142,8 @@ for category_id in chosen:
             langs,
             breakdown=analysis.topic_breakdown(topic_cov, category_id),
             documents=documents,
-            topics=tax["topics"],
-            categories=tax["categories"],
+            topics=taxonomy.topics,
+            categories=taxonomy.categories,
             sources=SOURCES,
             data_date=DATA_DATE,
         )
@@ -157,7 +158,7 @@ for category_id in chosen:
 
 # %%
 distinctive = analysis.distinctive_topics(topic_cov)
-display(explore.label_ids(distinctive[distinctive["rank"] <= 3], tax))
+display(explore.label_ids(distinctive[distinctive["rank"] <= 3], taxonomy))
 
 # %% [markdown]
 # Topics exclusive to one document (the explorer in `05_explore` shows any topic's measures
@@ -165,4 +166,4 @@ display(explore.label_ids(distinctive[distinctive["rank"] <= 3], tax))
 
 # %%
 exclusive = distinctive[distinctive["exclusive"]]
-display(explore.label_ids(exclusive, tax)[["doc_id", "topic_id", "topic", "n", "share"]])
+display(explore.label_ids(exclusive, taxonomy)[["doc_id", "topic_id", "topic", "n", "share"]])

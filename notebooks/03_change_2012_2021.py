@@ -49,7 +49,7 @@ n_pairs = 15  # aligned measure pairs to show
 tables = load_tables(build_dir)
 texts = load_texts(build_dir)
 documents = tables["documents"]
-tax = explore.taxonomy_tables(load_taxonomy())
+taxonomy = load_taxonomy()
 DATA_DATE = explore.build_date(build_dir)
 Path(figures_dir).mkdir(parents=True, exist_ok=True)
 
@@ -74,7 +74,7 @@ cov = analysis.coverage(
     tables["measures"],
     documents,
     level="category",
-    taxonomy=tax["categories"],
+    taxonomy=taxonomy.categories,
 )
 shift = analysis.category_shift(cov, doc_a, doc_b, doc_mid)
 explore.save_charts(
@@ -84,13 +84,13 @@ explore.save_charts(
     langs,
     shift=shift,
     documents=documents,
-    categories=tax["categories"],
+    categories=taxonomy.categories,
     sources=SOURCES,
     data_date=DATA_DATE,
 )
 
 # %%
-display(explore.label_ids(shift, tax))
+display(explore.label_ids(shift, taxonomy))
 
 # %% [markdown]
 # ## Topics that appear or vanish
@@ -100,9 +100,9 @@ display(explore.label_ids(shift, tax))
 
 # %%
 topic_cov = analysis.coverage(
-    tables["alignments"], tables["measures"], documents, level="topic", taxonomy=tax["topics"]
+    tables["alignments"], tables["measures"], documents, level="topic", taxonomy=taxonomy.topics
 )
-display(explore.label_ids(analysis.topic_presence_change(topic_cov, doc_a, doc_b), tax))
+display(explore.label_ids(analysis.topic_presence_change(topic_cov, doc_a, doc_b), taxonomy))
 
 # %% [markdown]
 # ## Words each document over-uses: keyness

@@ -42,7 +42,7 @@ langs = ["zh", "en"]
 tables = load_tables(build_dir)
 documents = tables["documents"]
 found = tables["targets"]
-tax = explore.taxonomy_tables(load_taxonomy())
+taxonomy = load_taxonomy()
 SOURCES = [Path(corpus).name, "data/targets.yml", "data/taxonomy.yml"]
 DATA_DATE = explore.build_date(build_dir)
 Path(figures_dir).mkdir(parents=True, exist_ok=True)
@@ -66,7 +66,7 @@ side = targets.side_by_side(found, documents)
 display(explore.target_matrix(side, documents))
 
 # %%
-display(explore.label_ids(side, tax))
+display(explore.label_ids(side, taxonomy))
 
 # %% [markdown]
 # ## Ranges per indicator
@@ -76,7 +76,7 @@ display(explore.label_ids(side, tax))
 # indicator's, values are not converted.
 
 # %%
-ranges = analysis.target_ranges(found, documents, tax["indicators"], statuses=["target"])
+ranges = analysis.target_ranges(found, documents, taxonomy.indicators, statuses=["target"])
 if ranges.empty:
     display(Markdown("No target in this build is mapped to an indicator: no range chart."))
 else:

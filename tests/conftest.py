@@ -6,111 +6,40 @@ import pandas as pd
 import pytest
 
 #: (doc_id, label, label_en, jurisdiction, jurisdiction_en, level, doc_type, year) and measures:
-#: (path, text, category_id, topic_id).
+#: (path, text, category_id, topic_id). The third document has no year (bounds 2019-2021).
+# fmt: off
 _DOCS = [
-    (
-        "yixing-2012",
-        "宜兴 2012",
-        "Yixing 2012",
-        "宜兴市",
-        "Yixing",
-        "county",
-        "意见",
-        2012,
-        [
-            (
-                "一",
-                "一、推进依法决策。严格执行重大行政决策程序，到2015年重大决策合法性审查率达到100%。",
-                "C04_decisions",
-                "T_major_decision",
-            ),
-            (
-                "二",
-                "二、规范行政执法。全面落实行政执法责任制，推行执法公示。",
-                "C05_enforcement",
-                "T_enforcement_conduct",
-            ),
-            (
-                "三",
-                "三、加强组织领导。各级政府主要负责人履行推进法治政府建设第一责任人职责。",
-                "C10_leadership",
-                "T_first_responsible",
-            ),
-        ],
-    ),
-    (
-        "caoxian-2016",
-        "曹县 2016–2020",
-        "Caoxian 2016–2020",
-        "曹县",
-        "Caoxian",
-        "county",
-        "纲要",
-        2017,
-        [
-            (
-                "一",
-                "一、完善决策机制。严格执行重大行政决策程序，合法性审查率达到100%。",
-                "C04_decisions",
-                "T_major_decision",
-            ),
-            (
-                "二",
-                "二、化解矛盾纠纷。健全人民调解、行政调解、司法调解联动工作体系。",
-                "C07_disputes",
-                "T_mediation",
-            ),
-        ],
-    ),
-    (
-        "nanjing-2021",
-        "南京 2021–2025",
-        "Nanjing 2021–2025",
-        "南京市",
-        "Nanjing",
-        "city",
-        "实施方案",
-        2021,
-        [
-            (
-                "一",
-                "一、健全决策制度。严格执行重大行政决策程序，到2025年合法性审查率达到100%。",
-                "C04_decisions",
-                "T_major_decision",
-            ),
-            (
-                "二",
-                "二、推进数字法治政府。到2023年政务服务事项网上可办率达到90%以上。",
-                "C09_digital",
-                "T_digital_gov",
-            ),
-            (
-                "三",
-                "三、加强组织领导。党政主要负责人切实履行推进法治建设第一责任人职责。",
-                "C10_leadership",
-                "T_first_responsible",
-            ),
-        ],
-    ),
-    (
-        "district-20xx",
-        "某区 20xx",
-        "District 20xx",
-        "某区",
-        "anonymous district",
-        "district",
-        "实施方案",
-        None,
-        [
-            (
-                "一",
-                "一、加强行政复议。畅通行政复议渠道，每件复议案件承办人员不少于2名。",
-                "C07_disputes",
-                "T_reconsideration",
-            ),
-        ],
-    ),
+    ("yixing-2012", "宜兴 2012", "Yixing 2012", "宜兴市", "Yixing", "county", "意见", 2012, [
+        ("一", "一、推进依法决策。严格执行重大行政决策程序，到2015年重大决策合法性审查率达到100%。",
+         "C04_decisions", "T_major_decision"),
+        ("二", "二、规范行政执法。全面落实行政执法责任制，推行执法公示。", "C05_enforcement",
+         "T_enforcement_conduct"),
+        ("三", "三、加强组织领导。各级政府主要负责人履行推进法治政府建设第一责任人职责。",
+         "C10_leadership", "T_first_responsible"),
+    ]),
+    ("caoxian-2016", "曹县 2016–2020", "Caoxian 2016–2020", "曹县", "Caoxian", "county", "纲要",
+     2017, [
+        ("一", "一、完善决策机制。严格执行重大行政决策程序，合法性审查率达到100%。",
+         "C04_decisions", "T_major_decision"),
+        ("二", "二、化解矛盾纠纷。健全人民调解、行政调解、司法调解联动工作体系。", "C07_disputes",
+         "T_mediation"),
+    ]),
+    ("district-20xx", "某区 20xx", "District 20xx", "某区", "anonymous district", "district",
+     "实施方案", None, [
+        ("一", "一、加强行政复议。畅通行政复议渠道，每件复议案件承办人员不少于2名。",
+         "C07_disputes", "T_reconsideration"),
+    ]),
+    ("nanjing-2021", "南京 2021–2025", "Nanjing 2021–2025", "南京市", "Nanjing", "city",
+     "实施方案", 2021, [
+        ("一", "一、健全决策制度。严格执行重大行政决策程序，到2025年合法性审查率达到100%。",
+         "C04_decisions", "T_major_decision"),
+        ("二", "二、推进数字法治政府。到2023年政务服务事项网上可办率达到90%以上。", "C09_digital",
+         "T_digital_gov"),
+        ("三", "三、加强组织领导。党政主要负责人切实履行推进法治建设第一责任人职责。",
+         "C10_leadership", "T_first_responsible"),
+    ]),
 ]
+# fmt: on
 
 
 def make_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:

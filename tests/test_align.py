@@ -65,7 +65,7 @@ def test_labels_are_valid_and_match_segmented_measures(measures: pd.DataFrame) -
 
 @pytest.mark.parametrize("make", [LexiconAligner, LearnedAligner])
 def test_sklearn_contract(make: type, measures: pd.DataFrame) -> None:
-    labels = load_labels().merge(measures[["measure_id", "text"]], on="measure_id")
+    labels = load_labels()
     est = make(level="category")
     params = est.get_params()
     assert "taxonomy" in params and "level" in params
@@ -137,17 +137,31 @@ def test_bad_override_is_an_error(tmp_path: Path) -> None:
     assert load_overrides().columns.tolist() == ["measure_id", "category_id", "topic_id", "note"]
 
 
+def test_learned_model_serves_a_corpus_without_any_labelled_document() -> None:
+    new = pd.DataFrame({"doc_id": "x", "measure_id": ["x/1"], "text": [CLEAR["T_open_gov"]]})
+    out = align_measures(new)  # trains on the labels' own texts, not on this corpus
+    assert out.loc[0, "method"] == "learned" and out.loc[0, "category_id"] == "C08_oversight"
+
+
 def test_learned_falls_back_to_lexicon_without_labelled_texts() -> None:
     new = pd.DataFrame({"doc_id": "x", "measure_id": ["x/1"], "text": [CLEAR["T_open_gov"]]})
+    no_labels = load_labels().iloc[0:0].drop(columns=["text"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        out = align_measures(new)
+        out = align_measures(new, labels=no_labels)
     assert any("lexicon instead" in str(w.message) for w in caught)
     assert out.loc[0, "method"] == "lexicon" and out.loc[0, "category_id"] == "C08_oversight"
 
 
+def test_labelled_texts_are_the_current_segmentation(measures: pd.DataFrame) -> None:
+    """The labels keep their texts; they must still be what segmentation yields (else relabel)."""
+    joined = load_labels().merge(measures[["measure_id", "text"]], on="measure_id", suffixes=("", "_now"))
+    assert len(joined) == len(load_labels())
+    assert (joined["text"] == joined["text_now"]).mean() >= 0.95
+
+
 def test_cross_validation_treats_both_alike(measures: pd.DataFrame) -> None:
-    data = load_labels().merge(measures[["measure_id", "text"]], on="measure_id")
+    data = load_labels()
     for est in (LexiconAligner(level="category"), LearnedAligner(level="category")):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)

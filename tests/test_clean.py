@@ -501,3 +501,18 @@ def test_simplify_modes(
     assert mixed == (MIXED.replace("建設", "建设") if mixed_converted else MIXED)
     traditional = clean_text(TRADITIONAL).text
     assert traditional == ("推进依法行政，建设法治政府。" if traditional_converted else TRADITIONAL)
+
+
+def test_insertions_removed_again_keep_order() -> None:
+    """Regression: two insertions at one point, then removals of them and of the text."""
+    script = [
+        [Edit(0, 0, "+", "replace", "i1")],
+        [Edit(0, 0, "+", "replace", "i2")],
+        [Edit(0, 1, "", "remove", "r1"), Edit(2, 3, "", "remove", "r1")],
+        [Edit(0, 1, "", "remove", "r2")],
+    ]
+    steps = [lambda text, edits=edits: edits for edits in script]
+    result = clean_text("a", steps=steps)
+    assert result.text == ""
+    check_log("a", result)
+    assert result.log[["original", "action"]].values.tolist() == [["a", "remove"]]

@@ -125,3 +125,20 @@ def test_example_measure_has_the_most_connections(small_tables) -> None:
     tables, _ = small_tables
     assert explore.example_measure(tables, "T_major_decision") == "yixing-2012/一"
     assert explore.example_measure(tables, "T_nothing") is None
+
+
+def test_label_ids_names_categories_topics_and_indicators(small_tables) -> None:
+    from compare.taxonomy import load_taxonomy
+
+    tables, _ = small_tables
+    taxonomy = load_taxonomy()
+    named = explore.label_ids(
+        tables["alignments"].assign(indicator="litigation_loss_rate"), taxonomy
+    )
+    cols = list(named.columns)
+    assert cols[cols.index("topic_id") + 1] == "topic"
+    assert named.loc[0, "category"] == "行政决策制度体系"
+    assert named.loc[0, "indicator_label"] == "行政诉讼败诉率"
+    en = explore.label_ids(tables["alignments"].assign(topic_id="T_unknown"), taxonomy, "en")
+    assert en.loc[0, "topic"] == "T_unknown"
+    assert en.loc[0, "category"] == "Administrative decision-making"

@@ -77,9 +77,9 @@ def test_measure_body_strips_marker_and_unit_note() -> None:
 def test_review_measures_find_each_other() -> None:
     m = seed_measures()
     yx, cx, nj = (measure_id(*x) for x in (YX_REVIEW, CX_REVIEW, NJ_REVIEW))
-    matches = match_measures(m, k=5, per_document=1)
-    top = matches.groupby("measure_id").other_measure_id.apply(list)
-    # Caoxian's 行政复议 measure: Yixing's is its closest measure anywhere
+    top = match_measures(m, k=5, per_document=1).groupby("measure_id").other_measure_id
+    top = top.apply(list)
+    # Caoxian's 行政复议 measure: Yixing's is its closest measure in any other document
     assert top[cx][0] == yx
     # Nanjing's: both others are among its best five (other documents, one each)
     assert {yx, cx} <= set(top[nj])
@@ -87,6 +87,30 @@ def test_review_measures_find_each_other() -> None:
     # with two per document, both 复议 counterparts are there
     top2 = match_measures(m, k=10, per_document=2).groupby("measure_id").other_measure_id
     assert {cx, nj} <= set(top2.apply(list)[yx])
+
+
+def test_review_measures_find_each_other_in_pipeline_measures() -> None:
+    """The same on the project's own read -> clean -> segment output."""
+    read = pytest.importorskip("compare.read")
+    clean = pytest.importorskip("compare.clean")
+    segment = pytest.importorskip("compare.segment")
+    frames = []
+    for path in sorted(RAW.glob("*.txt")):
+        text = clean.clean_text(read.read_source(path).text).text
+        frames.append(segment.extract_measures(segment.segment_text(text, path.name[:3]), text))
+    m = pd.concat(frames, ignore_index=True)
+    ids = [
+        m[(m.doc_id == doc) & m.text.str.contains(title)].measure_id.iloc[0]
+        for doc, title in [
+            (YIXING, "加强行政复议和行政应诉工作"),
+            (CAOXIAN, "加强行政复议工作。"),
+            (NANJING, "深化行政复议体制改革"),
+        ]
+    ]
+    top = match_measures(m, k=10, per_document=2).groupby("measure_id").other_measure_id
+    top = top.apply(list)
+    for mid in ids:
+        assert set(ids) - {mid} <= set(top[mid]), mid
 
 
 def test_matches_table_invariants() -> None:

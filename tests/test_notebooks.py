@@ -139,3 +139,33 @@ def test_change_notebook_falls_back_when_a_document_is_absent(executed: dict) ->
     assert "no-such-2010" in text and "using the earliest" in text
     assert "no-such-2030" in text and "using the latest" in text
     assert list((executed["figures"] / "fallback").glob("03_category_shift_en.png"))
+
+
+@pytest.mark.notebooks
+def test_notebooks_run_on_another_corpus(tmp_path: Path) -> None:
+    """Nothing is tied to the seed corpus: the notebooks run on small made-up tables too."""
+    from conftest import make_tables
+
+    from compare.report import notebooks, run_notebook
+    from compare.tables import write_outputs
+
+    tables, texts = make_tables()
+    for table in tables.values():  # rename a document the notebooks default to
+        for col in ("doc_id", "measure_id", "other_doc_id", "other_measure_id"):
+            if col in table:
+                table[col] = table[col].str.replace("yixing-2012", "early-2012", regex=False)
+    texts["early-2012"] = texts.pop("yixing-2012")
+    write_outputs(tables, texts, tmp_path / "build")
+    params = {
+        "build_dir": str(tmp_path / "build"),
+        "corpus": "made-up.yml",
+        "figures_dir": str(tmp_path / "figures"),
+        "langs": ["en"],
+    }
+    for nb in notebooks(NOTEBOOKS):
+        run_notebook(nb, tmp_path / "out", params)
+    stems = {p.stem for p in (tmp_path / "figures").glob("*.png")}
+    assert {"01_corpus_timeline_en", "02_coverage_heatmap_en", "03_category_shift_en"} <= stems
+    assert "using the earliest, 'early-2012'" in (
+        tmp_path / "out" / "03_change_2012_2021.html"
+    ).read_text(encoding="utf-8")

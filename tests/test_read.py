@@ -196,3 +196,12 @@ def test_split_errors_name_the_file() -> None:
         split_parts("正文", "([", "corpus.yml")
     with pytest.raises(CompareError, match="matches no line"):
         split_parts("正文", "^讲话$", "corpus.yml")
+
+
+def test_utf8_cut_mid_character_is_still_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "cut.txt"
+    data = "一、总体要求\n坚持依法行政。".encode()
+    path.write_bytes(data[:-2])  # the last 。 loses two of its three bytes
+    source = read_source(path)
+    assert source.encoding == "utf-8"
+    assert source.text == "一、总体要求\n坚持依法行政\ufffd"

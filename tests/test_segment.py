@@ -80,19 +80,24 @@ def seed(doc_id: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
 
 
 @cache
-def speeches() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
-    """The 12 speeches, split at the title lines of data/corpus.yml's `split` regex."""
+def _split_speeches() -> list[tuple[str, pd.DataFrame, pd.DataFrame | None]]:
+    """The speeches file split at the title lines of data/corpus.yml's `split` regex."""
     manifest = yaml.safe_load((REPO_ROOT / "data" / "corpus.yml").read_text(encoding="utf-8"))
     split = next(d["split"] for d in manifest["documents"] if d["id"] == "speeches")
     text = clean(SPEECHES)
     starts = [m.start() for m in re.finditer(split, text, flags=re.M)]
-    out = []
+    out = [(text[: starts[0]], segment_text(text[: starts[0]], "speeches-00"), None)]
     for k, s in enumerate(starts):
         part = text[s : starts[k + 1] if k + 1 < len(starts) else len(text)]
         doc_id = f"speeches-{k + 1:02d}"
         segs = segment_text(part, doc_id)
         out.append((part, segs, extract_measures(segs, part)))
     return out
+
+
+def speeches() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    """The 12 speeches (without the header and table of contents before the first one)."""
+    return _split_speeches()[1:]
 
 
 def fixture(name: str) -> tuple[str, pd.DataFrame, pd.DataFrame]:
@@ -224,6 +229,12 @@ def test_district_plan() -> None:
     assert not sp.loc[["一", "二/（一）", "二/（二）", "三"], "is_measure"].any()
     closing = segs[segs["kind"] == "closing"]["text"].iloc[0]
     assert closing.lstrip().startswith("通过以上措施的实施")
+
+
+def test_table_of_contents_is_not_numbered_content() -> None:
+    text, segs, _ = _split_speeches()[0]
+    assert "目录\n1.在全市法治政府建设工作推进会上的讲话" in text
+    assert list(segs["kind"]) == ["preamble"]
 
 
 def test_speeches() -> None:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -50,9 +50,11 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _SPACE = " \t\u3000\xa0\u2002-\u200a\u200b-\u200d\u2060\ufeff"
 
 
-@dataclass(frozen=True)
-class Edit:
-    """Replace ``text[start:end]`` by ``replacement``; ``action`` in remove/replace/flag."""
+class Edit(NamedTuple):
+    """Replace ``text[start:end]`` by ``replacement``; ``action`` in remove/replace/flag.
+
+    A ``flag`` marks text (``replacement`` equals it) and changes nothing. Immutable.
+    """
 
     start: int
     end: int
@@ -75,9 +77,20 @@ Step = Callable[[str], list[Edit]]
 # --------------------------------------------------------------------------- configuration
 
 
-@lru_cache(maxsize=4)
-def _load_config(path: str) -> dict[str, Any]:
-    """Parse a cleaning.yml (cached per path)."""
+def _key() -> tuple[str, int]:
+    """Cache key of the current cleaning.yml: its path and modification time, so an edited
+    file is read again (e.g. in a notebook)."""
+    path = data_file("cleaning.yml")
+    try:
+        return str(path), path.stat().st_mtime_ns
+    except OSError:
+        return str(path), -1
+
+
+@lru_cache(maxsize=8)
+def _load_config(key: tuple[str, int]) -> dict[str, Any]:
+    """Parse a cleaning.yml (cached per path and modification time)."""
+    path = key[0]
     try:
         with open(path, encoding="utf-8") as handle:
             config = yaml.safe_load(handle)
@@ -92,7 +105,7 @@ def _load_config(path: str) -> dict[str, Any]:
 
 def config() -> dict[str, Any]:
     """The cleaning configuration from ``data/cleaning.yml``."""
-    return _load_config(str(data_file("cleaning.yml")))
+    return _load_config(_key())
 
 
 def _compile(pattern: str, where: str, flags: int = re.MULTILINE) -> re.Pattern[str]:
@@ -124,15 +137,20 @@ class _JunkRule:
         )
 
 
-@lru_cache(maxsize=4)
-def _junk_rules(path: str) -> tuple[_JunkRule, ...]:
+@lru_cache(maxsize=8)
+def _junk_rules(key: tuple[str, int]) -> tuple[_JunkRule, ...]:
     """Web-junk rules from the config."""
+    entries = _load_config(key).get("web_junk") or []
+    if not isinstance(entries, list):
+        raise CompareError("web_junk must be a list of rules", key[0])
     rules = []
-    for entry in _load_config(path).get("web_junk", []):
-        name = entry.get("name", "?")
+    for entry in entries:
+        name = entry.get("name", "?") if isinstance(entry, dict) else "?"
+        if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str):
+            raise CompareError(f"web_junk {name}: needs a pattern", key[0])
         scope = entry.get("scope", "line")
         if scope not in ("line", "match"):
-            raise CompareError(f"web_junk {name}: scope must be line or match", path)
+            raise CompareError(f"web_junk {name}: scope must be line or match", key[0])
         regex = _compile(entry["pattern"], f"web_junk {name}")
         unless = entry.get("unless")
         rules.append(
@@ -233,7 +251,7 @@ def _apply(
     pieces.append(text[pos:])
     move = _mover(changes)
     flags = [(move(s, True), move(e, False), r) for s, e, r in flags]
-    return "".join(pieces), _fold(rows, _split_at_rows(rows, changes)), flags
+    return "".join(pieces), _fold(rows, _split_at_rows(text, rows, changes)), flags
 
 
 def _check_edits(text: str, edits: list[Edit]) -> None:
@@ -257,43 +275,81 @@ def _check_overlaps(changes: list[Edit]) -> None:
 
 
 def _fold(rows: _Rows, changes: list[Edit]) -> _Rows:
-    """Fold a step's changes (input coordinates) into the rows: vectorised when no change
-    overlaps a row, else by :func:`_merge_rows`."""
+    """Fold a step's changes (in its input coordinates) into the rows, vectorised.
+
+    A change overlapping earlier rows forms a cluster with them: one row whose source span
+    covers them all. Other rows shift by the length change of the changes before them; a
+    plain change maps to the source through the offset of the row before it.
+    """
     starts = np.array([e.start for e in changes], dtype=np.int64)
     ends = np.array([e.end for e in changes], dtype=np.int64)
-    lengths = np.array([len(e.replacement) for e in changes], dtype=np.int64)
-    reasons = [e.reason for e in changes]
-    cs, ce = rows.cs, rows.ce
-    first = np.searchsorted(ce, starts, "right")
-    last = np.searchsorted(cs, np.maximum(ends, starts), "left")
-    if np.any(last > first):
-        return _merge_rows(rows, changes)
-    shift_after = np.concatenate(([0], np.cumsum(lengths - (ends - starts))))
-    # changes before a row: those starting before it (or at it: a zero-width change before a
-    # non-empty row)
-    n_before = np.where(
+    deltas = np.array([len(e.replacement) for e in changes], dtype=np.int64) - (ends - starts)
+    shift_after = np.concatenate(([0], np.cumsum(deltas)))
+    cs, ce, offsets = rows.cs, rows.ce, rows.se - rows.ce
+    first = np.searchsorted(ce, starts, "right")  # first row ending after the start
+    last = np.searchsorted(cs, ends, "left")  # rows starting before the end
+    clusters = _clusters(first, last)
+    plain = np.ones(len(changes), dtype=bool)
+    kept = np.ones(len(rows), dtype=bool)
+    extra: list[tuple[int, int, int, int, str]] = []
+    for j0, j1, r0, r1 in clusters:
+        plain[j0 : j1 + 1] = False
+        kept[r0:r1] = False
+        s0, e1 = int(starts[j0]), int(ends[j1])
+        lo, hi = min(s0, int(cs[r0])), max(e1, int(ce[r1 - 1]))
+        ss = int(rows.ss[r0]) if cs[r0] <= s0 else s0 + (int(offsets[r0 - 1]) if r0 else 0)
+        se = int(rows.se[r1 - 1]) if ce[r1 - 1] >= e1 else e1 + int(offsets[r1 - 1])
+        delta = int(deltas[j0 : j1 + 1].sum())
+        new_reasons = [changes[j].reason for j in range(j0, j1 + 1)]
+        removed = hi - lo + delta == 0  # a removal is explained by the removal alone
+        reason = _join(new_reasons if removed else [*rows.reasons[r0:r1], *new_reasons])
+        start = lo + int(shift_after[j0])
+        extra.append((start, start + hi - lo + delta, ss, se, reason))
+    n_before = np.where(  # changes before a row (a zero-width one at its start counts)
         ce > cs, np.searchsorted(starts, cs, "right"), np.searchsorted(starts, cs, "left")
     )
-    offsets = rows.se - rows.ce
-    idx_s = np.searchsorted(ce, starts, "right") - 1  # last row ending at/before the start
-    idx_e = np.searchsorted(cs, ends, "left") - 1  # last row starting before the end
+    row_shift = shift_after[n_before][kept]
+    idx_s = first - 1  # last row ending at/before the start
+    idx_e = last - 1  # last row starting before the end
     off_s = np.where(idx_s >= 0, offsets[np.maximum(idx_s, 0)] if len(rows) else 0, 0)
     off_e = np.where(idx_e >= 0, offsets[np.maximum(idx_e, 0)] if len(rows) else 0, 0)
-    new_starts = starts + shift_after[:-1]
+    new_starts = (starts + shift_after[:-1])[plain]
+    lengths = (ends - starts + deltas)[plain]
+    src_s = (starts + off_s)[plain]
+    src_e = np.where(ends > starts, ends + off_e, starts + off_s)[plain]
+    kept_idx = np.flatnonzero(kept).tolist()
     merged = _Rows.build(
-        np.concatenate((cs + shift_after[n_before], new_starts)),
-        np.concatenate((ce + shift_after[n_before], new_starts + lengths)),
-        np.concatenate((rows.ss, starts + off_s)),
-        np.concatenate((rows.se, np.where(ends > starts, ends + off_e, starts + off_s))),
-        rows.reasons + reasons,
-        np.concatenate((rows.merged, np.zeros(len(changes), dtype=bool))),
+        np.concatenate((cs[kept] + row_shift, new_starts, [x[0] for x in extra])),
+        np.concatenate((ce[kept] + row_shift, new_starts + lengths, [x[1] for x in extra])),
+        np.concatenate((rows.ss[kept], src_s, [x[2] for x in extra])),
+        np.concatenate((rows.se[kept], src_e, [x[3] for x in extra])),
+        [rows.reasons[k] for k in kept_idx]
+        + [e.reason for e, p in zip(changes, plain.tolist(), strict=True) if p]
+        + [x[4] for x in extra],
+        np.concatenate((rows.merged[kept], np.zeros(int(plain.sum()), bool), [True] * len(extra))),
     )
-    return merged.take(np.lexsort((merged.cs, merged.se, merged.ss)))
+    return merged.take(np.lexsort((merged.ce, merged.cs, merged.se, merged.ss)))
 
 
-def _split_at_rows(rows: _Rows, changes: list[Edit]) -> list[Edit]:
-    """Split removals and same-length replacements (e.g. t2s runs) at zero-width rows
-    strictly inside them, so earlier removals stay separate log rows."""
+def _clusters(first: np.ndarray, last: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Groups of consecutive changes sharing rows: ``(j0, j1, r0, r1)`` = changes
+    ``j0..j1`` (inclusive) overlap rows ``r0..r1-1``."""
+    out: list[list[int]] = []
+    for j in np.flatnonzero(last > first).tolist():
+        r0, r1 = int(first[j]), int(last[j])
+        if out and r0 < out[-1][3]:
+            out[-1][1] = j
+            out[-1][3] = max(out[-1][3], r1)
+        else:
+            out.append([j, j, r0, r1])
+    return [(a, b, c, d) for a, b, c, d in out]
+
+
+def _split_at_rows(text: str, rows: _Rows, changes: list[Edit]) -> list[Edit]:
+    """Split changes at zero-width rows (earlier removals) strictly inside them, so those
+    stay separate log rows and the fold stays vectorised. A same-length replacement (a t2s
+    run) is split character-wise; otherwise the first piece carries the replacement and the
+    other pieces are removals."""
     points = rows.cs[rows.cs == rows.ce].tolist()
     if not points:
         return changes
@@ -304,64 +360,19 @@ def _split_at_rows(rows: _Rows, changes: list[Edit]) -> list[Edit]:
             continue
         lo = bisect.bisect_right(points, edit.start)
         hi = bisect.bisect_left(points, edit.end)
-        if hi <= lo or len(edit.replacement) not in (0, edit.end - edit.start):
+        if hi <= lo:
             out.append(edit)
             continue
         cuts = [edit.start, *dict.fromkeys(points[lo:hi]), edit.end]
+        same_length = len(edit.replacement) == edit.end - edit.start
         for a, b in itertools.pairwise(cuts):
-            part = edit.replacement[a - edit.start : b - edit.start]
-            out.append(Edit(a, b, part, edit.action, edit.reason))
-    return out
-
-
-def _merge_rows(rows: _Rows, changes: list[Edit]) -> _Rows:
-    """Fold changes into rows when some overlap: overlapping rows and changes become one row
-    whose source span covers them all; other rows are shifted."""
-    old = list(zip(rows.cs.tolist(), rows.ce.tolist(), rows.ss.tolist(), rows.se.tolist(),
-                   rows.reasons, rows.merged.tolist(), strict=True))  # fmt: skip
-    out: list[tuple[int, int, int, int, str, bool]] = []
-    n_rows, n_changes = len(old), len(changes)
-    i = j = 0
-    shift = off = 0  # length change so far; source minus current offset after passed rows
-    while i < n_rows or j < n_changes:
-        row_first = j == n_changes or (
-            i < n_rows and (old[i][0], old[i][1]) <= (changes[j].start, changes[j].end)
-        )
-        if row_first and not (
-            j < n_changes and changes[j].start < old[i][1] and old[i][0] < changes[j].end
-        ):
-            cs, ce, ss, se, reason, merged = old[i]
-            out.append((cs + shift, ce + shift, ss, se, reason, merged))
-            off = se - ce
-            i += 1
-            continue
-        lo = old[i][0] if row_first else changes[j].start
-        ss, hi, delta, reasons, new_reasons = lo + off, lo, 0, [], []
-        while True:
-            if i < n_rows and (row_first or (old[i][0] < hi and lo < old[i][1])):
-                hi = max(hi, old[i][1])
-                reasons.append(old[i][4])
-                off = old[i][3] - old[i][1]
-                i += 1
-            elif j < n_changes and (
-                (not reasons and not row_first) or (changes[j].start < hi and lo < changes[j].end)
-            ):
-                edit = changes[j]
-                hi = max(hi, edit.end)
-                delta += len(edit.replacement) - (edit.end - edit.start)
-                reasons.append(edit.reason)
-                new_reasons.append(edit.reason)
-                j += 1
+            if same_length:
+                part = edit.replacement[a - edit.start : b - edit.start]
             else:
-                break
-            row_first = False
-        # a removal that swallows earlier changes is explained by the removal alone
-        removed = hi - lo + delta == 0
-        reason = _join(new_reasons if removed else reasons)
-        out.append((lo + shift, hi + shift + delta, ss, hi + off, reason, len(reasons) > 1))
-        shift += delta
-    cs, ce, ss, se, reasons, merged = (list(col) for col in zip(*out, strict=True))
-    return _Rows.build(cs, ce, ss, se, reasons, merged)
+                part = edit.replacement if a == edit.start else ""
+            if part != text[a:b]:
+                out.append(Edit(a, b, part, edit.action, edit.reason))
+    return out
 
 
 def _join(reasons: list[str]) -> str:
@@ -514,9 +525,9 @@ def remove_web_junk(text: str) -> list[Edit]:
     """Lines/passages matching the ``web_junk`` rules of cleaning.yml (breadcrumbs, page
     metadata, buttons, prev/next links, site footers, URLs, site intros), then short lines
     inside the page's trailing junk block."""
-    path = str(data_file("cleaning.yml"))
-    rules = _junk_rules(path)
-    anchored, combined = _junk_combined(path)
+    key = _key()
+    rules = _junk_rules(key)
+    anchored, combined = _junk_combined(key)
     others = [k for k in range(len(rules)) if k not in anchored]
     spans = _junk_spans(text, rules, others, 0, len(text))
     for m in combined.finditer(text) if combined is not None else ():
@@ -528,7 +539,7 @@ def remove_web_junk(text: str) -> list[Edit]:
             found = _junk_spans(text, rules, rest, line_start, line_end)
         spans += found
     spans = _whole_lines(text, _union(spans))
-    spans = _union(spans + _footer_block(text, spans, _load_config(path).get("footer_block")))
+    spans = _union(spans + _footer_block(text, spans, _load_config(key).get("footer_block")))
     return [Edit(s, e, "", "remove", r) for s, e, r in spans]
 
 
@@ -557,14 +568,14 @@ def _junk_spans(
     return spans
 
 
-@lru_cache(maxsize=4)
-def _junk_combined(path: str) -> tuple[frozenset[int], re.Pattern[str] | None]:
+@lru_cache(maxsize=8)
+def _junk_combined(key: tuple[str, int]) -> tuple[frozenset[int], re.Pattern[str] | None]:
     """The line-anchored rules (pattern starting with ``^``) as one ``^(?:a|b|…)`` regex, so
     the text is scanned once for all of them. Rules using backreferences, named groups or
     inline flags stay separate."""
     anchored = {
         k: rule.regex.pattern[1:]
-        for k, rule in enumerate(_junk_rules(path))
+        for k, rule in enumerate(_junk_rules(key))
         if rule.regex.pattern.startswith("^")
         and not re.search(r"\\\d|\(\?P|\(\?[aiLmsux]", rule.regex.pattern)
     }
@@ -961,9 +972,9 @@ def _blank_run_edits(run: str, offset: int) -> list[Edit]:
 
 
 @lru_cache(maxsize=4)
-def _stock_regex(path: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+def _stock_regex(key: tuple[str, int]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     """Regex of stock phrases with 1-3 consecutive inner characters missing."""
-    settings = _load_config(path).get("stock_phrases", {}) or {}
+    settings = _load_config(key).get("stock_phrases", {}) or {}
     phrases = [p for p in settings.get("phrases", []) or [] if p]
     skip = set(settings.get("not_dropped", []) or [])
     variants: dict[str, str] = {}
@@ -982,11 +993,11 @@ def _stock_regex(path: str) -> tuple[re.Pattern[str] | None, dict[str, str]]:
 
 def flag_dropped_words(text: str) -> list[Edit]:
     """Flag a stock phrase (cleaning.yml ``stock_phrases``) with 1-3 characters missing."""
-    path = str(data_file("cleaning.yml"))
-    regex, variants = _stock_regex(path)
+    key = _key()
+    regex, variants = _stock_regex(key)
     if regex is None:
         return []
-    template = (_load_config(path).get("stock_phrases") or {}).get(
+    template = (_load_config(key).get("stock_phrases") or {}).get(
         "reason_template", "words dropped by the source? ({phrase})"
     )
     return [

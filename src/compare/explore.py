@@ -39,7 +39,6 @@ __all__ = [
     "save_charts",
     "shared_passages",
     "target_matrix",
-    "taxonomy_tables",
     "top_categories",
     "topic_html",
     "topic_view",
@@ -116,19 +115,23 @@ def pick_documents(
         raise CompareError("comparing needs at least two documents in the build")
     notes: list[str] = []
     a, b, mid = doc_a, doc_b, doc_mid
+
+    def why(doc: str) -> str:
+        return "is not in this build" if doc not in order else "is already compared"
+
     if a not in order:
         a = order[0] if order[0] != b else order[1]
-        notes.append(f"Document {doc_a!r} is not in this build; using the earliest, {a!r}.")
+        notes.append(f"Document {doc_a!r} {why(doc_a)}; using the earliest, {a!r}.")
     if b not in order or b == a:
         b = next(d for d in reversed(order) if d != a)
-        notes.append(f"Document {doc_b!r} is not in this build; using the latest, {b!r}.")
+        notes.append(f"Document {doc_b!r} {why(doc_b)}; using the latest, {b!r}.")
     if mid is not None and (mid not in order or mid in (a, b)):
         rest = [d for d in order if d not in (a, b)]
         new = rest[len(rest) // 2] if rest else None
         notes.append(
-            f"Document {doc_mid!r} is not in this build; using {new!r} as the midpoint."
+            f"Document {doc_mid!r} {why(doc_mid)}; using {new!r} as the midpoint."
             if new
-            else f"Document {doc_mid!r} is not in this build and no third document is left."
+            else f"Document {doc_mid!r} {why(doc_mid)} and no third document is left."
         )
         mid = new
     return a, b, mid, notes
@@ -144,37 +147,21 @@ def build_date(build_dir: str | Path) -> str:
     return dt.datetime.fromtimestamp(probe.stat().st_mtime, tz=dt.timezone.utc).date().isoformat()
 
 
-def taxonomy_tables(taxonomy: Any) -> dict[str, pd.DataFrame]:
-    """The taxonomy as the label tables ``analysis``/``charts`` take: an ``id`` column each.
-
-    ``categories``: ``id, label_zh, label_en``; ``topics``: ``id, category_id, label_zh,
-    label_en``; ``indicators``: ``id, label_zh, label_en, unit, topic_id``.
-    """
-    cats = taxonomy.categories.rename(columns={"category_id": "id"})
-    topics = taxonomy.topics.rename(columns={"topic_id": "id"})
-    inds = taxonomy.indicators.rename(columns={"indicator_id": "id"})
-    return {
-        "categories": cats[["id", "label_zh", "label_en"]].copy(),
-        "topics": topics[["id", "category_id", "label_zh", "label_en"]].copy(),
-        "indicators": inds[["id", "label_zh", "label_en", "unit", "topic_id"]].copy(),
-    }
-
-
-def label_ids(df: pd.DataFrame, tax: Mapping[str, pd.DataFrame], lang: str = "zh") -> pd.DataFrame:
+def label_ids(df: pd.DataFrame, taxonomy: Any, lang: str = "zh") -> pd.DataFrame:
     """A copy of ``df`` with a readable name beside each ``category_id``/``topic_id``/``indicator``.
 
-    ``tax`` is :func:`taxonomy_tables`; the new columns are ``category``, ``topic``,
-    ``indicator_label`` (``label_zh`` or ``label_en``; the id itself when unknown).
+    ``taxonomy`` is a :class:`compare.taxonomy.Taxonomy`; the new columns are ``category``,
+    ``topic``, ``indicator_label`` (``label_zh`` or ``label_en``; the id itself when unknown).
     """
     col = "label_en" if lang == "en" else "label_zh"
     out = df.copy()
-    for key, table, name in (
-        ("category_id", "categories", "category"),
-        ("topic_id", "topics", "topic"),
-        ("indicator", "indicators", "indicator_label"),
+    for key, table, id_col, name in (
+        ("category_id", taxonomy.categories, "category_id", "category"),
+        ("topic_id", taxonomy.topics, "topic_id", "topic"),
+        ("indicator", taxonomy.indicators, "indicator_id", "indicator_label"),
     ):
-        if key in out and table in tax:
-            names = dict(zip(tax[table]["id"].astype(str), tax[table][col], strict=True))
+        if key in out:
+            names = dict(zip(table[id_col].astype(str), table[col], strict=True))
             ids = out[key].astype("string")
             out.insert(out.columns.get_loc(key) + 1, name, ids.map(names).fillna(ids))
     return out
@@ -482,9 +469,10 @@ def topic_html(view: pd.DataFrame, documents: pd.DataFrame) -> str:
         parts = []
         for r in view[view["doc_id"] == doc].to_dict("records"):
             quotes = str(r["targets"]).split("；") if r["targets"] else []
+            listed = f"<br><span class='m'>targets: {_esc(r['targets'])}</span>" if quotes else ""
             parts.append(
                 f"<p><span class='m'>{_esc(r['measure_id'])}</span><br>"
-                f"{_highlight(str(r['text']), quotes)}</p>"
+                f"{_highlight(str(r['text']), quotes)}{listed}</p>"
             )
         cells.append("".join(parts))
     head = "".join(f"<th>{_esc(labels[d])}</th>" for d in present)

@@ -5,13 +5,12 @@ measures, thousands of documents) without ever forming a dense all-pairs matrix:
 
 ``match_measures(measures) -> matches``
     TF-IDF vectors of character 2-3-grams (no tokenizer needed for Chinese; sublinear tf;
-    hashed features, so no vocabulary is held in memory; vectorised numpy, no Python loop per
-    n-gram), cosine similarity computed by
-    chunked sparse products ``X[chunk] @ X.T``. Only the best candidates of each row survive a
-    chunk, so memory is bounded by ``chunk_size`` x (non-zeros of a product row). Very common
-    n-grams (in more than ``max_df`` measures) are left out of the candidate search, which keeps
-    the work near-linear in the number of measures; the surviving candidates are then re-scored
-    exactly with the full vectors, so every reported ``score`` is the true cosine.
+    hashed features, so no vocabulary is held; n-grams counted by vectorised numpy), cosine
+    similarity by chunked sparse products ``X[chunk] @ X.T``. Each chunk is cut down to its
+    rows' best candidates before the next, so memory is bounded by ``chunk_size`` x (non-zeros
+    of a product row). N-grams in more than ``max_df`` measures are left out of the product
+    (they would make every row dense and the work quadratic); their share of the score is added
+    back for the surviving candidates, so every reported ``score`` is the exact cosine.
 
 ``find_reuse(texts) -> reuse``
     Maximal shared passages between documents: k-character shingles of each text's content
@@ -131,10 +130,21 @@ def tfidf_matrix(texts: list[str], ngram_range: tuple[int, int] = (2, 3)) -> sp.
     """
     if ngram_range[0] < 2 or ngram_range[1] < ngram_range[0]:
         raise CompareError(f"ngram_range {ngram_range} must be (low, high) with 2 <= low <= high")
-    x = _ngram_counts(texts, ngram_range, _N_FEATURES)
+    # blocks of about 250k characters keep the n-gram arrays' peak memory small
+    blocks, start, size = [], 0, 0
+    for i, t in enumerate(texts):
+        size += len(t) + 1
+        if size >= 250_000:
+            blocks.append(_ngram_counts(texts[start : i + 1], ngram_range, _N_FEATURES))
+            start, size = i + 1, 0
+    if start < len(texts) or not blocks:
+        blocks.append(_ngram_counts(texts[start:], ngram_range, _N_FEATURES))
+    x = blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
+    del blocks
     x.data = 1.0 + np.log(x.data, dtype=np.float32)
-    df = np.bincount(x.indices, minlength=x.shape[1])
-    idf = (np.log((1.0 + x.shape[0]) / (1.0 + df)) + 1.0).astype(np.float32)
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
+    idf = np.log((1.0 + x.shape[0]) / (1.0 + df), dtype=np.float32) + np.float32(1.0)
+    del df
     x.data *= idf[x.indices]
     norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel()).astype(np.float32)
     norms[norms == 0] = 1.0
@@ -207,6 +217,13 @@ def _rowwise_dot(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray(x[a].multiply(x[b]).sum(axis=1), dtype=np.float64).ravel()
 
 
+def _df_cap(max_df: int | float | None, n: int) -> int:
+    """``max_df`` as a count of measures: ``None`` is all, a float a fraction of ``n``."""
+    if max_df is None:
+        return n
+    return int(max_df * n) if isinstance(max_df, float) else int(max_df)
+
+
 def _empty_matches() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -244,9 +261,13 @@ def match_measures(
     n-grams found in more than ``max_df`` measures (an int count, or a float fraction of the
     measures; ``None`` keeps all). Such n-grams sit in a large share of a big corpus, weigh
     little, and would make every product row dense (work quadratic in n); with an absolute cap
-    the work grows linearly. When anything was left out, the best ``per_document`` per document
-    (by the pruned score) and ``n_candidates`` per row are re-scored with the full vectors, so ``score`` is
-    always the exact cosine; only the choice of candidates is approximate.
+    the work grows linearly. A corpus of up to ``max_df`` measures is never pruned (exact).
+    When something was left out, each row keeps about its ``4 * n_candidates`` best entries by
+    the partial score, then the best ``per_document`` of each other document, then the best
+    ``n_candidates``; these get the left-out n-grams' share added back (exact cosine), and the
+    ``min_score`` / ``per_document`` / ``k`` selection is made on the exact scores. Only the
+    choice of candidates is approximate (on 10k synthetic measures, 99.9 % of rank-1 matches
+    equal the exact search's).
 
     Returns columns ``measure_id, other_measure_id, score, rank, other_doc_id``, in the row
     order of ``measures``, then by rank.
@@ -284,7 +305,7 @@ def match_measures(
     x = tfidf_matrix([measure_body(texts[i], numbers[i]) for i in perm.tolist()])
 
     col_nnz = np.bincount(x.indices, minlength=x.shape[1])
-    cap = n if max_df is None else (max_df if isinstance(max_df, int) else int(max_df * n))
+    cap = _df_cap(max_df, n)
     pruned = bool(np.any(col_nnz > cap))
     # a column in fewer than two measures cannot add to any pair's score
     keep_col = np.flatnonzero((col_nnz >= 2) & (col_nnz <= cap))
@@ -305,7 +326,7 @@ def match_measures(
         del prod
         ok = doc[local + start] != doc[cols]
         if pruned:  # a cheap first cut: about the best 4 x n_candidates of each row
-            ok &= _row_top_mask(local, np.where(ok, vals, -1.0), m, 4 * per_row_cand)
+            ok &= _row_top_mask(local, np.where(ok, vals, np.float32(-1)), m, 4 * per_row_cand)
         else:
             ok &= vals >= min_score - 1e-6
         rows, cols, vals = local[ok] + start, cols[ok], vals[ok].astype(np.float64)

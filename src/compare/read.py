@@ -105,12 +105,15 @@ def _read_bytes(path: Path) -> bytes:
 def decode_bytes(data: bytes, path: str | Path | None = None) -> tuple[str, str]:
     """Decode ``data``; return ``(text, encoding)``. Binary or unknown -> CompareError.
 
-    Order: BOM; BOM-less UTF-16 (NUL bytes at one parity); strict UTF-8; then GB18030 and
-    Big5, choosing the one whose characters are most often common hanzi/punctuation.
+    Order: a known binary signature is refused; a BOM decides; NUL bytes mean UTF-16 LE/BE
+    (whichever reads as plausible text) or binary; strict UTF-8 (also UTF-8 with a few
+    broken bytes, e.g. a page cut mid-character: they become U+FFFD, flagged by cleaning);
+    then GB18030, Big5 and BOM-less UTF-16, choosing the decoding whose characters are most
+    often common hanzi/punctuation (:func:`plausibility`); last, charset-normalizer.
     """
     for magic, name in _MAGIC:
         if data.startswith(magic):
-            raise CompareError(f"binary file ({name}), not text", path)
+            raise CompareError(f"not a text file: looks like {name}", path)
     for bom, name, reported in _BOMS:
         if data.startswith(bom):
             text = _strict(data[len(bom) :], name)
@@ -122,7 +125,7 @@ def decode_bytes(data: bytes, path: str | Path | None = None) -> tuple[str, str]
         if found is None:
             raise CompareError("binary file (NUL bytes), not text", path)
         return _check_text(found[0], path), found[1]
-    text = _strict(data, "utf-8")
+    text = _strict(data, "utf-8") or _nearly_utf8(data)
     if text is not None:
         return _check_text(text, path), "utf-8"
     found = _best_decoding(
@@ -135,6 +138,17 @@ def decode_bytes(data: bytes, path: str | Path | None = None) -> tuple[str, str]
             "cannot determine the text encoding (not UTF-8/16, GB18030 or Big5)", path
         )
     return _check_text(found[0], path), found[1]
+
+
+def _nearly_utf8(data: bytes) -> str | None:
+    """UTF-8 with at most one broken sequence per 1000 characters (U+FFFD in their place),
+    when the rest holds multi-byte characters; else None."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    multibyte = len(data) - len(text)
+    if multibyte > 2 * broken and broken <= max(1, len(text) // 1000):
+        return text
+    return None
 
 
 def _best_decoding(data: bytes, codecs_: tuple[str, ...]) -> tuple[str, str] | None:

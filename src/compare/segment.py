@@ -87,6 +87,7 @@ class Config:
     signature: re.Pattern[str]
     closing_cues: tuple[re.Pattern[str], ...]
     stop: re.Pattern[str] | None
+    toc_line: re.Pattern[str] | None
 
 
 def _compile(pattern: str, path: Path, what: str) -> re.Pattern[str]:
@@ -147,6 +148,7 @@ def parse_config(raw: dict, path: Path) -> Config:
             _compile(c, path, "closing_cues") for c in raw.get("closing_cues") or ()
         ),
         stop=stop,
+        toc_line=_compile(raw["toc_line"], path, "toc_line") if raw.get("toc_line") else None,
     )
 
 
@@ -226,7 +228,7 @@ def _find_candidates(text: str, cfg: Config) -> list[_Cand]:
         for m in style.regex.finditer(text):
             if m.end() == m.start():
                 continue
-            if not _boundary(text, m.start(), style.inline)[0]:
+            if not _boundary(text, m.start(), style.inline)[0] or _in_toc(text, m.end(), cfg):
                 continue
             try:
                 n = _number(m.group("n"))
@@ -241,6 +243,18 @@ def _find_candidates(text: str, cfg: Config) -> list[_Cand]:
             kept.append(c)
     stop = _stop_line(text, kept[0].start, cfg) if kept else None
     return kept if stop is None else [c for c in kept if c.start < stop]
+
+
+def _in_toc(text: str, pos: int, cfg: Config) -> bool:
+    """Whether the line holding ``pos`` is a table-of-contents entry (ends in a page number)."""
+    if cfg.toc_line is None:
+        return False
+    end = text.find("\n", pos, pos + 81)
+    if end == -1:
+        if len(text) > pos + 80:
+            return False
+        end = len(text)
+    return cfg.toc_line.search(text[pos:end]) is not None
 
 
 def _stop_line(text: str, after: int, cfg: Config) -> int | None:
