@@ -516,3 +516,8 @@ def test_insertions_removed_again_keep_order() -> None:
     assert result.text == ""
     check_log("a", result)
     assert result.log[["original", "action"]].values.tolist() == [["a", "remove"]]
+
+
+def test_real_phrases_are_not_flagged_as_dropped_words() -> None:
+    text = "坚持马克思主义，走中国特色社会主义道路，学习习总书记重要讲话，加强法治建设。"
+    assert flag_dropped_words(text) == []

@@ -112,7 +112,11 @@ def process_source(rows: list[dict[str, Any]]) -> list[DocResult]:
     results = []
     for row, part in spans:
         raw = source.text if part is None else source.text[part.start : part.end]
-        results.append(process_document(_doc_meta(row, source, part), raw))
+        result = process_document(_doc_meta(row, source, part), raw)
+        if part is not None:  # source offsets count from the start of the whole file
+            result.cleaning_log["source_start"] += part.start
+            result.cleaning_log["source_end"] += part.start
+        results.append(result)
     if outside and results:
         first = results[0]
         first.cleaning_log = pd.concat(
