@@ -63,7 +63,10 @@ def stage_profile(manifest_path: Path) -> dict[str, Any]:
     ids = list(manifest["doc_id"])
 
     def seg() -> pd.DataFrame:
-        frames = [segment.extract_measures(segment.segment_text(t, doc_id=d), t) for d, t in zip(ids, texts)]
+        frames = [
+            segment.extract_measures(segment.segment_text(t, doc_id=d), t)
+            for d, t in zip(ids, texts)
+        ]
         return pd.concat(frames, ignore_index=True)
 
     measures = stage("segment", seg)
@@ -108,9 +111,15 @@ def bench_size(n: int, work: Path, jobs: int) -> dict[str, Any]:
     result["noop_rebuild"] = run_build(manifest, folder / "buildp", jobs=jobs)
     extra = make_corpus(1, folder / "extra", seed=n + 1)
     lines = manifest.read_text(encoding="utf-8").splitlines()
-    added = extra.read_text(encoding="utf-8").splitlines()[1].replace("d00000,doc00000.txt", "dnew,extra/doc00000.txt")
+    added = (
+        extra.read_text(encoding="utf-8")
+        .splitlines()[1]
+        .replace("d00000,doc00000.txt", "dnew,extra/doc00000.txt")
+    )
     (folder / "manifest_plus1.csv").write_text("\n".join([*lines, added]) + "\n", encoding="utf-8")
-    result["add_one_rebuild"] = run_build(folder / "manifest_plus1.csv", folder / "buildp", jobs=jobs)
+    result["add_one_rebuild"] = run_build(
+        folder / "manifest_plus1.csv", folder / "buildp", jobs=jobs
+    )
     return result
 
 
@@ -144,35 +153,62 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines.append("")
         if "profile" in res:
             p = res["profile"]
-            lines += ["| stage | seconds | docs/s | MB/s | peak RSS (MB) |", "|---|---:|---:|---:|---:|"]
+            lines += [
+                "| stage | seconds | docs/s | MB/s | peak RSS (MB) |",
+                "|---|---:|---:|---:|---:|",
+            ]
             for s in p["stages"]:
-                lines.append(f"| {s['stage']} | {s['seconds']:.2f} | {s['docs_per_s']:.0f} | {s['mb_per_s']:.2f} | {s['peak_rss_mb']:.0f} |")
-            lines.append(f"| *bare `jieba.lcut`, same clean text* | {p['bare_jieba_s']:.2f} | | {p['clean_mb'] / p['bare_jieba_s']:.2f} | |")
+                lines.append(
+                    f"| {s['stage']} | {s['seconds']:.2f} | {s['docs_per_s']:.0f} | {s['mb_per_s']:.2f} | {s['peak_rss_mb']:.0f} |"
+                )
+            lines.append(
+                f"| *bare `jieba.lcut`, same clean text* | {p['bare_jieba_s']:.2f} | | {p['clean_mb'] / p['bare_jieba_s']:.2f} | |"
+            )
             lines.append("")
         b1, bp = res["build_1"], res[f"build_{results['jobs']}"]
-        lines += ["| whole build (`compare build`, own process) | wall s | peak RSS MB |", "|---|---:|---:|"]
+        lines += [
+            "| whole build (`compare build`, own process) | wall s | peak RSS MB |",
+            "|---|---:|---:|",
+        ]
         lines.append(f"| 1 process, no cache | {b1['wall_s']:.1f} | {b1['peak_rss_mb']:.0f} |")
-        lines.append(f"| {results['jobs']} processes, no cache | {bp['wall_s']:.1f} | {bp['peak_rss_mb']:.0f} |")
-        lines.append(f"| no-op rebuild | {res['noop_rebuild']['wall_s']:.1f} | {res['noop_rebuild']['peak_rss_mb']:.0f} |")
-        lines.append(f"| add one document, rebuild | {res['add_one_rebuild']['wall_s']:.1f} | {res['add_one_rebuild']['peak_rss_mb']:.0f} |")
+        lines.append(
+            f"| {results['jobs']} processes, no cache | {bp['wall_s']:.1f} | {bp['peak_rss_mb']:.0f} |"
+        )
+        lines.append(
+            f"| no-op rebuild | {res['noop_rebuild']['wall_s']:.1f} | {res['noop_rebuild']['peak_rss_mb']:.0f} |"
+        )
+        lines.append(
+            f"| add one document, rebuild | {res['add_one_rebuild']['wall_s']:.1f} | {res['add_one_rebuild']['peak_rss_mb']:.0f} |"
+        )
         lines.append("")
-        ratio = f"{b1['wall_s'] / res['profile']['bare_jieba_s']:.2f}×" if "profile" in res else "n/a"
+        ratio = (
+            f"{b1['wall_s'] / res['profile']['bare_jieba_s']:.2f}×" if "profile" in res else "n/a"
+        )
         lines.append(f"Whole pipeline (1 process) / bare jieba: **{ratio}**; "
                      f"parallel speed-up: **{b1['wall_s'] / bp['wall_s']:.2f}×**")  # fmt: skip
         lines.append("")
-    lines.append(f"No-op rebuild of the seed corpus: **{results['seed_noop']['wall_s']:.2f} s** (whole process, incl. start-up)")
+    lines.append(
+        f"No-op rebuild of the seed corpus: **{results['seed_noop']['wall_s']:.2f} s** (whole process, incl. start-up)"
+    )
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     """Run the benchmark and write the results."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", action="store_true", help="Keep the synthetic corpora.")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="compare-bench-"))
-    results: dict[str, Any] = {"machine": machine(), "when": time.strftime("%Y-%m-%d"), "jobs": args.jobs, "sizes": []}
+    results: dict[str, Any] = {
+        "machine": machine(),
+        "when": time.strftime("%Y-%m-%d"),
+        "jobs": args.jobs,
+        "sizes": [],
+    }
     try:
         for n in args.sizes:
             print(f"N = {n} …", file=sys.stderr)
@@ -181,10 +217,16 @@ def main() -> None:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    (HERE / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    (HERE / "results.json").write_text(
+        json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     table = render_markdown(results)
     readme = HERE / "README.md"
-    text = readme.read_text(encoding="utf-8") if readme.exists() else "<!-- figures -->\n<!-- /figures -->\n"
+    text = (
+        readme.read_text(encoding="utf-8")
+        if readme.exists()
+        else "<!-- figures -->\n<!-- /figures -->\n"
+    )
     head, _, rest = text.partition("<!-- figures -->")
     _, _, tail = rest.partition("<!-- /figures -->")
     readme.write_text(f"{head}<!-- figures -->\n{table}<!-- /figures -->{tail}", encoding="utf-8")

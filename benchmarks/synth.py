@@ -14,7 +14,9 @@ from compare import clean, read, segment
 from compare.manifest import load_manifest
 from compare.paths import data_file
 
-_MARKER = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十百]+[)）、]|[（(]?\d+[)）.、．]|第[一二三四五六七八九十]+条)\s*")
+_MARKER = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十百]+[)）、]|[（(]?\d+[)）.、．]|第[一二三四五六七八九十]+条)\s*"
+)
 _CN = "一二三四五六七八九十"
 STYLES = ("chapter-paren-arabic", "chapter-arabic", "articles", "paren-arabic", "fullwidth-dot")
 JUNK_HEAD = (
@@ -58,7 +60,10 @@ def seed_measures() -> list[str]:
 
 def render(bodies: list[str], style: str, rng: random.Random) -> str:
     """One plan: a title, a preamble, chapters of numbered measures, a signature."""
-    out = [f"某{rng.choice('市县区')}法治政府建设实施方案\n", "为深入推进依法行政，结合本地实际，制定本方案。\n"]
+    out = [
+        f"某{rng.choice('市县区')}法治政府建设实施方案\n",
+        "为深入推进依法行政，结合本地实际，制定本方案。\n",
+    ]
     n_chapters = rng.randint(2, 4)
     per = max(1, len(bodies) // n_chapters)
     k = 0
@@ -77,7 +82,9 @@ def render(bodies: list[str], style: str, rng: random.Random) -> str:
                 "fullwidth-dot": f"{j}．",
             }[style]
             out.append(f"{marker}{body}\n")
-    out.append(f"某{rng.choice('市县区')}人民政府\n2022年{rng.randint(1, 12)}月{rng.randint(1, 28)}日\n")
+    out.append(
+        f"某{rng.choice('市县区')}人民政府\n2022年{rng.randint(1, 12)}月{rng.randint(1, 28)}日\n"
+    )
     return "".join(out)
 
 

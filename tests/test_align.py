@@ -155,7 +155,9 @@ def test_learned_falls_back_to_lexicon_without_labelled_texts() -> None:
 
 def test_labelled_texts_are_the_current_segmentation(measures: pd.DataFrame) -> None:
     """The labels keep their texts; they must still be what segmentation yields (else relabel)."""
-    joined = load_labels().merge(measures[["measure_id", "text"]], on="measure_id", suffixes=("", "_now"))
+    joined = load_labels().merge(
+        measures[["measure_id", "text"]], on="measure_id", suffixes=("", "_now")
+    )
     assert len(joined) == len(load_labels())
     assert (joined["text"] == joined["text_now"]).mean() >= 0.95
 

@@ -52,16 +52,10 @@ def test_py_and_ipynb_in_sync_and_ipynb_without_outputs(py: Path) -> None:
 
 # --------------------------------------------------------------------------- execution
 @pytest.fixture(scope="session")
-def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build of ``data/corpus.yml`` (or the folder named by ``COMPARE_TEST_BUILD``)."""
+def real_build(seed_build: tuple[object, Path]) -> Path:
+    """The session's build of ``data/corpus.yml`` (or the folder named by ``COMPARE_TEST_BUILD``)."""
     given = os.environ.get("COMPARE_TEST_BUILD")
-    if given:
-        return Path(given)
-    from compare.tables import build
-
-    out = tmp_path_factory.mktemp("build")
-    build(ROOT / "data" / "corpus.yml", out, jobs=2)
-    return out
+    return Path(given) if given else seed_build[1]
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,9 @@ for JupyterLab; nothing here writes files.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import html
+import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -138,13 +138,18 @@ def pick_documents(
 
 
 def build_date(build_dir: str | Path) -> str:
-    """The date (UTC, ``YYYY-MM-DD``) a build was written: charts print it as the data date."""
-    folder = Path(build_dir)
-    info = folder / "build_info.json"
-    probe = info if info.exists() else folder / "documents.parquet"
-    if not probe.exists():
-        raise CompareError("no build found (build_info.json / documents.parquet)", folder)
-    return dt.datetime.fromtimestamp(probe.stat().st_mtime, tz=dt.timezone.utc).date().isoformat()
+    """The data date of a build (``build_info.json``): charts print it as "data as of".
+
+    It comes from the manifest's ``data_date`` (or the newest document date), never from the
+    clock, so figures are the same on every run.
+    """
+    info = Path(build_dir) / "build_info.json"
+    if not info.exists():
+        raise CompareError("no build found (build_info.json); run `compare build` first", build_dir)
+    data_date = json.loads(info.read_text(encoding="utf-8")).get("data_date") or ""
+    if not data_date:
+        raise CompareError("build_info.json gives no data_date; rebuild with `compare build`", info)
+    return data_date
 
 
 def label_ids(df: pd.DataFrame, taxonomy: Any, lang: str = "zh") -> pd.DataFrame:

@@ -55,6 +55,23 @@ def load_manifest(path: str | Path) -> pd.DataFrame:
     return enrich_adcodes(manifest)
 
 
+def manifest_data_date(path: str | Path) -> str | None:
+    """The manifest's top-level ``data_date`` (when the texts were collected), if it gives one."""
+    path = Path(path)
+    if path.suffix.lower() in {".csv", ".tsv"}:
+        return None
+    data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+    value = _text(data.get("data_date")) if isinstance(data, dict) else ""
+    if value:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise CompareError(
+                f"malformed manifest: data_date '{value}' is not YYYY-MM-DD", path
+            ) from None
+    return value or None
+
+
 def _read_yaml(path: Path) -> list[dict[str, Any]]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)

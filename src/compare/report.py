@@ -53,7 +53,9 @@ def run_notebook(
             execution_timeout=timeout,
         )
     except pm.PapermillExecutionError as exc:
-        raise CompareError(f"notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", notebook) from None
+        raise CompareError(
+            f"notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}", notebook
+        ) from None
     exporter = HTMLExporter()
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
     return write_text(out_dir / f"{notebook.stem}.html", body)
@@ -96,7 +98,10 @@ def main(argv: list[str] | None = None) -> None:
     except CompareError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    print(f"wrote {len(html)} reports to {args.reports}/ and figures to {args.figures}/", file=sys.stderr)
+    print(
+        f"wrote {len(html)} reports to {args.reports}/ and figures to {args.figures}/",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

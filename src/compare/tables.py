@@ -21,7 +21,7 @@ import compare
 from compare import clean, dating, read, segment, targets
 from compare.errors import CompareError
 from compare.io import write_table, write_text
-from compare.manifest import load_manifest
+from compare.manifest import load_manifest, manifest_data_date
 from compare.paths import data_dir
 
 TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "matches", "reuse",
@@ -151,13 +151,13 @@ def _cache_key(rows: list[dict[str, Any]], fingerprint: str) -> str:
 
 
 def _group_by_source(manifest: pd.DataFrame) -> list[list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in manifest.to_dict("records"):
         row = {
             k: (None if v is pd.NA or (isinstance(v, float) and pd.isna(v)) else v)
             for k, v in row.items()
         }
-        groups.setdefault(row["source_path"], []).append(row)
+        groups.setdefault((row["source_path"], row["entry_id"]), []).append(row)
     return list(groups.values())
 
 
@@ -288,11 +288,24 @@ def build(
     docs, n_cached = process_all(groups, cache_dir, jobs=jobs, progress=progress)
     tables = corpus_tables(docs)
     texts = {d.meta["doc_id"]: d.text for d in docs}
-    write_outputs(tables, texts, out_dir)
+    data_date = manifest_data_date(corpus) or newest_date(tables["documents"])
+    write_outputs(tables, texts, out_dir, data_date=data_date)
     return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached)
 
 
-def write_outputs(tables: dict[str, pd.DataFrame], texts: dict[str, str], out_dir: Path) -> None:
+def newest_date(documents: pd.DataFrame) -> str:
+    """The newest document date (or year) in the corpus: the data date when none is given."""
+    dates = documents["date"].dropna().astype(str)
+    dates = dates[dates != ""]
+    years = documents["year"].dropna()
+    if len(dates):
+        return max(dates)
+    return str(int(years.max())) if len(years) else ""
+
+
+def write_outputs(
+    tables: dict[str, pd.DataFrame], texts: dict[str, str], out_dir: Path, data_date: str = ""
+) -> None:
     """Write every table (Parquet + CSV) and every clean text, each file atomically."""
     for name in TABLES:
         write_table(tables[name], out_dir, name)

@@ -1,0 +1,164 @@
+"""The whole build on the seed corpus: acceptance figures, nothing lost, caching, a new document."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compare import read
+from compare.clean import restore_source
+from compare.manifest import load_manifest
+from compare.paths import data_file
+from compare.tables import TABLES, BuildResult, build, load_tables
+
+JUNK = re.compile(
+    r"ICP备|浏览次数|打印本页|关闭窗口|返回顶部|免责声明|当前位置|您的位置|下一篇|上一篇|https?://|联系QQ|互联网用户分享"
+)
+
+
+@pytest.fixture(scope="module")
+def seed(seed_build: tuple[BuildResult, Path]) -> BuildResult:
+    return seed_build[0]
+
+
+def test_every_table_written_and_loadable(seed_build: tuple[BuildResult, Path]) -> None:
+    result, out = seed_build
+    loaded = load_tables(out)
+    for name in TABLES:
+        assert len(loaded[name]) == len(result.tables[name])
+        assert (out / f"{name}.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+    assert sorted(p.stem for p in (out / "texts").glob("*.txt")) == sorted(result.texts)
+
+
+def test_acceptance_measure_counts(seed: BuildResult) -> None:
+    counts = seed.tables["measures"].groupby("doc_id").size()
+    assert counts["yixing-2012"] == 28  # 25 numbered measures + 3 工作要求 items
+    assert counts["caoxian-2016"] == 37
+    assert counts["nanjing-2021"] == 40
+    assert counts["district-20xx"] == 11  # the 工作安排 items
+    speeches = [f"speeches-{i:02d}" for i in range(1, 13)]
+    assert all(counts.get(s, 0) >= 1 for s in speeches)
+
+
+def test_headings_read_from_the_texts(seed: BuildResult) -> None:
+    m = seed.tables["measures"].set_index("measure_id")
+    assert m.loc["yixing-2012/二/（一）/1", "heading"] == "深化行政管理体制改革"
+    assert m.loc["yixing-2012/三/（二）", "heading"] == "明确责任，狠抓落实"
+    assert m.loc["caoxian-2016/二/（六）/24", "heading"] == "加强行政复议工作"
+    assert m.loc["nanjing-2021/（二十四）", "heading"] == "深化行政复议体制改革"
+    assert m.loc["district-20xx/四/（八）", "heading"].startswith("加强行政复议和行政诉讼工作")
+
+
+def test_no_web_junk_inside_any_measure(seed: BuildResult) -> None:
+    bad = seed.tables["measures"][seed.tables["measures"]["text"].str.contains(JUNK)]
+    assert bad.empty, bad[["measure_id", "text"]].to_string()
+
+
+def test_cleaning_is_lossless_per_document(seed: BuildResult) -> None:
+    """Each document's source text is rebuilt exactly from its clean text and its log."""
+    manifest = load_manifest(data_file("corpus.yml"))
+    log = seed.tables["cleaning_log"]
+    for path, rows in manifest.groupby("source_path"):
+        source = read.read_source(path).text
+        spans = {rows["doc_id"].iloc[0]: (0, len(source))}
+        if rows["split"].iloc[0]:
+            parts, _ = read.split_parts(source, rows["split"].iloc[0])
+            spans = {f"{rows['entry_id'].iloc[0]}-{p.part:02d}": (p.start, p.end) for p in parts}
+        for doc_id, (start, end) in spans.items():
+            doc_log = log[(log["doc_id"] == doc_id) & (log["source_start"] >= start)].copy()
+            doc_log[["source_start", "source_end"]] -= start
+            assert restore_source(seed.texts[doc_id], doc_log) == source[start:end], doc_id
+
+
+def test_table_of_contents_outside_the_speeches_is_logged_not_lost(seed: BuildResult) -> None:
+    log = seed.tables["cleaning_log"]
+    outside = log[log["reason"].str.startswith("outside every part")]
+    assert len(outside) == 1
+    assert "目录" in outside["original"].iloc[0]
+    assert outside["source_start"].iloc[0] == 0
+
+
+def test_segments_concatenate_to_the_clean_text(seed: BuildResult) -> None:
+    segs = seed.tables["segments"].sort_values(["doc_id", "seq"])
+    for doc_id, group in segs.groupby("doc_id"):
+        assert "".join(group["text"]) == seed.texts[doc_id]
+
+
+def test_offsets_point_into_the_clean_text(seed: BuildResult) -> None:
+    for name, col in (("measures", "text"), ("targets", "quote")):
+        for row in seed.tables[name].itertuples():
+            assert seed.texts[row.doc_id][row.char_start : row.char_end] == getattr(row, col)
+
+
+def test_every_measure_aligned_to_category_and_topic(seed: BuildResult) -> None:
+    a = seed.tables["alignments"]
+    assert set(a["measure_id"]) == set(seed.tables["measures"]["measure_id"])
+    assert a["category_id"].notna().all() and (a["category_id"] != "").all()
+    assert a["topic_id"].notna().all() and (a["topic_id"] != "").all()
+
+
+def test_reconsideration_measures_find_each_other(seed: BuildResult) -> None:
+    m = seed.tables["matches"]
+    caoxian = "caoxian-2016/二/（六）/24"
+    partners = set(m.loc[m["measure_id"] == caoxian, "other_measure_id"])
+    assert "nanjing-2021/（二十四）" in partners
+    assert "yixing-2012/二/（六）/19" in partners
+
+
+def test_yixing_date_conflict_flagged(seed: BuildResult) -> None:
+    docs = seed.tables["documents"].set_index("doc_id")
+    assert "2012-04-05" in docs.loc["yixing-2012", "date_flags"]
+    assert docs.loc["yixing-2012", "year"] == 2012
+    assert (
+        pd.isna(docs.loc["nanjing-2021", "year_max"])
+        and docs.loc["nanjing-2021", "year_min"] >= 2021
+    )
+
+
+def test_noop_rebuild_uses_the_cache_and_gives_the_same_tables(
+    seed_build: tuple[BuildResult, Path], tmp_path: Path
+) -> None:
+    first, built = seed_build
+    out = tmp_path / "build"
+    shutil.copytree(built, out)
+    again = build(data_file("corpus.yml"), out, jobs=1)
+    assert again.n_cached == again.n_files == 5
+    for name in TABLES:
+        pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
+
+
+def test_a_sixth_document_joins_every_table(
+    seed_build: tuple[BuildResult, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "build"
+    shutil.copytree(seed_build[1], out)
+    corpus = tmp_path / "corpus.yml"
+    raw = tmp_path / "raw"
+    shutil.copytree(data_file("raw"), raw)
+    new = raw / "new_plan.txt"
+    new.write_bytes(
+        "苍溪县2023年法治政府建设工作要点\n一、健全依法决策机制\n（一）严格落实重大行政决策程序。"
+        "2023年6月底前完成重大行政决策事项目录编制。\n二、加强行政复议\n（二）深化行政复议体制改革，"
+        "每年开展行政复议案件评查不少于2次。\n".encode("gb18030")
+    )
+    text = data_file("corpus.yml").read_text(encoding="utf-8")
+    text += (
+        "  - id: cangxi-2023\n    file: raw/new_plan.txt\n    title: 苍溪县2023年法治政府建设工作要点\n"
+        "    jurisdiction: 苍溪县\n    level: county\n    year: 2023\n    doc_type: 工作要点\n"
+    )
+    corpus.write_text(text, encoding="utf-8")
+    result = build(corpus, out, jobs=1)
+    assert result.n_cached == 5 and result.n_files == 6  # only the new file was processed
+    docs = result.tables["documents"].set_index("doc_id")
+    assert (
+        docs.loc["cangxi-2023", "adcode"] == "510824"
+        and docs.loc["cangxi-2023", "encoding"] == "gb18030"
+    )
+    for name in ("measures", "alignments", "targets", "segments"):
+        assert (result.tables[name]["doc_id"] == "cangxi-2023").any(), name
+    deadlines = result.tables["targets"].query("doc_id == 'cangxi-2023'")["deadline"]
+    assert "2023-06-30" in set(deadlines.dropna())
