@@ -228,7 +228,7 @@ def test_scales_with_bounded_memory() -> None:
         }
     )
     tracemalloc.start()
-    out = match_measures(m, k=3, chunk_size=2000)
+    out = match_measures(m, k=3)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     dense = n * n * 4  # one float32 all-pairs matrix: 1.6 GB

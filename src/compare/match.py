@@ -242,7 +242,7 @@ def match_measures(
     per_document: int = 1,
     min_score: float = 0.1,
     chunk_size: int = 1000,
-    max_df: int | float | None = 300,
+    max_df: int | float | None = 1000,
     n_candidates: int = 20,
 ) -> pd.DataFrame:
     """The ``matches`` table: each measure's closest measures in *other* documents.
@@ -266,8 +266,9 @@ def match_measures(
     the partial score, then the best ``per_document`` of each other document, then the best
     ``n_candidates``; these get the left-out n-grams' share added back (exact cosine), and the
     ``min_score`` / ``per_document`` / ``k`` selection is made on the exact scores. Only the
-    choice of candidates is approximate (on 10k synthetic measures, 99.9 % of rank-1 matches
-    equal the exact search's).
+    choice of candidates is approximate: on synthetic corpora of 10k / 50k measures, 99.97 % /
+    98.7 % of rank-1 matches equal the exact search's (with ``max_df=300``: 99.9 % / 96.8 %, at
+    half the time); ``max_df=None`` is exact and quadratic.
 
     Returns columns ``measure_id, other_measure_id, score, rank, other_doc_id``, in the row
     order of ``measures``, then by rank.

@@ -304,15 +304,21 @@ def newest_date(documents: pd.DataFrame) -> str:
 
 
 def write_outputs(
-    tables: dict[str, pd.DataFrame], texts: dict[str, str], out_dir: Path, data_date: str = ""
+    tables: dict[str, pd.DataFrame], texts: dict[str, str], out_dir: Path, data_date: str | None = None
 ) -> None:
-    """Write every table (Parquet + CSV) and every clean text, each file atomically."""
+    """Write every table (Parquet + CSV) and every clean text, each file atomically.
+
+    ``data_date`` (default: the newest document date) goes into ``build_info.json``.
+    """
+    if data_date is None:
+        data_date = newest_date(tables["documents"])
     for name in TABLES:
         write_table(tables[name], out_dir, name)
     for doc_id, text in texts.items():
         write_text(out_dir / "texts" / f"{doc_id}.txt", text)
     info = {
         "compare_version": compare.__version__,
+        "data_date": data_date,
         "tables": {n: len(t) for n, t in tables.items()},
     }
     write_text(out_dir / "build_info.json", json.dumps(info, ensure_ascii=False, indent=2))
