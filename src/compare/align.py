@@ -22,6 +22,7 @@ import math
 import re
 import warnings
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -610,6 +611,53 @@ def _pick_topics(
 MIN_TRAINING = 20
 
 
+@dataclass(frozen=True)
+class FittedAligners:
+    """Everything :func:`align_measures` needs, fitted once and reusable across documents."""
+
+    taxonomy: Taxonomy
+    method: str  # what is used: "learned", or "lexicon" (asked for, or fallen back to)
+    lex_cat: LexiconAligner
+    lex_topic: LexiconAligner
+    cat_model: LearnedAligner | None = None
+    topic_model: LearnedAligner | None = None
+
+
+def fit_aligners(
+    taxonomy: Taxonomy | str | Path | None = None,
+    method: str = "learned",
+    labels: pd.DataFrame | str | Path | None = None,
+    measures: pd.DataFrame | None = None,
+) -> FittedAligners:
+    """Fit the aligners: the lexicon scorers, and for ``method="learned"`` the models trained on
+    the hand labels (default ``data/labels/measures.csv``, which keep their texts; labels without
+    a ``text`` column are joined to ``measures`` by ``measure_id``). With fewer than
+    ``MIN_TRAINING`` labelled texts it warns and falls back to the lexicon.
+    """
+    if method not in ("learned", "lexicon"):
+        raise CompareError(f"unknown alignment method {method!r} (use 'learned' or 'lexicon')")
+    tax = _resolve_taxonomy(taxonomy)
+    lex_cat = LexiconAligner(tax, level="category").fit(None)
+    lex_topic = LexiconAligner(tax, level="topic").fit(None)
+    if method == "lexicon":
+        return FittedAligners(tax, "lexicon", lex_cat, lex_topic)
+    lab = _as_frame(labels, load_labels, tax)
+    if measures is None:
+        measures = pd.DataFrame(columns=["measure_id", "text"])
+    train = training_set(measures, lab)
+    if len(train) < MIN_TRAINING or train["category_id"].nunique() < 2:
+        warnings.warn(
+            f"only {len(train)} labelled measures match; aligning with the lexicon instead",
+            stacklevel=2,
+        )
+        return FittedAligners(tax, "lexicon", lex_cat, lex_topic)
+    cat_model = LearnedAligner(tax, level="category").fit(train, train["category_id"])
+    topic_model = None
+    if train["topic_id"].nunique() >= 2:
+        topic_model = LearnedAligner(tax, level="topic").fit(train, train["topic_id"])
+    return FittedAligners(tax, "learned", lex_cat, lex_topic, cat_model, topic_model)
+
+
 def align_measures(
     measures: pd.DataFrame,
     taxonomy: Taxonomy | str | Path | None = None,
@@ -617,44 +665,28 @@ def align_measures(
     labels: pd.DataFrame | str | Path | None = None,
     overrides: pd.DataFrame | str | Path | None = None,
     secondary_ratio: float = 0.5,
+    aligners: FittedAligners | None = None,
 ) -> pd.DataFrame:
     """The ``alignments`` table: one row per measure (design.md).
 
-    ``method="learned"`` trains on the hand labels (default ``data/labels/measures.csv``) joined
-    to ``measures`` by ``measure_id`` (or on the labels' own ``text`` column); with fewer than
-    ``MIN_TRAINING`` labelled texts it warns and falls back to the lexicon. Overrides (default
-    ``data/labels/overrides.csv``) win and are marked ``method="override"``. ``secondary`` lists
-    up to two other categories whose lexicon score is at least ``secondary_ratio`` of the
-    highest lexicon score (the transparent scorer, so that a model's confidence on its own
-    training measures does not hide a measure spanning two chapters).
+    The aligners are fitted by :func:`fit_aligners` (pass ``aligners`` to reuse fitted ones).
+    Overrides (default ``data/labels/overrides.csv``) win and are marked ``method="override"``.
+    ``secondary`` lists up to two other categories whose lexicon score is at least
+    ``secondary_ratio`` of the highest lexicon score (the transparent scorer, so that a model's
+    confidence on its own training measures does not hide a measure spanning two chapters).
     """
-    if method not in ("learned", "lexicon"):
-        raise CompareError(f"unknown alignment method {method!r} (use 'learned' or 'lexicon')")
-    tax = _resolve_taxonomy(taxonomy)
+    if aligners is None:
+        aligners = fit_aligners(taxonomy, method, labels, measures)
+    tax = aligners.taxonomy
     if len(measures) == 0:
         return pd.DataFrame(columns=ALIGNMENT_COLUMNS)
     for col in ("doc_id", "measure_id", "text"):
         if col not in measures.columns:
             raise CompareError(f"measures need a {col!r} column")
     texts = _as_texts(measures)
-    lex_cat = LexiconAligner(tax, level="category").fit(None)
-    lex_topic = LexiconAligner(tax, level="topic").fit(None)
-
-    used = method
-    topic_model = None
-    if method == "learned":
-        lab = _as_frame(labels, load_labels, tax)
-        train = training_set(measures, lab)
-        if len(train) < MIN_TRAINING or train["category_id"].nunique() < 2:
-            warnings.warn(
-                f"only {len(train)} labelled measures match; aligning with the lexicon instead",
-                stacklevel=2,
-            )
-            used = "lexicon"
-        else:
-            cat_model = LearnedAligner(tax, level="category").fit(train, train["category_id"])
-            if train["topic_id"].nunique() >= 2:
-                topic_model = LearnedAligner(tax, level="topic").fit(train, train["topic_id"])
+    lex_cat, lex_topic = aligners.lex_cat, aligners.lex_topic
+    cat_model, topic_model = aligners.cat_model, aligners.topic_model
+    used = aligners.method
 
     if used == "learned":
         probs = cat_model.predict_proba(texts)

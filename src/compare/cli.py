@@ -61,7 +61,7 @@ def build(
     sizes = ", ".join(f"{name} {len(df)}" for name, df in result.tables.items())
     err.print(
         f"built {len(result.texts)} documents from {result.n_files} files "
-        f"({result.n_cached} from cache) in {elapsed:.1f}s -> {out}/: {sizes}",
+        f"({'up to date' if result.up_to_date else f'{result.n_cached} from cache'}) in {elapsed:.1f}s -> {out}/: {sizes}",
         highlight=False,
     )
 

@@ -4,21 +4,23 @@ then align, match and reuse across the corpus, then write ``build/`` atomically.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.util
 import json
 import multiprocessing as mp
 import os
 import pickle
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 import compare
-from compare import clean, dating, read, segment, targets
+from compare import clean, dating, read, segment, targets, taxonomy, tokenize
 from compare.errors import CompareError
 from compare.io import write_table, write_text
 from compare.manifest import load_manifest, manifest_data_date
@@ -27,9 +29,22 @@ from compare.paths import data_dir
 TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "matches", "reuse",
           "targets")  # fmt: skip
 
-#: Modules and data files whose content decides a document's per-file results (the cache key).
-_DOC_STAGE_MODULES = (read, clean, dating, segment, targets)
-_DOC_STAGE_DATA = ("cleaning.yml", "dating.yml", "segmentation.yml", "targets.yml")
+#: Matches kept per measure: the best ``MATCH_PER_DOC`` in each other document, ``MATCH_K`` in all.
+MATCH_K, MATCH_PER_DOC = 10, 2
+#: Reuse: passages of at least this many content characters, shared by at most this many
+#: documents (a phrase in more is boilerplate; reporting every pair would grow with N²).
+REUSE_MIN_LENGTH, REUSE_MAX_DOCS = 10, 50
+
+#: Modules and data files whose content decides the results (the cache key). ``compare.align``
+#: is imported only when a document must be processed: it pulls in scikit-learn (~0.6 s).
+_PIPELINE_MODULES = (
+    "read", "clean", "dating", "segment", "tokenize", "taxonomy", "align", "targets", "match",
+    "manifest", "tables",
+)  # fmt: skip
+_PIPELINE_DATA = (
+    "cleaning.yml", "dating.yml", "segmentation.yml", "targets.yml", "taxonomy.yml",
+    "lexicon/userdict.txt", "lexicon/stopwords.txt", "labels/measures.csv", "labels/overrides.csv",
+)  # fmt: skip
 
 
 @dataclass
@@ -41,6 +56,7 @@ class DocResult:
     cleaning_log: pd.DataFrame
     segments: pd.DataFrame
     measures: pd.DataFrame
+    alignments: pd.DataFrame
     targets: pd.DataFrame
 
 
@@ -52,7 +68,7 @@ class BuildResult:
     texts: dict[str, str]
     n_files: int = 0
     n_cached: int = 0
-    stats: dict[str, Any] = field(default_factory=dict)
+    up_to_date: bool = False  # nothing changed: the tables were read back, not rebuilt
 
 
 def _hash_files(paths: Iterable[Path]) -> str:
@@ -64,9 +80,9 @@ def _hash_files(paths: Iterable[Path]) -> str:
 
 
 def code_fingerprint() -> str:
-    """Hash of the per-document stages' code and data: a change here invalidates the cache."""
-    modules = [Path(m.__file__) for m in _DOC_STAGE_MODULES if m.__file__]
-    data = [data_dir() / name for name in _DOC_STAGE_DATA]
+    """Hash of the pipeline's code and data files: any change there invalidates the cache."""
+    modules = [Path(importlib.util.find_spec(f"compare.{m}").origin) for m in _PIPELINE_MODULES]
+    data = [data_dir() / name for name in _PIPELINE_DATA]
     return _hash_files([*modules, *data]) + compare.__version__
 
 
@@ -136,17 +152,31 @@ def process_document(meta: dict[str, Any], source_text: str) -> DocResult:
     meta.update(dating.resolve_dates(meta, dating.date_evidence(source_text, text)))
     segs = segment.segment_text(text, doc_id=doc_id)
     measures = segment.extract_measures(segs, text)
+    from compare import align
+
+    aligned = align.align_measures(measures, aligners=fitted_aligners())
     found = targets.extract_targets(text, doc_id=doc_id)
     found = targets.assign_measures(found, measures)
     meta["n_chars"] = len(text)
     meta["n_measures"] = len(measures)
-    return DocResult(meta, text, log, segs, measures, found)
+    return DocResult(meta, text, log, segs, measures, aligned, found)
+
+
+@functools.cache
+def fitted_aligners() -> Any:
+    """The aligners (:class:`compare.align.FittedAligners`), fitted once per process; fitted
+    before forking, the workers inherit them."""
+    from compare import align
+
+    return align.fit_aligners()
 
 
 def _cache_key(rows: list[dict[str, Any]], fingerprint: str) -> str:
     h = hashlib.sha256(fingerprint.encode())
     h.update(Path(rows[0]["source_path"]).read_bytes())
-    h.update(json.dumps(rows, sort_keys=True, default=str, ensure_ascii=False).encode())
+    where = {"source_path", "source_file"}  # the content counts, not where the file lies
+    meta = [{k: v for k, v in row.items() if k not in where} for row in rows]
+    h.update(json.dumps(meta, sort_keys=True, default=str, ensure_ascii=False).encode())
     return h.hexdigest()[:32]
 
 
@@ -170,27 +200,30 @@ def _check_sources(groups: list[list[dict[str, Any]]], manifest_path: Path) -> N
             )
 
 
-def _warm_worker() -> None:
-    from compare import tokenize
-
+def _warm_up() -> None:
+    """Load jieba and fit the aligners in this process, so forked workers inherit them."""
     tokenize.get_tokenizer()
+    fitted_aligners()
 
 
 def process_all(
     groups: list[list[dict[str, Any]]],
+    keys: list[str],
     cache_dir: Path | None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[DocResult], int]:
     """Run :func:`process_source` on every file: cached results first, the rest in ``jobs`` processes."""
-    fingerprint = code_fingerprint()
     results: dict[int, list[DocResult]] = {}
     todo: list[tuple[int, str]] = []
-    for i, rows in enumerate(groups):
-        key = _cache_key(rows, fingerprint)
+    for i, (rows, key) in enumerate(zip(groups, keys, strict=True)):
         hit = cache_dir / f"{key}.pkl" if cache_dir else None
         if hit and hit.exists():
-            results[i] = pickle.loads(hit.read_bytes())
+            docs = pickle.loads(hit.read_bytes())
+            for doc in docs:  # the same content may have moved: report where it is now
+                doc.meta["source_path"] = rows[0]["source_path"]
+                doc.meta["source_file"] = rows[0]["source_file"]
+            results[i] = docs
             if progress:
                 progress(len(rows))
         else:
@@ -208,7 +241,7 @@ def process_all(
             progress(len(docs))
 
     if jobs > 1 and len(todo) > 1:
-        _warm_worker()  # load jieba once before forking: workers inherit it
+        _warm_up()
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
             chunks = max(1, min(32, len(todo) // (jobs * 4)))
@@ -244,7 +277,7 @@ def documents_table(docs: list[DocResult]) -> pd.DataFrame:
 
 def corpus_tables(docs: list[DocResult]) -> dict[str, pd.DataFrame]:
     """Concatenate the per-document tables and add the corpus-level ones (align, match, reuse)."""
-    from compare import align, match, taxonomy
+    from compare import match
 
     def cat(attr: str) -> pd.DataFrame:
         frames = [getattr(d, attr) for d in docs if len(getattr(d, attr))]
@@ -257,9 +290,12 @@ def corpus_tables(docs: list[DocResult]) -> dict[str, pd.DataFrame]:
         "measures": cat("measures"),
     }
     tax = taxonomy.load_taxonomy()
-    tables["alignments"] = align.align_measures(tables["measures"], tax)
-    tables["matches"] = match.match_measures(tables["measures"])
-    tables["reuse"] = match.find_reuse({d.meta["doc_id"]: d.text for d in docs})
+    tables["alignments"] = cat("alignments")
+    tables["matches"] = match.match_measures(
+        tables["measures"], k=MATCH_K, per_document=MATCH_PER_DOC
+    )
+    texts = {d.meta["doc_id"]: d.text for d in docs}
+    tables["reuse"] = match.find_reuse(texts, min_length=REUSE_MIN_LENGTH, max_docs=REUSE_MAX_DOCS)
     found = cat("targets")
     tables["targets"] = targets.map_indicators(found, tax.indicators)
     return tables
@@ -284,13 +320,34 @@ def build(
     if on_start:
         on_start(len(manifest))
     jobs = jobs or os.cpu_count() or 1
+    fingerprint = code_fingerprint()
+    keys = [_cache_key(rows, fingerprint) for rows in groups]
+    given_date = manifest_data_date(corpus)
+    build_key = hashlib.sha256(json.dumps([keys, given_date]).encode()).hexdigest()[:32]
+    if use_cache and _up_to_date(out_dir, build_key):
+        if progress:
+            progress(len(manifest))
+        return BuildResult(
+            load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True
+        )
     cache_dir = out_dir / ".cache" / "docs" if use_cache else None
-    docs, n_cached = process_all(groups, cache_dir, jobs=jobs, progress=progress)
+    docs, n_cached = process_all(groups, keys, cache_dir, jobs=jobs, progress=progress)
     tables = corpus_tables(docs)
     texts = {d.meta["doc_id"]: d.text for d in docs}
-    data_date = manifest_data_date(corpus) or newest_date(tables["documents"])
-    write_outputs(tables, texts, out_dir, data_date=data_date)
+    data_date = given_date or newest_date(tables["documents"])
+    write_outputs(tables, texts, out_dir, data_date=data_date, build_key=build_key)
     return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached)
+
+
+def _up_to_date(out_dir: Path, build_key: str) -> bool:
+    """Whether ``out_dir`` already holds every table of a build with this key."""
+    info = out_dir / "build_info.json"
+    if not info.exists() or any(not (out_dir / f"{n}.parquet").exists() for n in TABLES):
+        return False
+    try:
+        return json.loads(info.read_text(encoding="utf-8")).get("build_key") == build_key
+    except json.JSONDecodeError:
+        return False
 
 
 def newest_date(documents: pd.DataFrame) -> str:
@@ -304,7 +361,11 @@ def newest_date(documents: pd.DataFrame) -> str:
 
 
 def write_outputs(
-    tables: dict[str, pd.DataFrame], texts: dict[str, str], out_dir: Path, data_date: str | None = None
+    tables: dict[str, pd.DataFrame],
+    texts: dict[str, str],
+    out_dir: Path,
+    data_date: str | None = None,
+    build_key: str = "",
 ) -> None:
     """Write every table (Parquet + CSV) and every clean text, each file atomically.
 
@@ -319,6 +380,7 @@ def write_outputs(
     info = {
         "compare_version": compare.__version__,
         "data_date": data_date,
+        "build_key": build_key,
         "tables": {n: len(t) for n, t in tables.items()},
     }
     write_text(out_dir / "build_info.json", json.dumps(info, ensure_ascii=False, indent=2))
