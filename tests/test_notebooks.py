@@ -20,7 +20,7 @@ NOTEBOOKS = ROOT / "notebooks"
 LANGS = ["zh", "en"]
 PAIRED = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
 #: Notebooks that draw no figure.
-NO_FIGURES = {"05_explore"}
+NO_FIGURES = {"05_explore", "06_alignment_quality"}
 
 
 def _sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:

@@ -212,13 +212,15 @@ def process_all(
     cache_dir: Path | None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    reuse: bool = True,
 ) -> tuple[list[DocResult], int]:
-    """Run :func:`process_source` on every file: cached results first, the rest in ``jobs`` processes."""
+    """Run :func:`process_source` on every file: cached results first (unless ``reuse`` is
+    False), the rest in ``jobs`` processes; fresh results are written to ``cache_dir``."""
     results: dict[int, list[DocResult]] = {}
     todo: list[tuple[int, str]] = []
     for i, (rows, key) in enumerate(zip(groups, keys, strict=True)):
         hit = cache_dir / f"{key}.pkl" if cache_dir else None
-        if hit and hit.exists():
+        if reuse and hit and hit.exists():
             docs = pickle.loads(hit.read_bytes())
             for doc in docs:  # the same content may have moved: report where it is now
                 doc.meta["source_path"] = rows[0]["source_path"]
@@ -330,8 +332,8 @@ def build(
         return BuildResult(
             load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True
         )
-    cache_dir = out_dir / ".cache" / "docs" if use_cache else None
-    docs, n_cached = process_all(groups, keys, cache_dir, jobs=jobs, progress=progress)
+    cache_dir = out_dir / ".cache" / "docs"
+    docs, n_cached = process_all(groups, keys, cache_dir, jobs=jobs, progress=progress, reuse=use_cache)
     tables = corpus_tables(docs)
     texts = {d.meta["doc_id"]: d.text for d in docs}
     data_date = given_date or newest_date(tables["documents"])
