@@ -196,3 +196,135 @@ def test_aligner_with_a_taxonomy_object_clones() -> None:
     est = LexiconAligner(taxonomy=load_taxonomy(), level="category")
     twin = clone(est).fit(None)
     assert twin.predict([CLEAR["T_open_gov"]])[0] == "C08_oversight"
+
+
+# ---------------------------------------------------------------------------------------------
+# speed: shared work per align_measures call, with outputs equal to separate estimator calls
+
+
+def _align_by_public_calls(measures: pd.DataFrame, fitted, secondary_ratio: float = 0.5):
+    """The alignments columns computed the plain way: every estimator method called separately
+    on the same texts (no shared work), as align_measures did before it shared a batch."""
+    texts = measures["text"].tolist()
+    cat, lex_cat, lex_topic, topic_model = (
+        fitted.cat_model,
+        fitted.lex_cat,
+        fitted.lex_topic,
+        fitted.topic_model,
+    )
+    probs = cat.predict_proba(texts)
+    classes = [str(c) for c in cat.classes_]
+    best = [classes[j] for j in np.argmax(probs, axis=1)]
+    score = np.round([float(probs[i, classes.index(b)]) for i, b in enumerate(best)], 4)
+    evidence = cat.explain(texts)
+    lex_raw = lex_cat.decision_function(texts)
+    secondary = []
+    for i, b in enumerate(best):
+        top = float(lex_raw[i].max())
+        order = np.argsort(-lex_raw[i], kind="stable")
+        other = [
+            str(lex_cat.classes_[j])
+            for j in order
+            if str(lex_cat.classes_[j]) != b and lex_raw[i][j] >= secondary_ratio * top
+        ]
+        secondary.append(";".join(other[:2]) if top > 0 else "")
+    lex_scores = lex_topic.topic_scores(texts)
+    topic_ids = list(lex_topic.classes_)
+    p = topic_model.predict_proba(texts)
+    tprob = np.zeros((len(texts), len(topic_ids)))
+    for j, c in enumerate(topic_model.classes_):
+        tprob[:, topic_ids.index(c)] = p[:, j]
+    parents = fitted.taxonomy.topics["category_id"].to_numpy()
+    topics = []
+    for i, c in enumerate(best):
+        mask = parents == c
+        s = np.zeros(len(topic_ids))
+        for part in (np.where(mask, lex_scores[i], 0.0), np.where(mask, tprob[i], 0.0)):
+            if part.sum() > 0:
+                s += part / part.sum()
+        s[~mask] = -1.0
+        topics.append(topic_ids[int(np.argmax(s))])
+    return best, score, evidence, secondary, topics
+
+
+def test_align_measures_equals_separate_estimator_calls(measures: pd.DataFrame) -> None:
+    from compare.align import fit_aligners
+
+    fitted = fit_aligners()
+    assert fitted.method == "learned" and fitted.topic_model is not None
+    sample = measures.iloc[::3].reset_index(drop=True)
+    no_overrides = pd.DataFrame(columns=["measure_id", "category_id", "topic_id", "note"])
+    out = align_measures(sample, aligners=fitted, overrides=no_overrides)
+    best, score, evidence, secondary, topics = _align_by_public_calls(sample, fitted)
+    assert out["category_id"].tolist() == best
+    assert np.array_equal(out["score"].to_numpy(), score)
+    assert out["evidence"].tolist() == evidence
+    assert out["secondary"].tolist() == secondary
+    assert out["topic_id"].tolist() == topics
+
+
+def test_align_measures_scores_tokenises_and_transforms_each_text_once(
+    measures: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from compare import align
+
+    fitted = align.fit_aligners()
+    sample = measures.iloc[:40].reset_index(drop=True)
+    counts = {"tokenize": 0, "lexicon": 0, "tfidf": 0}
+    real_tokenize, real_scores = align.tokenize, align._Lexicon.topic_scores
+    real_transform = TfidfVectorizer.transform
+
+    def tokenize(text: str) -> list[str]:
+        counts["tokenize"] += 1
+        return real_tokenize(text)
+
+    def topic_scores(self, text: str, boost: float):
+        counts["lexicon"] += 1
+        return real_scores(self, text, boost)
+
+    def transform(self, raw):
+        counts["tfidf"] += 1
+        return real_transform(self, raw)
+
+    monkeypatch.setattr(align, "tokenize", tokenize)
+    monkeypatch.setattr(align._Lexicon, "topic_scores", topic_scores)
+    monkeypatch.setattr(TfidfVectorizer, "transform", transform)
+    align._cached_tokens.cache_clear()
+    align.align_measures(sample, aligners=fitted)
+    n = sample["text"].nunique()
+    assert counts["tokenize"] == n  # once per text, shared by both models
+    assert counts["lexicon"] == len(sample)  # one lexicon pass for every scorer and feature
+    # word + char vectorizers; the category and topic models were fitted on the same texts
+    assert counts["tfidf"] == 2
+
+
+def test_fast_one_vs_rest_probabilities_are_sklearns(measures: pd.DataFrame) -> None:
+    from compare.align import _ovr_proba, fit_aligners
+
+    fitted = fit_aligners()
+    texts = measures["text"].tolist()
+    for model in (fitted.cat_model, fitted.topic_model):
+        X = model.features_.transform(texts)
+        assert np.array_equal(_ovr_proba(model.model_, X), model.model_.predict_proba(X))
+
+
+def test_default_overrides_are_reread_when_the_file_changes(
+    measures: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from compare import align
+
+    fitted = align.fit_aligners(method="lexicon")
+    sample = measures.iloc[:5].reset_index(drop=True)
+    mid = sample["measure_id"].iloc[0]
+    path = tmp_path / "overrides.csv"
+    monkeypatch.setattr(align, "data_file", lambda *parts: tmp_path / parts[-1])
+    assert (align.align_measures(sample, aligners=fitted)["method"] != "override").all()
+    for n, cat in enumerate(["C06_emergency", "C07_disputes"]):
+        path.write_text(f"measure_id,category_id,topic_id,note\n{mid},{cat},,n{n}\n", "utf-8")
+        os.utime(path, ns=(10**18 + n, 10**18 + n))
+        out = align.align_measures(sample, aligners=fitted).set_index("measure_id")
+        assert out.at[mid, "category_id"] == cat and out.at[mid, "evidence"] == f"override: n{n}"

@@ -421,3 +421,60 @@ def test_bad_vocabulary_file(tmp_path: Path) -> None:
     broken.write_text(text.replace("condition_pattern: '", "condition_pattern: '(", 1), "utf-8")
     with pytest.raises(CompareError, match="bad pattern"):
         tg.load_vocabulary(str(broken))
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def _frame_by_pandas(rows: list[dict]) -> pd.DataFrame:
+    """The targets frame built the plain pandas way (records, then a cast per column)."""
+    df = pd.DataFrame(rows, columns=tg.COLUMNS)
+    for col in ("char_start", "char_end"):
+        df[col] = df[col].astype("int64")
+    for col in ("value", "value_max"):
+        df[col] = df[col].astype("float64")
+    for col in set(tg.COLUMNS) - {"char_start", "char_end", "value", "value_max"}:
+        df[col] = df[col].fillna("").astype(str)
+    return df.reset_index(drop=True)
+
+
+def test_frame_is_the_plain_pandas_frame() -> None:
+    text = "到2025年底前，每年至少开展2次培训，约1-2名人员。"
+    rows = [
+        tg._row("d", text, 0, 9, comparator="by", deadline="2025-12-31", kind="deadline"),
+        tg._row("d", text, 10, 20, value=2.0, comparator=">=", unit="次", per=None, kind=7),
+        tg._row("d", text, 21, 27, value=1.0, value_max=2.0, subject=float("nan")),
+    ]
+    for sample in (rows, rows[:1], []):
+        pd.testing.assert_frame_equal(tg._frame(sample), _frame_by_pandas(sample))
+    found = 0
+    for doc_id, text in seed_texts().items():
+        got = tg.extract_targets(text, doc_id)
+        found += len(got)
+        pd.testing.assert_frame_equal(got, _frame_by_pandas(got.to_dict("records")))
+    assert found > 50
+
+
+def test_no_pattern_is_compiled_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every pattern of the vocabulary is compiled when it is loaded, not on each call (Python's
+    regex cache holds 512 patterns; the whole pipeline overflows it)."""
+    import os
+    import sys
+
+    vocab = tg.load_vocabulary()
+    text = next(iter(seed_texts().values()))
+    tg.extract_targets(text, "d", vocab)  # first call: imports cn2an, jionlp
+    re_dir = os.path.dirname(re.__file__)
+    callers: list[str] = []
+    real = re._compile
+
+    def spy(*args, **kwargs):
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename.startswith(re_dir):
+            frame = frame.f_back
+        callers.append(frame.f_code.co_filename if frame is not None else "")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(re, "_compile", spy)
+    tg.extract_targets(text, "d", vocab)
+    assert not [c for c in callers if Path(c) == Path(tg.__file__)]

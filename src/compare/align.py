@@ -18,9 +18,11 @@ cross-validates either method against the hand labels in ``data/labels/measures.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import warnings
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +30,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import sparse, special
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -104,6 +106,31 @@ def _resolve_taxonomy(taxonomy: Taxonomy | str | Path | None) -> Taxonomy:
 # the lexicon
 
 
+class _Signature:
+    """A hashable value whose hash is computed once (a lexicon's contents are large)."""
+
+    __slots__ = ("_hash", "value")
+
+    def __init__(self, value: tuple[Any, ...]) -> None:
+        self.value = value
+        self._hash = hash(value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Signature, (self.value,))  # str hashes differ between processes
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Signature) and (
+            self is other or (self._hash == other._hash and self.value == other.value)
+        )
+
+
+#: One signature object per distinct lexicon content, so that lookups compare by identity.
+_SIGNATURES: dict[tuple[Any, ...], _Signature] = {}
+
+
 class _Lexicon:
     """Seed terms compiled into one longest-first regex; counts non-overlapping matches."""
 
@@ -121,6 +148,16 @@ class _Lexicon:
                 self.term_topics.setdefault(term, []).append((topic_index[tid], float(w)))
         ordered = sorted(self.term_topics, key=lambda s: (-len(s), s))
         self.pattern = re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
+        #: Equal for lexicons built from equal taxonomies: they may share their scores.
+        value = (
+            tuple(self.topics),
+            tuple(self.categories),
+            tuple(self.topic_to_cat.tolist()),
+            tuple((t, tuple(v)) for t, v in self.term_topics.items()),
+        )
+        if len(_SIGNATURES) > 64:
+            _SIGNATURES.clear()
+        self.signature = _SIGNATURES.setdefault(value, _Signature(value))
 
     def counts(self, text: str) -> dict[str, int]:
         """Non-overlapping counts of each term (longest match wins at a position)."""
@@ -164,6 +201,41 @@ def _normalise(scores: np.ndarray) -> np.ndarray:
         return np.where(total > 0, scores / np.where(total > 0, total, 1.0), uniform)
 
 
+class _Batch:
+    """Work done once per list of texts and shared by every aligner that reads it: each text's
+    lexicon scores (per distinct lexicon), and each model's feature matrix and probabilities.
+
+    The public estimator methods build a fresh batch per call; :func:`align_measures` builds one
+    for all its aligners, so no text is scored, tokenised or transformed twice.
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.memo: dict[Any, Any] = {}
+
+    def lexicon(self, lex: _Lexicon, heading_boost: float) -> tuple[np.ndarray, list[dict]]:
+        """Topic scores (n, n_topics) and each text's term contributions."""
+        key = ("lexicon", lex.signature, float(heading_boost))
+        if key not in self.memo:
+            rows = [lex.topic_scores(t, heading_boost) for t in self.texts]
+            scores = np.vstack([r[0] for r in rows]) if rows else np.zeros((0, len(lex.topics)))
+            self.memo[key] = (scores, [r[1] for r in rows])
+        return self.memo[key]
+
+    def memo_value(self, key: Any, make: Any) -> Any:
+        """``make()`` once per hashable ``key``."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+    def cached(self, owner: Any, what: str, make: Any) -> Any:
+        """``make()`` once per (object, what); the object is kept alive with its value."""
+        key = (what, id(owner))
+        if key not in self.memo:
+            self.memo[key] = (owner, make())
+        return self.memo[key][1]
+
+
 class LexiconAligner(ClassifierMixin, BaseEstimator):
     """Transparent scorer: weighted seed terms of each topic found in the text.
 
@@ -202,22 +274,44 @@ class LexiconAligner(ClassifierMixin, BaseEstimator):
 
     def topic_scores(self, X: Any) -> np.ndarray:
         """Raw topic scores, shape (n, n_topics)."""
-        self._check()
-        rows = [self.lexicon_.topic_scores(t, self.heading_boost)[0] for t in _as_texts(X)]
-        return np.vstack(rows) if rows else np.zeros((0, len(self.lexicon_.topics)))
+        return self._topic_scores(_Batch(_as_texts(X)))
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Raw scores for ``classes_``: topic scores, or category sums of them."""
-        ts = self.topic_scores(X)
-        return ts if self.level == "topic" else self.lexicon_.category_scores(ts)
+        return self._decision(_Batch(_as_texts(X)))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Scores normalised to sum to one (uniform when nothing matched)."""
-        return _normalise(self.decision_function(X))
+        return self._proba(_Batch(_as_texts(X)))
 
     def predict(self, X: Any) -> np.ndarray:
         """Best-scoring class; texts without any seed term get the C11 fallback."""
-        scores = self.decision_function(X)
+        return self._predict(_Batch(_as_texts(X)))
+
+    def explain(self, X: Any, top: int = 5) -> list[str]:
+        """Evidence per text: the matched seed terms of the predicted class, strongest first."""
+        batch = _Batch(_as_texts(X))
+        return self._evidence(batch, self._predict(batch), top)
+
+    def evidence_for(self, X: Any, labels: Sequence[str], top: int = 5) -> list[str]:
+        """Matched seed terms that support the given class of each text, strongest first."""
+        return self._evidence(_Batch(_as_texts(X)), labels, top)
+
+    # the same on a batch of texts (shared work)
+
+    def _topic_scores(self, batch: _Batch) -> np.ndarray:
+        self._check()
+        return batch.lexicon(self.lexicon_, self.heading_boost)[0]
+
+    def _decision(self, batch: _Batch) -> np.ndarray:
+        ts = self._topic_scores(batch)
+        return ts if self.level == "topic" else self.lexicon_.category_scores(ts)
+
+    def _proba(self, batch: _Batch) -> np.ndarray:
+        return _normalise(self._decision(batch))
+
+    def _predict(self, batch: _Batch) -> np.ndarray:
+        scores = self._decision(batch)
         pred = self.classes_[np.argmax(scores, axis=1)] if len(scores) else np.array([])
         empty = scores.sum(axis=1) <= 0 if len(scores) else np.array([], dtype=bool)
         if empty.any():
@@ -230,16 +324,11 @@ class LexiconAligner(ClassifierMixin, BaseEstimator):
             pred[empty] = fallback
         return pred
 
-    def explain(self, X: Any, top: int = 5) -> list[str]:
-        """Evidence per text: the matched seed terms of the predicted class, strongest first."""
-        return self.evidence_for(X, self.predict(X), top)
-
-    def evidence_for(self, X: Any, labels: Sequence[str], top: int = 5) -> list[str]:
-        """Matched seed terms that support the given class of each text, strongest first."""
+    def _evidence(self, batch: _Batch, labels: Sequence[str], top: int) -> list[str]:
         self._check()
+        contribs = batch.lexicon(self.lexicon_, self.heading_boost)[1]
         out = []
-        for text, label in zip(_as_texts(X), labels, strict=True):
-            _, contrib = self.lexicon_.topic_scores(text, self.heading_boost)
+        for contrib, label in zip(contribs, labels, strict=True):
             keep = [
                 (term, c)
                 for term, c in contrib.items()
@@ -284,7 +373,10 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Any) -> sparse.csr_matrix:
         """Normalised lexicon scores (rows without any match are all zero)."""
-        raw = self.scorer_.decision_function(X)
+        return self._transform(_Batch(_as_texts(X)))
+
+    def _transform(self, batch: _Batch) -> sparse.csr_matrix:
+        raw = self.scorer_._decision(batch)
         total = raw.sum(axis=1, keepdims=True)
         norm = np.divide(raw, total, out=np.zeros_like(raw), where=total > 0)
         return sparse.csr_matrix(norm * self.weight)
@@ -391,75 +483,95 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
             self.classes_ = self.model_.classes_
         return self
 
-    def _model_scores(self, texts: list[str]) -> np.ndarray:
-        scores = self.model_.decision_function(self.features_.transform(texts))
-        if scores.ndim == 1:  # binary case
-            scores = np.column_stack([-scores, scores])
-        return scores
-
-    def _model_proba(self, texts: list[str]) -> np.ndarray:
-        if hasattr(self.model_, "predict_proba"):
-            return self.model_.predict_proba(self.features_.transform(texts))
-        s = self._model_scores(texts)
-        e = np.exp(s - s.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
+    # each public method works on a fresh batch; align_measures shares one between calls
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities (logistic, or softmax of SVM margins), blended with the lexicon."""
         check_is_fitted(self, "model_")
-        texts = _as_texts(X)
-        p = self._model_proba(texts)
-        if not self.lexicon_blend:
-            return p
-        index = {c: i for i, c in enumerate(self.classes_)}
-        full = np.zeros((len(texts), len(self.classes_)))
-        for j, c in enumerate(self.model_.classes_):
-            full[:, index[c]] = p[:, j]
-        b = float(self.lexicon_blend)
-        return (1.0 - b) * full + b * self.lexicon_.predict_proba(texts)
+        return self._proba(_Batch(_as_texts(X)))
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Classifier margins; with ``lexicon_blend``, log blended probabilities."""
         check_is_fitted(self, "model_")
-        if not self.lexicon_blend:
-            return self._model_scores(_as_texts(X))
-        return np.log(np.clip(self.predict_proba(X), 1e-12, None))
+        return self._decision(_Batch(_as_texts(X)))
 
     def predict(self, X: Any) -> np.ndarray:
         """The most likely class."""
-        scores = self.decision_function(X)
-        return self.classes_[np.argmax(scores, axis=1)]
+        check_is_fitted(self, "model_")
+        return self._predict(_Batch(_as_texts(X)))
 
     def explain(self, X: Any, top: int = 5) -> list[str]:
         """Evidence per text: seed terms of the predicted class found in it, then the words
         (jieba tokens) that pushed the classifier hardest toward it; character n-grams only
         when neither exists."""
         check_is_fitted(self, "model_")
-        texts = _as_texts(X)
-        feats = self.features_.transform(texts).tocsr()
+        return self._explain(_Batch(_as_texts(X)), top)
+
+    def _transform(self, batch: _Batch) -> Any:
+        """``features_.transform(texts)``, computed once per batch."""
+        return batch.cached(self, "features", lambda: _union_transform(self.features_, batch))
+
+    def _model_scores(self, batch: _Batch) -> np.ndarray:
+        scores = self.model_.decision_function(self._transform(batch))
+        if scores.ndim == 1:  # binary case
+            scores = np.column_stack([-scores, scores])
+        return scores
+
+    def _model_proba(self, batch: _Batch) -> np.ndarray:
+        if hasattr(self.model_, "predict_proba"):
+            return _ovr_proba(self.model_, self._transform(batch))
+        s = self._model_scores(batch)
+        e = np.exp(s - s.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    def _proba(self, batch: _Batch) -> np.ndarray:
+        return batch.cached(self, "proba", lambda: self._blended_proba(batch))
+
+    def _blended_proba(self, batch: _Batch) -> np.ndarray:
+        p = self._model_proba(batch)
+        if not self.lexicon_blend:
+            return p
+        index = {c: i for i, c in enumerate(self.classes_)}
+        full = np.zeros((len(batch.texts), len(self.classes_)))
+        for j, c in enumerate(self.model_.classes_):
+            full[:, index[c]] = p[:, j]
+        b = float(self.lexicon_blend)
+        return (1.0 - b) * full + b * self.lexicon_._proba(batch)
+
+    def _decision(self, batch: _Batch) -> np.ndarray:
+        if not self.lexicon_blend:
+            return self._model_scores(batch)
+        return np.log(np.clip(self._proba(batch), 1e-12, None))
+
+    def _predict(self, batch: _Batch) -> np.ndarray:
+        return self.classes_[np.argmax(self._decision(batch), axis=1)]
+
+    def _explain(self, batch: _Batch, top: int) -> list[str]:
+        feats = self._transform(batch).tocsr()
         coef = _coef(self.model_)
         if coef.shape[0] == 1:
             coef = np.vstack([-coef[0], coef[0]])
         model_index = {c: i for i, c in enumerate(self.model_.classes_)}
-        preds = self.predict(texts)
+        preds = self._predict(batch)
         lexicon = getattr(self, "lexicon_", None) or LexiconAligner(
             self.taxonomy, level=self.level
         ).fit(None)
-        lex_terms = lexicon.evidence_for(texts, preds, top=3)
+        lex_terms = lexicon._evidence(batch, preds, 3)
+        kinds, values = _feature_kinds(self.feature_names_)
         out = []
         for i, label in enumerate(preds):
             chosen = [t for t in lex_terms[i].split("; ") if t]
             if label in model_index:
-                row = feats.getrow(i)
-                contrib = row.data * coef[model_index[label], row.indices]
-                names = [str(self.feature_names_[j]) for j in row.indices]
-                ranked = [
-                    names[j].partition("__")
-                    for j in np.argsort(-contrib)
-                    if contrib[j] > 0 and not names[j].startswith("lex__")
-                ]
-                words = [v for kind, _, v in ranked if kind == "w"]
-                chars = [v for kind, _, v in ranked if kind == "c"]
+                lo, hi = feats.indptr[i], feats.indptr[i + 1]
+                indices = feats.indices[lo:hi]
+                contrib = feats.data[lo:hi] * coef[model_index[label], indices]
+                # features with a positive contribution, strongest first (argsort of -contrib
+                # puts them first), split by kind: jieba words ("w__"), char n-grams ("c__")
+                order = np.argsort(-contrib)[: int(np.count_nonzero(contrib > 0))]
+                ranked = indices[order]
+                kind = kinds[ranked]
+                words = [values[j] for j in ranked[kind == 0]]
+                chars = [values[j] for j in ranked[kind == 1]]
                 for value in words or ([] if chosen else chars):
                     if len(chosen) >= top:
                         break
@@ -467,6 +579,148 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
                         chosen.append(value)
             out.append("; ".join(chosen))
         return out
+
+
+def _union_transform(union: FeatureUnion, batch: _Batch) -> Any:
+    """``union.transform(batch.texts)``, with the lexicon part read from the batch."""
+    plain = (
+        union.transformer_weights is None
+        and union.n_jobs is None
+        and not getattr(union, "_sklearn_output_config", None)
+    )
+    parts = [trans for _, trans in union.transformer_list]
+    if not plain or not parts or any(isinstance(t, str) for t in parts):
+        return union.transform(batch.texts)
+    out = []
+    for t in parts:
+        if isinstance(t, LexiconFeatures):
+            out.append(t._transform(batch))
+        elif isinstance(t, TfidfVectorizer):
+            # models fitted on the same texts hold equal vectorizers: transform once for all
+            out.append(
+                batch.memo_value(
+                    ("tfidf", _vectorizer_key(t)), lambda t=t: t.transform(batch.texts)
+                )
+            )
+        else:
+            out.append(t.transform(batch.texts))
+    if not any(sparse.issparse(x) for x in out):
+        return union.transform(batch.texts)
+    return sparse.hstack(out).tocsr()
+
+
+def _feature_kinds(names: Any) -> tuple[np.ndarray, list[str]]:
+    """Per feature name ``<part>__<value>``: kind 0 for ``w`` (words), 1 for ``c`` (char
+    n-grams), 2 otherwise (the lexicon), and the value; built once per fitted name list."""
+    hit = _KINDS.get(id(names))
+    if hit is None or hit[0] is not names:
+        parts = [str(n).partition("__") for n in names]
+        kinds = np.array([{"w": 0, "c": 1}.get(k, 2) for k, _, _ in parts], dtype=np.int8)
+        hit = (names, kinds, [v for _, _, v in parts])
+        if len(_KINDS) > 16:
+            _KINDS.clear()
+        _KINDS[id(names)] = hit
+    return hit[1], hit[2]
+
+
+_KINDS: dict[int, tuple[Any, np.ndarray, list[str]]] = {}
+
+
+def _vectorizer_key(vec: TfidfVectorizer) -> int:
+    """A number shared by fitted vectorizers whose ``transform`` gives the same result (same
+    parameters, vocabulary and idf weights); found once per vectorizer (again after a refit)."""
+    tfidf = getattr(vec, "_tfidf", None)
+    stamp = (id(getattr(vec, "vocabulary_", None)), id(tfidf), id(getattr(tfidf, "idf_", None)))
+    hit = _VEC_KEYS.get(vec)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    key = None
+    for ref, k in _VEC_CANON:
+        other = ref()
+        if other is not None and other is not vec and _same_vectorizer(vec, other):
+            key = k
+            break
+    if key is None:
+        key = next(_VEC_COUNTER)
+        _VEC_CANON[:] = [(r, k) for r, k in _VEC_CANON if r() is not None]
+        _VEC_CANON.append((weakref.ref(vec), key))
+    _VEC_KEYS[vec] = (stamp, key)
+    return key
+
+
+def _same_vectorizer(a: TfidfVectorizer, b: TfidfVectorizer) -> bool:
+    ta, tb = getattr(a, "_tfidf", None), getattr(b, "_tfidf", None)
+    try:
+        return (
+            type(a) is type(b)
+            and a.get_params() == b.get_params()
+            and ta is not None
+            and tb is not None
+            and ta.get_params() == tb.get_params()
+            and a.vocabulary_ == b.vocabulary_
+            and np.array_equal(ta.idf_, tb.idf_)
+            and ta.idf_.dtype == tb.idf_.dtype
+        )
+    except (AttributeError, ValueError, TypeError):
+        return False
+
+
+_VEC_KEYS: weakref.WeakKeyDictionary[Any, tuple[tuple[int, int, int], int]] = (
+    weakref.WeakKeyDictionary()
+)
+_VEC_CANON: list[tuple[weakref.ref, int]] = []
+_VEC_COUNTER = itertools.count()
+
+
+def _ovr_proba(model: Any, X: Any) -> np.ndarray:
+    """``model.predict_proba(X)``; for one-vs-rest binary logistic regressions (the default)
+    computed with one product against all classes' weights instead of one validated
+    ``predict_proba`` call per class: the same arithmetic, element by element (csr rows times
+    each weight column, plus the intercept, through ``expit``), then sklearn's normalisation."""
+    ests = getattr(model, "estimators_", None)
+    if (
+        not isinstance(model, OneVsRestClassifier)
+        or getattr(model, "multilabel_", True)
+        or not ests
+        or len(ests) < 2
+        or not sparse.issparse(X)
+        or any(
+            type(e) is not LogisticRegression or len(e.classes_) != 2 or e.coef_.shape[0] != 1
+            for e in ests
+        )
+    ):
+        return model.predict_proba(X)
+    coef, intercept = _stacked(model)
+    if X.shape[1] != coef.shape[1]:
+        return model.predict_proba(X)
+    X = sparse.csr_matrix(X)
+    if X.dtype != np.float64:
+        return model.predict_proba(X)
+    scores = np.asarray(X @ coef.T) + intercept
+    p = special.expit(scores)
+    Y = np.array([p[:, k] for k in range(p.shape[1])]).T  # the layout sklearn builds
+    row_sums = np.sum(Y, axis=1)[:, np.newaxis]
+    np.divide(Y, row_sums, out=Y, where=row_sums != 0)
+    return Y
+
+
+def _stacked(model: OneVsRestClassifier) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (n_classes, n_features) and intercepts of a one-vs-rest model, built once per
+    fitted model (rebuilt if its estimators change)."""
+    ests = model.estimators_
+    key = tuple(id(e.coef_) for e in ests) + tuple(id(e.intercept_) for e in ests)
+    hit = _STACKED.get(model)
+    if hit is None or hit[0] != key:
+        coef = np.vstack([np.asarray(e.coef_, dtype=np.float64) for e in ests])
+        intercept = np.array([float(np.ravel(e.intercept_)[0]) for e in ests])
+        hit = (key, coef, intercept)
+        _STACKED[model] = hit
+    return hit[1], hit[2]
+
+
+_STACKED: weakref.WeakKeyDictionary[Any, tuple[Any, np.ndarray, np.ndarray]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _coef(model: Any) -> np.ndarray:
@@ -541,6 +795,25 @@ def load_overrides(
     return df[OVERRIDE_COLUMNS]
 
 
+def _default_overrides(tax: Taxonomy) -> pd.DataFrame:
+    """:func:`load_overrides` of the default file, read again only when the file changes
+    (align_measures runs once per document)."""
+    p = data_file("labels", "overrides.csv")
+    try:
+        st = p.stat()
+        stamp: tuple[Any, ...] = (str(p), st.st_mtime_ns, st.st_size, st.st_ino)
+    except OSError:
+        stamp = (str(p), None)
+    hit = _OVERRIDES.get("default")
+    if hit is None or hit[0] != stamp or hit[1] is not tax:
+        hit = (stamp, tax, load_overrides(None, tax))
+        _OVERRIDES["default"] = hit
+    return hit[2].copy()
+
+
+_OVERRIDES: dict[str, tuple[tuple[Any, ...], Taxonomy, pd.DataFrame]] = {}
+
+
 def _as_frame(value: pd.DataFrame | str | Path | None, loader: Any, tax: Taxonomy) -> pd.DataFrame:
     if isinstance(value, pd.DataFrame):
         return value.fillna("").astype({c: str for c in ("category_id", "topic_id") if c in value})
@@ -579,13 +852,17 @@ def _pick_topics(
     tax: Taxonomy,
     lex: LexiconAligner,
     topic_model: LearnedAligner | None,
+    batch: _Batch | None = None,
 ) -> list[str]:
-    """Best topic inside each text's category: lexicon share + learned topic probability."""
-    lex_scores = lex.topic_scores(texts)
+    """Best topic inside each text's category: lexicon share + learned topic probability
+    (``batch``: the shared work on ``texts``, when the caller has one)."""
+    batch = batch if batch is not None else _Batch(texts)
+    lex_scores = lex._topic_scores(batch)
     topic_ids = lex.lexicon_.topics
     tprob = None
     if topic_model is not None:
-        p = topic_model.predict_proba(texts)
+        check_is_fitted(topic_model, "model_")
+        p = topic_model._proba(batch)
         tprob = np.zeros((len(texts), len(topic_ids)))
         index = {t: i for i, t in enumerate(topic_ids)}
         for j, c in enumerate(topic_model.classes_):
@@ -621,6 +898,11 @@ class FittedAligners:
     lex_topic: LexiconAligner
     cat_model: LearnedAligner | None = None
     topic_model: LearnedAligner | None = None
+
+    @functools.cached_property
+    def national(self) -> dict[str, int | None]:
+        """``national2021`` of every category (looked up once, not per call)."""
+        return {c: self.taxonomy.national2021(c) for c in self.taxonomy.category_ids}
 
 
 def fit_aligners(
@@ -687,24 +969,27 @@ def align_measures(
     lex_cat, lex_topic = aligners.lex_cat, aligners.lex_topic
     cat_model, topic_model = aligners.cat_model, aligners.topic_model
     used = aligners.method
+    # one batch: each text is scored by the lexicon, tokenised and transformed by each model once
+    batch = _Batch(texts)
 
     if used == "learned":
-        probs = cat_model.predict_proba(texts)
+        check_is_fitted(cat_model, "model_")
+        probs = cat_model._proba(batch)
         classes = [str(c) for c in cat_model.classes_]
         best = [classes[j] for j in np.argmax(probs, axis=1)]
-        evidence = cat_model.explain(texts)
+        evidence = cat_model._explain(batch, 5)
     else:
-        probs = lex_cat.predict_proba(texts)
+        probs = lex_cat._proba(batch)
         classes = [str(c) for c in lex_cat.classes_]
-        best = list(lex_cat.predict(texts))
-        evidence = lex_cat.explain(texts)
+        best = list(lex_cat._predict(batch))
+        evidence = lex_cat._evidence(batch, lex_cat._predict(batch), 5)
     score = [float(probs[i, classes.index(b)]) for i, b in enumerate(best)]
-    lex_raw = lex_cat.decision_function(texts)
+    lex_raw = lex_cat._decision(batch)
     lex_classes = [str(c) for c in lex_cat.classes_]
     secondary = [
         _secondary(lex_raw[i], lex_classes, b, secondary_ratio) for i, b in enumerate(best)
     ]
-    topics = _pick_topics(texts, best, tax, lex_topic, topic_model)
+    topics = _pick_topics(texts, best, tax, lex_topic, topic_model, batch)
 
     out = pd.DataFrame(
         {
@@ -719,7 +1004,7 @@ def align_measures(
         }
     )
 
-    ov = _as_frame(overrides, load_overrides, tax)
+    ov = _default_overrides(tax) if overrides is None else _as_frame(overrides, load_overrides, tax)
     if len(ov):
         ov = ov.drop_duplicates("measure_id", keep="last").set_index("measure_id")
         hit = out["measure_id"].isin(ov.index)
@@ -739,7 +1024,7 @@ def align_measures(
             ]
             out.at[i, "evidence"] = f"override: {note}" if note else "override"
 
-    nat = {c: tax.national2021(c) for c in tax.category_ids}
+    nat = aligners.national
     out["national2021"] = pd.array([nat[c] for c in out["category_id"]], dtype="Int64")
     return out[ALIGNMENT_COLUMNS]
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -87,6 +88,12 @@ _CN_DIGITS = "零〇○一二两三四五六七八九"
 _CN_NUM = f"[{_CN_DIGITS}十百千万]+"
 _AR_NUM = r"\d+(?:\.\d+)?"
 _NUM = f"(?:{_AR_NUM}|{_CN_NUM})"
+_AR_NUM_RE = re.compile(_AR_NUM)
+_QUARTER_RE = re.compile(r"第?([一二三四1-4])季度")
+_ISO_DATE_RE = re.compile(r"\d{4}-\d\d-\d\d")
+_LEADING_PARTICLES_RE = re.compile(r"^[的地得\s]+")
+_DIGIT_OR_STOP_RE = re.compile(r"\d|[。；]")
+_DU_RE = re.compile(r"\s*度")
 _CLAUSE_END = "，。；！？：\n,;"
 _SENTENCE_END = "。；！？\n;"
 
@@ -111,6 +118,65 @@ class Vocabulary:
         """A raw entry of the YAML file."""
         return self.raw.get(key, default)
 
+    # Patterns and tables built from list entries, compiled once per vocabulary (not per call:
+    # Python's own regex cache holds only 512 patterns and the whole pipeline overflows it).
+
+    @functools.cached_property
+    def slogan_res(self) -> tuple[re.Pattern[str], ...]:
+        """One literal pattern per slogan."""
+        return tuple(re.compile(re.escape(s)) for s in self.get("slogans", []))
+
+    @functools.cached_property
+    def quote_res(self) -> tuple[re.Pattern[str], ...]:
+        """A short quoted phrase, per pair of quote marks."""
+        limit = int(self.get("max_slogan_chars", 16))
+        out = []
+        for pair in self.get("quote_pairs", []):
+            op, cl = re.escape(pair[0]), re.escape(pair[1])
+            out.append(re.compile(f"{op}[^{op}{cl}\n]{{1,{limit}}}{cl}"))
+        return tuple(out)
+
+    @functools.cached_property
+    def target_cue_res(self) -> tuple[re.Pattern[str], ...]:
+        """``target_cues`` compiled."""
+        return tuple(re.compile(c) for c in self.get("target_cues", []))
+
+    @functools.cached_property
+    def achievement_cue_res(self) -> tuple[re.Pattern[str], ...]:
+        """``achievement_cues`` compiled."""
+        return tuple(re.compile(c) for c in self.get("achievement_cues", []))
+
+    @functools.cached_property
+    def relative_deadline_re(self) -> re.Pattern[str] | None:
+        """``relative_deadline`` compiled (None when absent or empty)."""
+        rx = self.get("relative_deadline")
+        return re.compile(rx) if rx else None
+
+    @functools.cached_property
+    def period_window_re(self) -> re.Pattern[str] | None:
+        """``period_window`` compiled (None when absent or empty)."""
+        rx = self.get("period_window")
+        return re.compile(rx) if rx else None
+
+    @functools.cached_property
+    def unit_kind(self) -> dict[str, str]:
+        """Unit -> kind, from ``unit_kinds``."""
+        return {u: k for k, us in self.get("unit_kinds", {}).items() for u in us}
+
+    @functools.cached_property
+    def one_verbs(self) -> tuple[str, ...]:
+        """``one_verbs``, longest first."""
+        return tuple(sorted(self.get("one_verbs", []), key=len, reverse=True))
+
+    def precompile(self) -> Vocabulary:
+        """Build every derived pattern now (bad patterns raise here, at load time)."""
+        for name in (
+            "slogan_res", "quote_res", "target_cue_res", "achievement_cue_res",
+            "relative_deadline_re", "period_window_re", "unit_kind", "one_verbs",
+        ):  # fmt: skip
+            getattr(self, name)
+        return self
+
 
 def _alternation(words: Any) -> str:
     """A regex alternation of literal words, longest first."""
@@ -131,7 +197,7 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
         raise CompareError(f"targets vocabulary lacks {', '.join(missing)}", file)
     try:
         return _compile(raw)
-    except (re.error, TypeError, AttributeError) as err:
+    except (re.error, TypeError, AttributeError, ValueError) as err:
         raise CompareError(f"bad pattern or list in targets vocabulary: {err}", file) from err
 
 
@@ -160,14 +226,9 @@ def _compile(raw: dict[str, Any]) -> Vocabulary:
     cmp_before = re.compile(_alternation(raw["comparators_before"]))
     exclusions = tuple((name, re.compile(rx)) for name, rx in raw["exclusions"].items())
     condition = re.compile(raw.get("condition_pattern", r"(?!)"))
-    for key in ("target_cues", "achievement_cues"):
-        for cue in raw.get(key, []):
-            re.compile(cue)
-    for key in ("relative_deadline", "period_window"):
-        re.compile(raw.get(key) or "(?!)")
     return Vocabulary(
         raw, number_re, deadline_re, every_n, frequency_re, cmp_before, exclusions, condition
-    )
+    ).precompile()
 
 
 # --------------------------------------------------------------------------- numerals, dates
@@ -182,7 +243,7 @@ def parse_numeral(token: str) -> float | None:
     import cn2an
 
     token = token.strip()
-    if re.fullmatch(_AR_NUM, token):
+    if _AR_NUM_RE.fullmatch(token):
         return float(token)
     norm = token.replace("○", "〇")
     if len(norm) >= 3 and all(c in "零〇一二两三四五六七八九" for c in norm):
@@ -216,7 +277,7 @@ def deadline_by_rule(year: int, month: int | None, day: int | None, post: str) -
             return f"{year:04d}-01-01"
         if post == "上半年":
             return f"{year:04d}-06-30"
-        quarter = re.fullmatch(r"第?([一二三四1-4])季度", post or "")
+        quarter = _QUARTER_RE.fullmatch(post or "")
         if quarter:
             q = "一二三四".find(quarter.group(1)) + 1 or int(quarter.group(1))
             month = 3 * q
@@ -237,7 +298,7 @@ def deadline_by_jionlp(phrase: str, start: bool = False) -> str | None:
         when = parsed["time"][0 if start else 1]
     except Exception:  # jionlp raises bare exceptions on phrases it cannot read
         return None
-    return when[:10] if isinstance(when, str) and re.match(r"\d{4}-\d\d-\d\d", when) else None
+    return when[:10] if isinstance(when, str) and _ISO_DATE_RE.match(when) else None
 
 
 def resolve_deadline(
@@ -272,12 +333,9 @@ def _excluded_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     spans = [
         (m.start(), m.end(), name) for name, rx in vocab.exclusion_res for m in rx.finditer(text)
     ]
-    for slogan in vocab.get("slogans", []):
-        spans += [(m.start(), m.end(), "slogan") for m in re.finditer(re.escape(slogan), text)]
-    limit = int(vocab.get("max_slogan_chars", 16))
-    for pair in vocab.get("quote_pairs", []):
-        op, cl = re.escape(pair[0]), re.escape(pair[1])
-        rx = re.compile(f"{op}[^{op}{cl}\n]{{1,{limit}}}{cl}")
+    for rx in vocab.slogan_res:
+        spans += [(m.start(), m.end(), "slogan") for m in rx.finditer(text)]
+    for rx in vocab.quote_res:
         spans += [(m.start(), m.end(), "quoted") for m in rx.finditer(text)]
     return spans
 
@@ -301,9 +359,9 @@ def _frequency_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]
         (m.start(), m.end(), _per_of(m.group(), vocab))
         for m in vocab.every_n_years_re.finditer(text)
     ]
-    window = vocab.get("period_window")
+    window = vocab.period_window_re
     periods = {"年": "year", "个月": "month", "季度": "quarter", "周": "week"}
-    for m in re.finditer(window, text) if window else ():
+    for m in window.finditer(text) if window else ():
         found.append((m.start(), m.end(), periods[m.group("p")]))
     taken = [(s, e) for s, e, _ in found]
     weak = set(vocab.get("clause_start_frequencies", []))
@@ -318,8 +376,8 @@ def _frequency_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]
     return sorted(found)
 
 
-def _cue_in(text: str, cues: list[str]) -> bool:
-    return any(re.search(c, text) for c in cues)
+def _cue_in(text: str, cues: tuple[re.Pattern[str], ...]) -> bool:
+    return any(c.search(text) for c in cues)
 
 
 def _status(text: str, start: int, end: int, vocab: Vocabulary) -> str:
@@ -329,7 +387,7 @@ def _status(text: str, start: int, end: int, vocab: Vocabulary) -> str:
     c0, _ = _clause_bounds(text, start, end, _CLAUSE_END)
     s0, s1 = _clause_bounds(text, start, end, _SENTENCE_END)
     p0, _ = _clause_bounds(text, start, end, "\n")
-    target_cues, done_cues = vocab.get("target_cues", []), vocab.get("achievement_cues", [])
+    target_cues, done_cues = vocab.target_cue_res, vocab.achievement_cue_res
     if _cue_in(text[c0:end], target_cues):
         return "target"
     if _cue_in(text[s0:s1], done_cues):
@@ -382,7 +440,7 @@ def _subject(text: str, start: int, end: int, forward: bool = False) -> str:
     """What is counted: the rest of the clause after the number, else (``forward``, for
     deadlines) the next clause, else the words before it."""
     _, c1 = _clause_bounds(text, start, end, _CLAUSE_END + "、")
-    after = re.sub(r"^[的地得\s]+", "", text[end:c1]).strip()
+    after = _LEADING_PARTICLES_RE.sub("", text[end:c1]).strip()
     if not after and forward and c1 < len(text) and text[c1] in "，,：":
         _, c2 = _clause_bounds(text, c1 + 1, c1 + 1, _CLAUSE_END)
         after = text[c1 + 1 : c2].strip()
@@ -439,8 +497,8 @@ def _deadlines(
                 subject=_subject(text, start, end, forward=True), actor=_actor(text, start),
             )
         )  # fmt: skip
-    relative = vocab.get("relative_deadline")
-    for m in re.finditer(relative, text) if relative else ():
+    relative = vocab.relative_deadline_re
+    for m in relative.finditer(text) if relative else ():
         if _overlaps(m.start(), m.end(), excluded + years):
             continue
         c0, _ = _clause_bounds(text, m.start(), m.end(), _CLAUSE_END)
@@ -470,7 +528,7 @@ def _comparator_before(text: str, start: int, vocab: Vocabulary) -> tuple[str, i
         gap = window[m.end() :]
         if len(word) == 1 and gap.strip():
             continue  # single-character comparators (满, 达, 约, 仅) must touch the number
-        if re.search(r"\d|[。；]", gap):
+        if _DIGIT_OR_STOP_RE.search(gap):
             continue
         best = (vocab.get("comparators_before")[word], window_start + m.start())
     return best
@@ -549,9 +607,9 @@ def _numbers(
     """Rows for every number+unit phrase that survives the exclusions."""
     rows = []
     units = vocab.get("units")
-    kinds = {u: k for k, us in vocab.get("unit_kinds", {}).items() for u in us}
+    kinds = vocab.unit_kind
     lo, hi = vocab.get("year_range", [1949, 2100])
-    one_verbs = sorted(vocab.get("one_verbs", []), key=len, reverse=True)
+    one_verbs = vocab.one_verbs
     for m in vocab.number_re.finditer(text):
         core_start, core_end = m.start(), m.end()
         if _overlaps(core_start, core_end, excluded):
@@ -622,7 +680,7 @@ def _bare_frequencies(
         rest = text[fe:c1]
         if any(v in rest for v in vague):
             continue
-        if re.match(r"\s*度", rest):
+        if _DU_RE.match(rest):
             continue  # 每年度…: a yearly cycle, read with 年度
         end = min(c1, fe + 30)
         rows.append(
@@ -656,16 +714,26 @@ def extract_targets(text: str, doc_id: str = "", vocab: Vocabulary | None = None
     return _frame(rows)
 
 
+def _text_cell(value: Any) -> str:
+    """A cell of a text column: missing (None, NaN) -> empty, anything else -> ``str``."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return value if type(value) is str else str(value)
+
+
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """A targets DataFrame with fixed columns and dtypes."""
-    df = pd.DataFrame(rows, columns=COLUMNS)
-    for col in ("char_start", "char_end"):
-        df[col] = df[col].astype("int64")
-    for col in ("value", "value_max"):
-        df[col] = df[col].astype("float64")
-    for col in set(COLUMNS) - {"char_start", "char_end", "value", "value_max"}:
-        df[col] = df[col].fillna("").astype(str)
-    return df.reset_index(drop=True)
+    """A targets DataFrame with fixed columns and dtypes: ``char_*`` int64, ``value*``
+    float64, the rest text (missing -> ""). Built column by column (one call per document)."""
+    columns: dict[str, Any] = {}
+    for col in COLUMNS:
+        cells = [row.get(col) for row in rows]
+        if col in ("char_start", "char_end"):
+            columns[col] = np.array(cells, dtype="int64")
+        elif col in ("value", "value_max"):
+            columns[col] = np.array([np.nan if v is None else v for v in cells], dtype="float64")
+        else:
+            columns[col] = pd.array([_text_cell(v) for v in cells], dtype=str)
+    return pd.DataFrame(columns, columns=COLUMNS)
 
 
 # --------------------------------------------------------------------------- linking
