@@ -521,3 +521,18 @@ def test_insertions_removed_again_keep_order() -> None:
 def test_real_phrases_are_not_flagged_as_dropped_words() -> None:
     text = "坚持马克思主义，走中国特色社会主义道路，学习习总书记重要讲话，加强法治建设。"
     assert flag_dropped_words(text) == []
+
+
+def test_junk_of_another_site_style() -> None:
+    """Junk lines seen on other sites: 您所在的位置, a site clock, an essay-site intro."""
+    page = (
+        "今天是:2019年10月31日 星期三 农历十月初七\n"
+        "您所在的位置:政务公开 > 工作报告\n"
+        "前言:本站為你精心整理了增強法治區政構建意見范文,希望能為你的創作提供參考價值,歡迎咨詢。\n"
+        "一、加强组织领导。今天是全区法治政府建设推进会召开的日子。\n"
+    )
+    result = clean_text(page)
+    assert result.text == "一、加强组织领导。今天是全区法治政府建设推进会召开的日子。"  # trailing space trimmed
+    reasons = set(result.log["reason"])
+    assert {"site clock line (今天是 … 星期/农历)", "essay-site intro (本站为你整理了…范文…)"} <= reasons
+    assert restore_source(result.text, result.log) == page
