@@ -124,3 +124,26 @@ def test_gbk_plan_builds_every_table(tmp_path: Path) -> None:
         assert (out / f"{name}.parquet").exists()
     measures = (out / "measures.csv").read_text(encoding="utf-8-sig")
     assert "加强行政复议工作" in measures and "推进政务公开" in measures
+
+
+def test_targets_command_exports_csv_and_excel(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    plan = "某县法治政府建设实施方案\n一、主要任务\n（一）加强执法培训。行政执法人员每人每年参加法律知识培训不少于40学时。\n"
+    assert run_build(manifest_for(tmp_path, {"plan.txt": plan.encode()}), out).returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "compare", "targets", "--build", str(out)],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    csv = (out / "targets_side_by_side.csv").read_text(encoding="utf-8-sig")
+    assert "enforcement_training_hours" in csv and "培训不少于40学时" in csv
+    assert (out / "targets_side_by_side.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_targets_command_without_a_build(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "compare", "targets", "--build", str(tmp_path / "none")],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0 and "run `compare build` first" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -163,3 +163,12 @@ def test_a_sixth_document_joins_every_table(
         assert (result.tables[name]["doc_id"] == "cangxi-2023").any(), name
     deadlines = result.tables["targets"].query("doc_id == 'cangxi-2023'")["deadline"]
     assert "2023-06-30" in set(deadlines.dropna())
+
+
+def test_measure_body_follows_marker_and_heading(seed: BuildResult) -> None:
+    m = seed.tables["measures"].set_index("measure_id")
+    row = m.loc["caoxian-2016/二/（六）/24"]
+    assert row["number"] == "24." and row["heading"] == "加强行政复议工作"
+    assert row["body"].startswith("进一步推进相对集中行政复议权工作")
+    assert row["text"].endswith(row["body"])
+    assert row["lead_units"] == "县法制办" and "县财政局" in row["responsible_units"]

@@ -690,13 +690,13 @@ def _ovr_proba(model: Any, X: Any) -> np.ndarray:
         )
     ):
         return model.predict_proba(X)
-    coef, intercept = _stacked(model)
-    if X.shape[1] != coef.shape[1]:
+    coef_t, intercept = _stacked(model)
+    if X.shape[1] != coef_t.shape[0]:
         return model.predict_proba(X)
     X = sparse.csr_matrix(X)
     if X.dtype != np.float64:
         return model.predict_proba(X)
-    scores = np.asarray(X @ coef.T) + intercept
+    scores = np.asarray(X @ coef_t) + intercept
     p = special.expit(scores)
     Y = np.array([p[:, k] for k in range(p.shape[1])]).T  # the layout sklearn builds
     row_sums = np.sum(Y, axis=1)[:, np.newaxis]
@@ -705,15 +705,15 @@ def _ovr_proba(model: Any, X: Any) -> np.ndarray:
 
 
 def _stacked(model: OneVsRestClassifier) -> tuple[np.ndarray, np.ndarray]:
-    """Weights (n_classes, n_features) and intercepts of a one-vs-rest model, built once per
-    fitted model (rebuilt if its estimators change)."""
+    """Weights, transposed to (n_features, n_classes) in C order, and intercepts of a
+    one-vs-rest model, built once per fitted model (rebuilt if its estimators change)."""
     ests = model.estimators_
     key = tuple(id(e.coef_) for e in ests) + tuple(id(e.intercept_) for e in ests)
     hit = _STACKED.get(model)
     if hit is None or hit[0] != key:
         coef = np.vstack([np.asarray(e.coef_, dtype=np.float64) for e in ests])
         intercept = np.array([float(np.ravel(e.intercept_)[0]) for e in ests])
-        hit = (key, coef, intercept)
+        hit = (key, np.ascontiguousarray(coef.T), intercept)
         _STACKED[model] = hit
     return hit[1], hit[2]
 

@@ -44,7 +44,7 @@ SEGMENT_COLUMNS = [
     "char_start", "char_end", "text", "is_measure",
 ]  # fmt: skip
 MEASURE_COLUMNS = [
-    "doc_id", "measure_id", "seq", "path", "number", "heading", "text", "char_start",
+    "doc_id", "measure_id", "seq", "path", "number", "heading", "body", "text", "char_start",
     "char_end", "parent_path", "parent_headings", "lead_units", "responsible_units",
 ]  # fmt: skip
 
@@ -601,6 +601,15 @@ def parse_units(text: str, config: Config | None = None) -> tuple[list[str], lis
     return lead, resp
 
 
+def measure_body(text: str, number: str, heading: str) -> str:
+    """An item's text without its marker and short title: what the measure says."""
+    rest = text[len(number) :] if number and text.startswith(number) else text
+    rest = rest.lstrip(_HSPACE)
+    if heading and rest.startswith(heading):
+        rest = rest[len(heading) :].lstrip("。：:．.，, \t\u3000\n")
+    return rest
+
+
 def extract_measures(
     segments: pd.DataFrame, text: str, config: Config | None = None
 ) -> pd.DataFrame:
@@ -627,7 +636,7 @@ def extract_measures(
             "doc_id": doc_id,
             "measure_id": f"{doc_id}/{path}" if doc_id else path,
             "seq": len(rows), "path": path, "number": number, "heading": heading,
-            "text": body, "char_start": start, "char_end": end, "parent_path": parent_path,
+            "body": measure_body(body, number, heading), "text": body, "char_start": start, "char_end": end, "parent_path": parent_path,
             "parent_headings": " / ".join(parent_headings), "lead_units": "；".join(lead),
             "responsible_units": "；".join(resp),
         })  # fmt: skip
