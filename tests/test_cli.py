@@ -147,3 +147,41 @@ def test_targets_command_without_a_build(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode != 0 and "run `compare build` first" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_two_builds_in_different_processes_give_identical_tables(tmp_path: Path) -> None:
+    """Reproducible: another hash seed (and two worker processes) changes no byte of any table."""
+    import os
+
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"build{seed}"
+        cmd = [
+            sys.executable,
+            "-m",
+            "compare",
+            "build",
+            "-q",
+            "--no-cache",
+            "-j",
+            "2",
+            "--out",
+            str(out),
+        ]
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr
+        outs.append(out)
+    for name in (
+        "documents",
+        "cleaning_log",
+        "segments",
+        "measures",
+        "alignments",
+        "matches",
+        "reuse",
+        "targets",
+    ):
+        assert (outs[0] / f"{name}.csv").read_bytes() == (outs[1] / f"{name}.csv").read_bytes(), (
+            name
+        )

@@ -175,7 +175,7 @@ class _Lexicon:
         contrib: dict[str, float] = {}
         in_head = self.counts(heading)
         in_body = self.counts(body)
-        for term in set(in_head) | set(in_body):
+        for term in sorted(set(in_head) | set(in_body)):  # fixed order: same floats every run
             n = in_body.get(term, 0)
             tf = (1.0 + math.log(n)) if n else 0.0
             tf += heading_boost * min(in_head.get(term, 0), 1)
