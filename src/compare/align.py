@@ -1080,25 +1080,76 @@ def evaluate(
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
         pred = cross_val_predict(clone(est), data["text"], y, cv=splitter, **split_kw)
+    report = score_predictions(y, pred, data["measure_id"].to_numpy())
+    return {"method": method, "level": level, "cv": cv, **report}
+
+
+def score_predictions(
+    y: Sequence[str], pred: Sequence[str], measure_ids: Sequence[str]
+) -> dict[str, Any]:
+    """Macro-F1 (over the classes present in ``y``), accuracy, per-class precision/recall/F1,
+    confusion matrix (rows: true, columns: predicted) and the predictions themselves."""
+    y, pred = np.asarray(y, dtype=object), np.asarray(pred, dtype=object)
     classes = sorted(set(y) | set(pred))
     p, r, f, s = precision_recall_fscore_support(y, pred, labels=classes, zero_division=0)
-    per_class = pd.DataFrame({"class": classes, "precision": p, "recall": r, "f1": f, "support": s})
     present = sorted(set(y))
-    cm = confusion_matrix(y, pred, labels=classes)
     return {
-        "method": method,
-        "level": level,
-        "cv": cv,
         "n": len(y),
         "macro_f1": float(f1_score(y, pred, labels=present, average="macro", zero_division=0)),
         "accuracy": float(np.mean(y == pred)),
-        "per_class": per_class,
-        "confusion": pd.DataFrame(cm, index=classes, columns=classes),
-        "predictions": pd.DataFrame(
-            {
-                "measure_id": data["measure_id"].to_numpy(),
-                "true": y,
-                "predicted": pred,
-            }
+        "per_class": pd.DataFrame(
+            {"class": classes, "precision": p, "recall": r, "f1": f, "support": s}
         ),
+        "confusion": pd.DataFrame(
+            confusion_matrix(y, pred, labels=classes), index=classes, columns=classes
+        ),
+        "predictions": pd.DataFrame({"measure_id": measure_ids, "true": y, "predicted": pred}),
     }
+
+
+def load_heldout(path: str | Path | None = None, taxonomy: Taxonomy | None = None) -> pd.DataFrame:
+    """Labels of the held-out texts (``data/labels/heldout.csv``): never used for fitting or tuning."""
+    return load_labels(path or data_file("labels", "heldout.csv"), taxonomy)
+
+
+def evaluate_heldout(
+    method: str = "learned",
+    level: str = "category",
+    taxonomy: Taxonomy | None = None,
+    labels: pd.DataFrame | str | Path | None = None,
+    heldout: pd.DataFrame | str | Path | None = None,
+) -> dict[str, Any]:
+    """Fit on the labels, align the held-out texts (no overrides), score against their labels."""
+    if level not in LEVELS:
+        raise CompareError(f"level must be one of {LEVELS}, got {level!r}")
+    tax = _resolve_taxonomy(taxonomy)
+    held = _as_frame(heldout, load_heldout, tax)
+    aligners = fit_aligners(tax, method, labels)
+    no_overrides = pd.DataFrame(columns=["measure_id", "category_id", "topic_id", "note"])
+    measures = held.assign(doc_id=held["measure_id"].str.split("/").str[0])
+    out = align_measures(measures, aligners=aligners, overrides=no_overrides)
+    col = f"{level}_id"
+    report = score_predictions(
+        held[col].to_numpy(), out[col].to_numpy(), held["measure_id"].to_numpy()
+    )
+    return {"method": method, "level": level, "cv": "held-out", **report}
+
+
+def quality_summary(
+    methods: Sequence[str] = ("lexicon", "learned"), levels: Sequence[str] = ("category", "topic")
+) -> pd.DataFrame:
+    """Macro-F1 and accuracy of each method and level: 5-fold CV and leave-one-plan-out on the
+    labelled plans, and the held-out texts."""
+    labels = load_labels()
+    rows = []
+    for method in methods:
+        for level in levels:
+            runs = {
+                "5-fold CV (labelled plans)": evaluate(labels, method=method, cv=5, level=level),
+                "leave-one-plan-out": evaluate(labels, method=method, cv="doc", level=level),
+                "held-out speeches": evaluate_heldout(method=method, level=level),
+            }
+            for name, r in runs.items():
+                rows.append({"method": method, "level": level, "evaluation": name, "n": r["n"],
+                             "macro_f1": round(r["macro_f1"], 3), "accuracy": round(r["accuracy"], 3)})  # fmt: skip
+    return pd.DataFrame(rows)
