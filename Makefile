@@ -12,7 +12,7 @@ JOBS   ?= 0
 
 help:
 	@echo "make report   set up .venv, build the tables, run the notebooks, write figures/ and reports/"
-	@echo "make test     set up .venv and run the test suite (includes executing every notebook)"
+	@echo "make test     set up .venv, lint, run the test suite (includes executing every notebook)"
 	@echo "make tables   build the tables only (CORPUS=path/to/corpus.yml to use your own manifest)"
 	@echo "make bench    run the speed benchmark (writes benchmarks/README.md figures)"
 	@echo "make lint     ruff check + format check"
@@ -31,12 +31,12 @@ tables: $(STAMP)
 report: tables
 	$(BIN)/python -m compare.report --corpus $(CORPUS) --build $(BUILD) --langs "$(LANGS)"
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check --quiet src tests benchmarks notebooks
+	$(BIN)/ruff format --check --quiet src tests benchmarks
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks

@@ -65,14 +65,17 @@ def stage_profile(manifest_path: Path) -> dict[str, Any]:
     def seg() -> pd.DataFrame:
         frames = [
             segment.extract_measures(segment.segment_text(t, doc_id=d), t)
-            for d, t in zip(ids, texts)
+            for d, t in zip(ids, texts, strict=True)
         ]
         return pd.concat(frames, ignore_index=True)
 
     measures = stage("segment", seg)
     stage("tokenise (project tokenizer)", lambda: [tokenize.cut(t) for t in texts])
     stage("align", lambda: align.align_measures(measures))
-    stage("targets", lambda: [targets.extract_targets(t, doc_id=d) for d, t in zip(ids, texts, strict=True)])
+    stage(
+        "targets",
+        lambda: [targets.extract_targets(t, doc_id=d) for d, t in zip(ids, texts, strict=True)],
+    )
     stage("match", lambda: match.match_measures(measures))
     stage("reuse", lambda: match.find_reuse(dict(zip(ids, texts, strict=True))))
     jieba.initialize()

@@ -532,7 +532,12 @@ def test_junk_of_another_site_style() -> None:
         "一、加强组织领导。今天是全区法治政府建设推进会召开的日子。\n"
     )
     result = clean_text(page)
-    assert result.text == "一、加强组织领导。今天是全区法治政府建设推进会召开的日子。"  # trailing space trimmed
+    assert (
+        result.text == "一、加强组织领导。今天是全区法治政府建设推进会召开的日子。"
+    )  # trailing space trimmed
     reasons = set(result.log["reason"])
-    assert {"site clock line (今天是 … 星期/农历)", "essay-site intro (本站为你整理了…范文…)"} <= reasons
+    assert {
+        "site clock line (今天是 … 星期/农历)",
+        "essay-site intro (本站为你整理了…范文…)",
+    } <= reasons
     assert restore_source(result.text, result.log) == page

@@ -35,7 +35,9 @@ def build(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")
     ] = 0,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Reprocess every document (the cache is refreshed).")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Reprocess every document (the cache is refreshed).")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build documents, measures, alignments, targets, matches and reuse tables."""

@@ -333,7 +333,9 @@ def build(
             load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True
         )
     cache_dir = out_dir / ".cache" / "docs"
-    docs, n_cached = process_all(groups, keys, cache_dir, jobs=jobs, progress=progress, reuse=use_cache)
+    docs, n_cached = process_all(
+        groups, keys, cache_dir, jobs=jobs, progress=progress, reuse=use_cache
+    )
     tables = corpus_tables(docs)
     texts = {d.meta["doc_id"]: d.text for d in docs}
     data_date = given_date or newest_date(tables["documents"])
