@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE))
 
 from synth import make_corpus  # noqa: E402
 
-from compare import align, clean, match, read, segment, targets, tokenize  # noqa: E402
+from compare import align, clean, match, read, segment, tables, targets, tokenize  # noqa: E402
 from compare.manifest import load_manifest  # noqa: E402
 from compare.paths import data_file  # noqa: E402
 
@@ -71,13 +71,23 @@ def stage_profile(manifest_path: Path) -> dict[str, Any]:
 
     measures = stage("segment", seg)
     stage("tokenise (project tokenizer)", lambda: [tokenize.cut(t) for t in texts])
-    stage("align", lambda: align.align_measures(measures))
+    stage("align (fit once + apply)", lambda: align.align_measures(measures))
     stage(
         "targets",
         lambda: [targets.extract_targets(t, doc_id=d) for d, t in zip(ids, texts, strict=True)],
     )
-    stage("match", lambda: match.match_measures(measures))
-    stage("reuse", lambda: match.find_reuse(dict(zip(ids, texts, strict=True))))
+    stage(
+        "match",
+        lambda: match.match_measures(measures, k=tables.MATCH_K, per_document=tables.MATCH_PER_DOC),
+    )
+    stage(
+        "reuse",
+        lambda: match.find_reuse(
+            dict(zip(ids, texts, strict=True)),
+            min_length=tables.REUSE_MIN_LENGTH,
+            max_docs=tables.REUSE_MAX_DOCS,
+        ),
+    )
     jieba.initialize()
     _, bare = _timed(lambda: [jieba.lcut(t) for t in texts])
     n_bytes = sum(len(t.encode()) for t in texts)
@@ -88,16 +98,24 @@ def stage_profile(manifest_path: Path) -> dict[str, Any]:
             "n_measures": len(measures)}  # fmt: skip
 
 
+#: Runs a command and prints the peak RSS (KiB) of its largest process. A separate small
+#: process, so that the benchmark's own memory (inherited by a fork) is not counted.
+_PEAK = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
 def run_build(manifest: Path, out: Path, jobs: int, cache: bool = True) -> dict[str, float]:
     """Run `compare build` as its own process; wall seconds and peak RSS of the largest process."""
     cmd = [sys.executable, "-m", "compare", "build", "-q", "--corpus", str(manifest), "--out", str(out),
            "--jobs", str(jobs)] + ([] if cache else ["--no-cache"])  # fmt: skip
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, *cmd], check=True, capture_output=True, text=True
+    )
     wall = time.perf_counter() - start
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return {"wall_s": wall, "peak_rss_mb": peak}
+    return {"wall_s": wall, "peak_rss_mb": int(done.stdout.split()[-1]) / 1024}
 
 
 def bench_size(n: int, work: Path, jobs: int) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import json
 import multiprocessing as mp
 import os
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +33,7 @@ TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "ma
 MATCH_K, MATCH_PER_DOC = 10, 2
 #: Reuse: passages of at least this many content characters, shared by at most this many
 #: documents (a phrase in more is boilerplate; reporting every pair would grow with N²).
-REUSE_MIN_LENGTH, REUSE_MAX_DOCS = 10, 50
+REUSE_MIN_LENGTH, REUSE_MAX_DOCS = 10, 20
 
 #: Modules and data files whose content decides the results (the cache key). ``compare.align``
 #: is imported only when a document must be processed: it pulls in scikit-learn (~0.6 s).
@@ -206,6 +206,49 @@ def _warm_up() -> None:
     fitted_aligners()
 
 
+#: The tables computed document by document (the corpus-level ones come after).
+PER_DOCUMENT_TABLES = ("cleaning_log", "segments", "measures", "alignments", "targets")
+
+
+class Collected:
+    """Per-document results gathered compactly, in order: the many small frames are concatenated
+    in batches as they arrive, so memory holds a few large frames, not thousands of small ones."""
+
+    def __init__(self, batch: int = 256) -> None:
+        self.meta: list[dict[str, Any]] = []
+        self.texts: dict[str, str] = {}
+        self._batch = batch
+        self._pending: dict[str, list[pd.DataFrame]] = {n: [] for n in PER_DOCUMENT_TABLES}
+        self._merged: dict[str, list[pd.DataFrame]] = {n: [] for n in PER_DOCUMENT_TABLES}
+        self._empty: dict[str, pd.DataFrame] = {}
+
+    def add(self, doc: DocResult) -> None:
+        """Take in one document's results."""
+        self.meta.append(doc.meta)
+        self.texts[doc.meta["doc_id"]] = doc.text
+        for name in PER_DOCUMENT_TABLES:
+            frame = getattr(doc, name)
+            self._empty.setdefault(name, frame.iloc[0:0])
+            if len(frame):
+                self._pending[name].append(frame)
+        if len(self.meta) % self._batch == 0:
+            self._merge()
+
+    def _merge(self) -> None:
+        for name, frames in self._pending.items():
+            if frames:
+                self._merged[name].append(pd.concat(frames, ignore_index=True))
+                frames.clear()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One per-document table for the whole corpus."""
+        self._merge()
+        frames = self._merged[name]
+        if not frames:
+            return self._empty.get(name, pd.DataFrame())
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
 def process_all(
     groups: list[list[dict[str, Any]]],
     keys: list[str],
@@ -213,48 +256,48 @@ def process_all(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     reuse: bool = True,
-) -> tuple[list[DocResult], int]:
-    """Run :func:`process_source` on every file: cached results first (unless ``reuse`` is
-    False), the rest in ``jobs`` processes; fresh results are written to ``cache_dir``."""
-    results: dict[int, list[DocResult]] = {}
-    todo: list[tuple[int, str]] = []
-    for i, (rows, key) in enumerate(zip(groups, keys, strict=True)):
-        hit = cache_dir / f"{key}.pkl" if cache_dir else None
-        if reuse and hit and hit.exists():
+) -> tuple[Collected, int]:
+    """Run :func:`process_source` on every file, in order: cached results are read back (unless
+    ``reuse`` is False), the rest computed in ``jobs`` processes and written to ``cache_dir``."""
+    hits = [
+        cache_dir / f"{key}.pkl"
+        if reuse and cache_dir and (cache_dir / f"{key}.pkl").exists()
+        else None
+        for key in keys
+    ]
+    todo = [i for i, hit in enumerate(hits) if hit is None]
+
+    def computed() -> Iterator[list[DocResult]]:
+        if jobs > 1 and len(todo) > 1:
+            _warm_up()
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                chunks = max(1, min(32, len(todo) // (jobs * 4)))
+                yield from pool.map(process_source, [groups[i] for i in todo], chunksize=chunks)
+        else:
+            for i in todo:
+                yield process_source(groups[i])
+
+    fresh = computed()
+    collected = Collected()
+    for rows, key, hit in zip(groups, keys, hits, strict=True):
+        if hit is not None:
             docs = pickle.loads(hit.read_bytes())
             for doc in docs:  # the same content may have moved: report where it is now
                 doc.meta["source_path"] = rows[0]["source_path"]
                 doc.meta["source_file"] = rows[0]["source_file"]
-            results[i] = docs
-            if progress:
-                progress(len(rows))
         else:
-            todo.append((i, key))
-    n_cached = len(groups) - len(todo)
-
-    def store(i: int, key: str, docs: list[DocResult]) -> None:
-        results[i] = docs
-        if cache_dir:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = cache_dir / f".{key}.tmp"
-            tmp.write_bytes(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, cache_dir / f"{key}.pkl")
+            docs = next(fresh)
+            if cache_dir:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                tmp = cache_dir / f".{key}.tmp"
+                tmp.write_bytes(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, cache_dir / f"{key}.pkl")
+        for doc in docs:
+            collected.add(doc)
         if progress:
             progress(len(docs))
-
-    if jobs > 1 and len(todo) > 1:
-        _warm_up()
-        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            chunks = max(1, min(32, len(todo) // (jobs * 4)))
-            docs_iter = pool.map(process_source, [groups[i] for i, _ in todo], chunksize=chunks)
-            for (i, key), docs in zip(todo, docs_iter, strict=True):
-                store(i, key, docs)
-    else:
-        for i, key in todo:
-            store(i, key, process_source(groups[i]))
-    ordered = [doc for i in range(len(groups)) for doc in results[i]]
-    return ordered, n_cached
+    return collected, len(groups) - len(todo)
 
 
 DOCUMENT_COLUMNS = [
@@ -265,9 +308,9 @@ DOCUMENT_COLUMNS = [
 ]  # fmt: skip
 
 
-def documents_table(docs: list[DocResult]) -> pd.DataFrame:
+def documents_table(meta: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per document (metadata, resolved dates, sizes)."""
-    df = pd.DataFrame([d.meta for d in docs])
+    df = pd.DataFrame(meta)
     for col in DOCUMENT_COLUMNS:
         if col not in df.columns:
             df[col] = None
@@ -277,30 +320,24 @@ def documents_table(docs: list[DocResult]) -> pd.DataFrame:
     return df
 
 
-def corpus_tables(docs: list[DocResult]) -> dict[str, pd.DataFrame]:
-    """Concatenate the per-document tables and add the corpus-level ones (align, match, reuse)."""
+def corpus_tables(collected: Collected) -> dict[str, pd.DataFrame]:
+    """The per-document tables for the whole corpus, plus the corpus-level ones (match, reuse,
+    indicators of the targets)."""
     from compare import match
 
-    def cat(attr: str) -> pd.DataFrame:
-        frames = [getattr(d, attr) for d in docs if len(getattr(d, attr))]
-        return pd.concat(frames, ignore_index=True) if frames else getattr(docs[0], attr).iloc[0:0]
-
-    tables = {
-        "documents": documents_table(docs),
-        "cleaning_log": cat("cleaning_log"),
-        "segments": cat("segments"),
-        "measures": cat("measures"),
-    }
-    tax = taxonomy.load_taxonomy()
-    tables["alignments"] = cat("alignments")
+    tables = {"documents": documents_table(collected.meta)}
+    for name in PER_DOCUMENT_TABLES:
+        tables[name] = collected.table(name)
     tables["matches"] = match.match_measures(
         tables["measures"], k=MATCH_K, per_document=MATCH_PER_DOC
     )
-    texts = {d.meta["doc_id"]: d.text for d in docs}
-    tables["reuse"] = match.find_reuse(texts, min_length=REUSE_MIN_LENGTH, max_docs=REUSE_MAX_DOCS)
-    found = cat("targets")
-    tables["targets"] = targets.map_indicators(found, tax.indicators)
-    return tables
+    tables["reuse"] = match.find_reuse(
+        collected.texts, min_length=REUSE_MIN_LENGTH, max_docs=REUSE_MAX_DOCS
+    )
+    tables["targets"] = targets.map_indicators(
+        tables["targets"], taxonomy.load_taxonomy().indicators
+    )
+    return {name: tables[name] for name in TABLES}
 
 
 def build(
@@ -333,11 +370,11 @@ def build(
             load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True
         )
     cache_dir = out_dir / ".cache" / "docs"
-    docs, n_cached = process_all(
+    collected, n_cached = process_all(
         groups, keys, cache_dir, jobs=jobs, progress=progress, reuse=use_cache
     )
-    tables = corpus_tables(docs)
-    texts = {d.meta["doc_id"]: d.text for d in docs}
+    tables = corpus_tables(collected)
+    texts = collected.texts
     data_date = given_date or newest_date(tables["documents"])
     write_outputs(tables, texts, out_dir, data_date=data_date, build_key=build_key)
     return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached)

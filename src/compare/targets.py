@@ -748,23 +748,26 @@ def assign_measures(targets: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFra
         raise CompareError(
             f"measures table lacks {', '.join(sorted(need - set(measures.columns)))}"
         )
-    by_doc = {d: g for d, g in measures.groupby("doc_id", sort=False)}
+    by_doc = {
+        d: (g["char_start"].to_numpy(), g["char_end"].to_numpy(), g["measure_id"].to_numpy())
+        for d, g in measures.groupby("doc_id", sort=False)
+    }
     ids = []
-    for row in out.itertuples(index=False):
-        g = by_doc.get(row.doc_id)
+    for doc_id, t_start, t_end in zip(
+        out["doc_id"], out["char_start"], out["char_end"], strict=True
+    ):
         found = ""
-        if g is not None:
-            for strict in (True, False):
-                inside = g[
-                    (g.char_start <= row.char_start)
-                    & ((g.char_end >= row.char_end) if strict else (g.char_end > row.char_start))
-                ]
-                if len(inside):
-                    found = (
-                        inside.assign(w=inside.char_end - inside.char_start)
-                        .sort_values(["w", "char_start"])
-                        .iloc[0]["measure_id"]
-                    )
+        if doc_id in by_doc:
+            m_start, m_end, m_ids = by_doc[doc_id]
+            for inside in (
+                (m_start <= t_start) & (m_end >= t_end),
+                (m_start <= t_start) & (m_end > t_start),
+            ):
+                if inside.any():
+                    idx = np.flatnonzero(inside)
+                    # innermost (narrowest) measure; ties go to the earliest start
+                    best = idx[np.lexsort((m_start[idx], (m_end - m_start)[idx]))[0]]
+                    found = m_ids[best]
                     break
         ids.append(found)
     out["measure_id"] = ids
