@@ -22,7 +22,7 @@ import pandas as pd
 import compare
 from compare import clean, dating, read, segment, targets, taxonomy, tokenize
 from compare.errors import CompareError
-from compare.io import write_table, write_text
+from compare.io import atomic_path, write_table, write_text
 from compare.manifest import load_manifest, manifest_data_date
 from compare.paths import data_dir
 
@@ -289,10 +289,8 @@ def process_all(
         else:
             docs = next(fresh)
             if cache_dir:
-                cache_dir.mkdir(parents=True, exist_ok=True)
-                tmp = cache_dir / f".{key}.tmp"
-                tmp.write_bytes(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
-                os.replace(tmp, cache_dir / f"{key}.pkl")
+                with atomic_path(cache_dir / f"{key}.pkl") as tmp:
+                    tmp.write_bytes(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
         for doc in docs:
             collected.add(doc)
         if progress:
