@@ -30,9 +30,13 @@ sys.path.insert(0, str(HERE))
 
 from synth import make_corpus  # noqa: E402
 
-from compare import align, clean, match, read, segment, tables, targets, tokenize  # noqa: E402
+from compare import align, match, targets, tokenize  # noqa: E402
+from compare import build as tables  # noqa: E402
+from compare.config import DataFiles  # noqa: E402
 from compare.manifest import load_manifest  # noqa: E402
-from compare.paths import data_file  # noqa: E402
+from compare.structure import measures as measures_mod  # noqa: E402
+from compare.structure import segment  # noqa: E402
+from compare.text import clean, read  # noqa: E402
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -64,7 +68,7 @@ def stage_profile(manifest_path: Path) -> dict[str, Any]:
 
     def seg() -> pd.DataFrame:
         frames = [
-            segment.extract_measures(segment.segment_text(t, doc_id=d), t)
+            measures_mod.extract_measures(segment.segment_text(t, doc_id=d), t)
             for d, t in zip(ids, texts, strict=True)
         ]
         return pd.concat(frames, ignore_index=True)
@@ -147,8 +151,8 @@ def bench_size(n: int, work: Path, jobs: int) -> dict[str, Any]:
 def seed_noop(work: Path, jobs: int) -> dict[str, float]:
     """A no-op rebuild of the seed corpus (after one full build)."""
     out = work / "seed_build"
-    run_build(data_file("corpus.yml"), out, jobs=jobs)
-    return run_build(data_file("corpus.yml"), out, jobs=jobs)
+    run_build(DataFiles.resolve().path("corpus.yml"), out, jobs=jobs)
+    return run_build(DataFiles.resolve().path("corpus.yml"), out, jobs=jobs)
 
 
 def machine() -> str:

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import opencc
 
-from compare import clean, read, segment
+from compare.config import DataFiles
 from compare.manifest import load_manifest
-from compare.paths import data_file
+from compare.structure import measures as measures_mod
+from compare.structure import segment
+from compare.text import clean, read
 
 _MARKER = re.compile(
     r"^\s*(?:[（(]?[一二三四五六七八九十百]+[)）、]|[（(]?\d+[)）.、．]|第[一二三四五六七八九十]+条)\s*"
@@ -43,7 +45,7 @@ def cn_number(n: int) -> str:
 def seed_measures() -> list[str]:
     """Body texts (marker stripped) of every measure in the seed corpus."""
     bodies = []
-    manifest = load_manifest(data_file("corpus.yml"))
+    manifest = load_manifest(DataFiles.resolve().path("corpus.yml"))
     for path, rows in manifest.groupby("source_path", sort=True):
         source = read.read_source(path)
         texts = [source.text]
@@ -53,7 +55,7 @@ def seed_measures() -> list[str]:
             texts = [source.text[p.start : p.end] for p in parts]
         for text in texts:
             cleaned = clean.clean_text(text).text
-            measures = segment.extract_measures(segment.segment_text(cleaned), cleaned)
+            measures = measures_mod.extract_measures(segment.segment_text(cleaned), cleaned)
             bodies += [_MARKER.sub("", t).strip() for t in measures["text"] if len(t) > 40]
     return bodies
 

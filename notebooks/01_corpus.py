@@ -25,12 +25,10 @@
 
 # %%
 # %matplotlib inline
-from pathlib import Path
-
 from IPython.display import Markdown, display
 
-from compare import analysis, charts, explore
-from compare.tables import load_tables
+from compare import analysis, charts
+from compare.notebook import open_build
 
 # %% tags=["parameters"]
 build_dir = "../build"
@@ -39,12 +37,9 @@ figures_dir = "../figures"
 langs = ["zh", "en"]
 
 # %%
-tables = load_tables(build_dir)
-documents = tables["documents"]
-SOURCES = [Path(corpus).name]
-DATA_DATE = explore.build_date(build_dir)
-Path(figures_dir).mkdir(parents=True, exist_ok=True)
-display(Markdown(f"Build `{build_dir}` of {DATA_DATE}: **{len(documents)} documents**."))
+built = open_build(build_dir, corpus, figures_dir, langs, texts=False)
+tables, documents = built.tables, built["documents"]
+display(Markdown(f"Build `{build_dir}` of {built.data_date}: **{len(documents)} documents**."))
 
 # %% [markdown]
 # ## Documents by jurisdiction, level, type and year
@@ -62,14 +57,10 @@ display(overview)
 # for an undated document, draws the inferred range as a dashed line.
 
 # %%
-explore.save_charts(
+built.save(
     charts.plot_corpus_timeline,
-    figures_dir,
     "01_corpus_timeline",
-    langs,
     overview=overview,
-    sources=SOURCES,
-    data_date=DATA_DATE,
 )
 
 # %% [markdown]
@@ -84,14 +75,10 @@ counts = analysis.corpus_counts(documents)
 display(counts)
 
 # %%
-explore.save_charts(
+built.save(
     charts.plot_documents_overview,
-    figures_dir,
     "01_corpus_overview",
-    langs,
     counts=counts,
-    sources=SOURCES,
-    data_date=DATA_DATE,
 )
 
 # %% [markdown]
@@ -120,15 +107,11 @@ cleaning = analysis.cleaning_summary(tables["cleaning_log"])
 display(cleaning)
 
 # %%
-explore.save_charts(
+built.save(
     charts.plot_cleaning_summary,
-    figures_dir,
     "01_cleaning_summary",
-    langs,
     summary=cleaning,
     documents=documents,
-    sources=SOURCES,
-    data_date=DATA_DATE,
 )
 
 # %% [markdown]

@@ -25,13 +25,10 @@
 
 # %%
 # %matplotlib inline
-from pathlib import Path
-
 from IPython.display import Markdown, display
 
-from compare import analysis, charts, explore
-from compare.tables import load_tables
-from compare.taxonomy import load_taxonomy
+from compare import analysis, charts
+from compare.notebook import open_build
 
 # %% tags=["parameters"]
 build_dir = "../build"
@@ -41,12 +38,8 @@ langs = ["zh", "en"]
 drill_categories = None  # category ids to drill into; None: the three largest
 
 # %%
-tables = load_tables(build_dir)
-documents = tables["documents"]
-taxonomy = load_taxonomy()
-SOURCES = [Path(corpus).name, "data/taxonomy.yml"]
-DATA_DATE = explore.build_date(build_dir)
-Path(figures_dir).mkdir(parents=True, exist_ok=True)
+built = open_build(build_dir, corpus, figures_dir, langs, sources=["data/taxonomy.yml"], texts=False)
+tables, documents, taxonomy = built.tables, built["documents"], built.taxonomy
 coverage_args = dict(
     alignments=tables["alignments"], measures=tables["measures"], documents=documents
 )
@@ -61,16 +54,12 @@ coverage_args = dict(
 
 # %%
 by_measures = analysis.coverage(**coverage_args, level="category", taxonomy=taxonomy.categories)
-explore.save_charts(
+built.save(
     charts.plot_coverage_heatmap,
-    figures_dir,
     "02_coverage_heatmap",
-    langs,
     matrix=analysis.coverage_matrix(by_measures),
     documents=documents,
     categories=taxonomy.categories,
-    sources=SOURCES,
-    data_date=DATA_DATE,
 )
 
 # %% [markdown]
@@ -83,16 +72,12 @@ explore.save_charts(
 by_chars = analysis.coverage(
     **coverage_args, level="category", weight="chars", taxonomy=taxonomy.categories
 )
-explore.save_charts(
+built.save(
     charts.plot_coverage_heatmap,
-    figures_dir,
     "02_coverage_heatmap_chars",
-    langs,
     matrix=analysis.coverage_matrix(by_chars),
     documents=documents,
     categories=taxonomy.categories,
-    sources=SOURCES,
-    data_date=DATA_DATE,
     per_lang={
         "zh": {"title": "各文件的类别分布（按措施字数加权）"},
         "en": {"title": "Where each document's text falls, by category (weighted by length)"},
@@ -103,7 +88,7 @@ explore.save_charts(
 # The counts behind both heatmaps (`n` measures or characters, of `total`):
 
 # %%
-display(explore.label_ids(by_measures[by_measures["n"] > 0], taxonomy))
+display(analysis.label_ids(by_measures[by_measures["n"] > 0], taxonomy))
 
 # %% [markdown]
 # ## Drill-down to topics
@@ -114,16 +99,12 @@ display(explore.label_ids(by_measures[by_measures["n"] > 0], taxonomy))
 
 # %%
 topic_cov = analysis.coverage(**coverage_args, level="topic", taxonomy=taxonomy.topics)
-explore.save_charts(
+built.save(
     charts.plot_coverage_heatmap,
-    figures_dir,
     "02_topic_heatmap",
-    langs,
     matrix=analysis.coverage_matrix(topic_cov),
     documents=documents,
     categories=taxonomy.topics,
-    sources=SOURCES,
-    data_date=DATA_DATE,
     per_lang={
         "zh": {"title": "各文件措施的主题分布"},
         "en": {"title": "Where each document's measures fall, by topic"},
@@ -131,21 +112,17 @@ explore.save_charts(
 )
 
 # %%
-chosen = drill_categories or explore.top_categories(by_measures, n=3)
+chosen = drill_categories or analysis.top_categories(by_measures, n=3)
 display(Markdown("Drilling into: " + ", ".join(f"`{c}`" for c in chosen)))
 for category_id in chosen:
     display(
-        explore.save_charts(
+        built.save(
             charts.plot_topic_drilldown,
-            figures_dir,
             f"02_drilldown_{category_id}",
-            langs,
             breakdown=analysis.topic_breakdown(topic_cov, category_id),
             documents=documents,
             topics=taxonomy.topics,
             categories=taxonomy.categories,
-            sources=SOURCES,
-            data_date=DATA_DATE,
         )
     )
 
@@ -158,7 +135,7 @@ for category_id in chosen:
 
 # %%
 distinctive = analysis.distinctive_topics(topic_cov)
-display(explore.label_ids(distinctive[distinctive["rank"] <= 3], taxonomy))
+display(analysis.label_ids(distinctive[distinctive["rank"] <= 3], taxonomy))
 
 # %% [markdown]
 # Topics exclusive to one document (the explorer in `05_explore` shows any topic's measures
@@ -166,4 +143,4 @@ display(explore.label_ids(distinctive[distinctive["rank"] <= 3], taxonomy))
 
 # %%
 exclusive = distinctive[distinctive["exclusive"]]
-display(explore.label_ids(exclusive, taxonomy)[["doc_id", "topic_id", "topic", "n", "share"]])
+display(analysis.label_ids(exclusive, taxonomy)[["doc_id", "topic_id", "topic", "n", "share"]])

@@ -26,13 +26,11 @@
 
 # %%
 # %matplotlib inline
-from pathlib import Path
 
 from IPython.display import HTML, Markdown, display
 
 from compare import analysis, charts, explore
-from compare.tables import load_tables, load_texts
-from compare.taxonomy import load_taxonomy
+from compare.notebook import open_build
 from compare.tokenize import tokenize
 
 # %% tags=["parameters"]
@@ -46,18 +44,15 @@ doc_b = "nanjing-2021"  # the later document
 n_pairs = 15  # aligned measure pairs to show
 
 # %%
-tables = load_tables(build_dir)
-texts = load_texts(build_dir)
+built = open_build(build_dir, corpus, figures_dir, langs)
+tables, texts, taxonomy = built.tables, built.texts, built.taxonomy
 documents = tables["documents"]
-taxonomy = load_taxonomy()
-DATA_DATE = explore.build_date(build_dir)
-Path(figures_dir).mkdir(parents=True, exist_ok=True)
 
-doc_a, doc_b, doc_mid, notes = explore.pick_documents(documents, doc_a, doc_b, doc_mid)
+doc_a, doc_b, doc_mid, notes = analysis.pick_documents(documents, doc_a, doc_b, doc_mid)
 for note in notes:
     display(Markdown(f"**Note:** {note}"))
-names = {lang: explore.document_labels(documents, lang) for lang in ("zh", "en")}
-SOURCES = [Path(corpus).name] + [d for d in (doc_a, doc_mid, doc_b) if d]
+names = {lang: analysis.document_labels(documents, lang) for lang in ("zh", "en")}
+built.sources += [d for d in (doc_a, doc_mid, doc_b) if d]
 display(Markdown(" → ".join(f"**{names['zh'][d]}** (`{d}`)" for d in (doc_a, doc_mid, doc_b) if d)))
 display(analysis.corpus_overview(documents[documents["doc_id"].isin([doc_a, doc_mid, doc_b])]))
 
@@ -77,20 +72,16 @@ cov = analysis.coverage(
     taxonomy=taxonomy.categories,
 )
 shift = analysis.category_shift(cov, doc_a, doc_b, doc_mid)
-explore.save_charts(
+built.save(
     charts.plot_category_shift,
-    figures_dir,
     "03_category_shift",
-    langs,
     shift=shift,
     documents=documents,
     categories=taxonomy.categories,
-    sources=SOURCES,
-    data_date=DATA_DATE,
 )
 
 # %%
-display(explore.label_ids(shift, taxonomy))
+display(analysis.label_ids(shift, taxonomy))
 
 # %% [markdown]
 # ## Topics that appear or vanish
@@ -102,7 +93,7 @@ display(explore.label_ids(shift, taxonomy))
 topic_cov = analysis.coverage(
     tables["alignments"], tables["measures"], documents, level="topic", taxonomy=taxonomy.topics
 )
-display(explore.label_ids(analysis.topic_presence_change(topic_cov, doc_a, doc_b), taxonomy))
+display(analysis.label_ids(analysis.topic_presence_change(topic_cov, doc_a, doc_b), taxonomy))
 
 # %% [markdown]
 # ## Words each document over-uses: keyness
@@ -114,19 +105,15 @@ display(explore.label_ids(analysis.topic_presence_change(topic_cov, doc_a, doc_b
 
 # %%
 key = analysis.keyness([tokenize(texts[doc_b])], [tokenize(texts[doc_a])], min_count=3)
-explore.save_charts(
+built.save(
     charts.plot_keyness,
-    figures_dir,
     "03_keyness",
-    langs,
     keyness_table=key,
     n=15,
     per_lang={
         lang: {"target_label": names[lang][doc_b], "reference_label": names[lang][doc_a]}
         for lang in langs
     },
-    sources=SOURCES,
-    data_date=DATA_DATE,
 )
 
 # %%

@@ -24,13 +24,10 @@
 
 # %%
 # %matplotlib inline
-from pathlib import Path
-
 from IPython.display import Markdown, display
 
-from compare import analysis, charts, explore, targets
-from compare.tables import load_tables
-from compare.taxonomy import load_taxonomy
+from compare import analysis, charts
+from compare.notebook import open_build
 
 # %% tags=["parameters"]
 build_dir = "../build"
@@ -39,13 +36,10 @@ figures_dir = "../figures"
 langs = ["zh", "en"]
 
 # %%
-tables = load_tables(build_dir)
-documents = tables["documents"]
-found = tables["targets"]
-taxonomy = load_taxonomy()
-SOURCES = [Path(corpus).name, "data/targets.yml", "data/taxonomy.yml"]
-DATA_DATE = explore.build_date(build_dir)
-Path(figures_dir).mkdir(parents=True, exist_ok=True)
+built = open_build(
+    build_dir, corpus, figures_dir, langs, sources=["data/targets.yml", "data/taxonomy.yml"]
+)
+documents, found, taxonomy = built["documents"], built["targets"], built.taxonomy
 display(
     Markdown(
         f"{len(found)} numeric expressions found; "
@@ -62,11 +56,11 @@ display(found["status"].value_counts())
 # how many commitments there were. Below the matrix, the long table with the quoted source.
 
 # %%
-side = targets.side_by_side(found, documents)
-display(explore.target_matrix(side, documents))
+side = analysis.side_by_side(found, documents)
+display(analysis.target_matrix(side, documents))
 
 # %%
-display(explore.label_ids(side, taxonomy))
+display(analysis.label_ids(side, taxonomy))
 
 # %% [markdown]
 # ## Ranges per indicator
@@ -81,14 +75,10 @@ if ranges.empty:
     display(Markdown("No target in this build is mapped to an indicator: no range chart."))
 else:
     display(
-        explore.save_charts(
+        built.save(
             charts.plot_target_ranges,
-            figures_dir,
             "04_target_ranges",
-            langs,
             ranges=ranges,
-            sources=SOURCES,
-            data_date=DATA_DATE,
         )
     )
 display(ranges)
@@ -105,14 +95,10 @@ if timeline.empty:
     display(Markdown("No target in this build has a deadline: no timeline."))
 else:
     display(
-        explore.save_charts(
+        built.save(
             charts.plot_deadline_timeline,
-            figures_dir,
             "04_deadline_timeline",
-            langs,
             timeline=timeline,
-            sources=SOURCES,
-            data_date=DATA_DATE,
         )
     )
 display(timeline)

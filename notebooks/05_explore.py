@@ -27,9 +27,8 @@
 # %%
 from IPython.display import HTML, Markdown, display
 
-from compare import explore
-from compare.tables import load_tables, load_texts
-from compare.taxonomy import load_taxonomy
+from compare import analysis, explore
+from compare.notebook import open_build
 
 # %% tags=["parameters"]
 build_dir = "../build"
@@ -39,9 +38,8 @@ langs = ["zh", "en"]
 topic_id = None  # a topic to print below; None: the topic most documents cover
 
 # %%
-tables = load_tables(build_dir)
-texts = load_texts(build_dir)
-taxonomy = load_taxonomy()
+built = open_build(build_dir, corpus, figures_dir, langs)
+tables, texts, taxonomy = built.tables, built.texts, built.taxonomy
 display(Markdown(f"{len(tables['documents'])} documents, {len(tables['measures'])} measures."))
 
 # %% [markdown]
@@ -58,17 +56,17 @@ display(explorer)
 # every document, then its measure with the most counterparts and shared passages.
 
 # %%
-topic = topic_id or explore.most_shared_topic(tables)
-view = explore.topic_view(tables, topic)
+topic = topic_id or analysis.most_shared_topic(tables)
+view = analysis.topic_view(tables, topic)
 display(Markdown(f"Topic `{topic}`: {len(view)} measures in {view['doc_id'].nunique()} documents."))
 display(HTML(explore.topic_html(view, tables["documents"])))
 
 # %%
-measure_id = explore.example_measure(tables, topic)
+measure_id = analysis.example_measure(tables, topic)
 if measure_id is None:
     display(Markdown("No measure is aligned to this topic."))
 else:
     display(Markdown(f"Counterparts of `{measure_id}` (its topic's best-connected measure):"))
-    display(explore.measure_counterparts(tables, measure_id))
+    display(analysis.measure_counterparts(tables, measure_id))
     display(Markdown(f"Passages of `{measure_id}` shared with other documents:"))
-    display(explore.shared_passages(tables, measure_id))
+    display(analysis.shared_passages(tables, measure_id))

@@ -35,7 +35,7 @@
 from IPython.display import Markdown, display
 
 from compare import align
-from compare.tables import load_tables
+from compare.build import load_tables
 
 # %% tags=["parameters"]
 build_dir = "../build"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from compare.paths import data_file
-from compare.tables import BuildResult, build
+from compare.build import BuildResult, build
+from compare.config import DataFiles
 
 #: (doc_id, label, label_en, jurisdiction, jurisdiction_en, level, doc_type, year) and measures:
 #: (path, text, category_id, topic_id). The third document has no year (bounds 2019-2021).
@@ -151,4 +151,4 @@ def small_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
 def seed_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Path]:
     """One real build of ``data/corpus.yml`` per test session (tests must not modify it)."""
     out = tmp_path_factory.mktemp("seed_build")
-    return build(data_file("corpus.yml"), out, jobs=2), out
+    return build(DataFiles.resolve().path("corpus.yml"), out, jobs=2), out

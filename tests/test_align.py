@@ -11,7 +11,6 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import cross_val_score
 
-from compare import clean, read, segment
 from compare.align import (
     ALIGNMENT_COLUMNS,
     LearnedAligner,
@@ -21,9 +20,12 @@ from compare.align import (
     load_labels,
     load_overrides,
 )
+from compare.config import DataFiles
 from compare.errors import CompareError
 from compare.manifest import load_manifest
-from compare.paths import data_file
+from compare.structure import measures as measures_mod
+from compare.structure import segment
+from compare.text import clean, read
 
 #: Real sentences in the style of the national 纲要, one per unmistakable topic.
 CLEAR = {
@@ -47,12 +49,12 @@ CLEAR_CATEGORY = {
 def measures() -> pd.DataFrame:
     """Measures of the labelled plans, through the real read -> clean -> segment chain."""
     labelled = set(load_labels()["doc_id"])
-    manifest = load_manifest(data_file("corpus.yml"))
+    manifest = load_manifest(DataFiles.resolve().path("corpus.yml"))
     frames = []
     for row in manifest[manifest["doc_id"].isin(labelled)].itertuples():
         text = clean.clean_text(read.read_source(row.source_path).text).text
         segs = segment.segment_text(text, doc_id=row.doc_id)
-        frames.append(segment.extract_measures(segs, text))
+        frames.append(measures_mod.extract_measures(segs, text))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -185,13 +187,13 @@ def test_cv_macro_f1_meets_target(measures: pd.DataFrame) -> None:
 
 def test_heldout_labels_are_valid() -> None:
     """The held-out labels (speeches) load; they are never used for training or tuning."""
-    heldout = load_labels(data_file("labels", "heldout.csv"))
+    heldout = load_labels(DataFiles.resolve().path("labels", "heldout.csv"))
     assert len(heldout) > 100
     assert heldout["doc_id"].str.startswith("speeches-").all()
 
 
 def test_aligner_with_a_taxonomy_object_clones() -> None:
-    from compare.taxonomy import load_taxonomy
+    from compare.align.taxonomy import load_taxonomy
 
     est = LexiconAligner(taxonomy=load_taxonomy(), level="category")
     twin = clone(est).fit(None)
@@ -269,16 +271,18 @@ def test_align_measures_scores_tokenises_and_transforms_each_text_once(
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from compare import align
+    from compare.align.lexicon import _Lexicon
+    from compare.tokenize import Tokenizer
 
     fitted = align.fit_aligners()
     sample = measures.iloc[:40].reset_index(drop=True)
     counts = {"tokenize": 0, "lexicon": 0, "tfidf": 0}
-    real_tokenize, real_scores = align.tokenize, align._Lexicon.topic_scores
+    real_tokenize, real_scores = Tokenizer.tokenize, _Lexicon.topic_scores
     real_transform = TfidfVectorizer.transform
 
-    def tokenize(text: str) -> list[str]:
+    def tokenize(self, text: str) -> list[str]:
         counts["tokenize"] += 1
-        return real_tokenize(text)
+        return real_tokenize(self, text)
 
     def topic_scores(self, text: str, boost: float):
         counts["lexicon"] += 1
@@ -288,10 +292,10 @@ def test_align_measures_scores_tokenises_and_transforms_each_text_once(
         counts["tfidf"] += 1
         return real_transform(self, raw)
 
-    monkeypatch.setattr(align, "tokenize", tokenize)
-    monkeypatch.setattr(align._Lexicon, "topic_scores", topic_scores)
+    monkeypatch.setattr(Tokenizer, "tokenize", tokenize)
+    monkeypatch.setattr(_Lexicon, "topic_scores", topic_scores)
     monkeypatch.setattr(TfidfVectorizer, "transform", transform)
-    align._cached_tokens.cache_clear()
+    fitted.cat_model.tokenizer_.forget()  # these texts were tokenised when the models were fitted
     align.align_measures(sample, aligners=fitted)
     n = sample["text"].nunique()
     assert counts["tokenize"] == n  # once per text, shared by both models
@@ -301,7 +305,8 @@ def test_align_measures_scores_tokenises_and_transforms_each_text_once(
 
 
 def test_fast_one_vs_rest_probabilities_are_sklearns(measures: pd.DataFrame) -> None:
-    from compare.align import _ovr_proba, fit_aligners
+    from compare.align import fit_aligners
+    from compare.align.learned import _ovr_proba
 
     fitted = fit_aligners()
     texts = measures["text"].tolist()
@@ -310,22 +315,26 @@ def test_fast_one_vs_rest_probabilities_are_sklearns(measures: pd.DataFrame) -> 
         assert np.array_equal(_ovr_proba(model.model_, X), model.model_.predict_proba(X))
 
 
-def test_default_overrides_are_reread_when_the_file_changes(
-    measures: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_overrides_are_read_again_when_the_file_changes(
+    measures: pd.DataFrame, tmp_path: Path
 ) -> None:
     import os
+    import shutil
 
     from compare import align
 
-    fitted = align.fit_aligners(method="lexicon")
+    shutil.copy(DataFiles.resolve().path("taxonomy.yml"), tmp_path / "taxonomy.yml")
+    (tmp_path / "labels").mkdir()
+    path = tmp_path / "labels" / "overrides.csv"
+    data = DataFiles(tmp_path)
     sample = measures.iloc[:5].reset_index(drop=True)
     mid = sample["measure_id"].iloc[0]
-    path = tmp_path / "overrides.csv"
-    monkeypatch.setattr(align, "data_file", lambda *parts: tmp_path / parts[-1])
+    fitted = align.fit_aligners(method="lexicon", data=data)
     assert (align.align_measures(sample, aligners=fitted)["method"] != "override").all()
     for n, cat in enumerate(["C06_emergency", "C07_disputes"]):
         path.write_text(f"measure_id,category_id,topic_id,note\n{mid},{cat},,n{n}\n", "utf-8")
         os.utime(path, ns=(10**18 + n, 10**18 + n))
+        fitted = align.fit_aligners(method="lexicon", data=data)
         out = align.align_measures(sample, aligners=fitted).set_index("measure_id")
         assert out.at[mid, "category_id"] == cat and out.at[mid, "evidence"] == f"override: n{n}"
 

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from compare import analysis as A
+from compare.analysis.base import _year_of
 from compare.errors import CompareError
 
 DOCS = pd.DataFrame(
@@ -406,13 +407,11 @@ def test_cleaning_summary():
 
 
 def test_year_of_variants():
-    assert A._year_of("2025年底前") == 2025
-    assert A._year_of("2023-12-31") == 2023
-    assert A._year_of(pd.Timestamp("2024-01-01")) == 2024
-    assert A._year_of(2022) == 2022
-    assert (
-        np.isnan(A._year_of(None)) and np.isnan(A._year_of("年底前")) and np.isnan(A._year_of(12))
-    )
+    assert _year_of("2025年底前") == 2025
+    assert _year_of("2023-12-31") == 2023
+    assert _year_of(pd.Timestamp("2024-01-01")) == 2024
+    assert _year_of(2022) == 2022
+    assert np.isnan(_year_of(None)) and np.isnan(_year_of("年底前")) and np.isnan(_year_of(12))
 
 
 def test_taxonomy_tables_with_native_id_columns():

@@ -17,6 +17,7 @@ from matplotlib.text import Text
 from compare import __version__
 from compare import analysis as A
 from compare import charts as C
+from compare.charts import labels as L
 from compare.errors import CompareError
 
 DATE = "2026-11-25"
@@ -345,7 +346,7 @@ def test_wrap_balances_chinese_and_keeps_words() -> None:
     assert w.split("\n") == ["健全行政权力制", "约和监督体系"]
     assert C.wrap("健全行政执法工作体系", 22) == "健全行政执法工作体系"
     # closing punctuation may hang one full-width character past the width
-    assert all(C._dw(line) <= 22 for line in C.wrap("法治政府建设，" * 6, 20).split("\n"))
+    assert all(L._dw(line) <= 22 for line in C.wrap("法治政府建设，" * 6, 20).split("\n"))
     assert not any(line.startswith("，") for line in C.wrap("法治政府建设，" * 6, 13).split("\n"))
     en = C.wrap("Preventing and resolving social disputes", 30).split("\n")
     assert en == ["Preventing and resolving", "social disputes"]
@@ -353,9 +354,9 @@ def test_wrap_balances_chinese_and_keeps_words() -> None:
 
 def test_labels_from_native_taxonomy_columns() -> None:
     topics = TOPICS.rename(columns={"id": "topic_id"})  # also has category_id: topic_id wins
-    assert C._tax_labels(["en.three"], topics, "zh") == [
+    assert L._tax_labels(["en.three"], topics, "zh") == [
         "行政执法三项制度（公示、全过程记录、法制审核）"
     ]
     inds = INDICATORS.rename(columns={"id": "indicator_id"}).assign(topic_id="en.reform")
-    assert C._tax_labels(["training_hours"], inds, "en") == ["Annual legal training hours"]
-    assert C._tax_labels(["unknown"], CATS, "en") == ["unknown"]
+    assert L._tax_labels(["training_hours"], inds, "en") == ["Annual legal training hours"]
+    assert L._tax_labels(["unknown"], CATS, "en") == ["unknown"]

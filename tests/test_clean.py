@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compare.clean import (
+from compare.errors import CompareError
+from compare.text.clean import (
     LOG_COLUMNS,
     CleanResult,
     Edit,
@@ -30,8 +31,7 @@ from compare.clean import (
     restore_source,
     strip_html,
 )
-from compare.errors import CompareError
-from compare.read import read_source
+from compare.text.read import read_source
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from compare.dating import cited_events, date_evidence, resolve_dates, signature_date, stated_dates
+from compare.text.dating import (
+    cited_events,
+    date_evidence,
+    resolve_dates,
+    signature_date,
+    stated_dates,
+)
 
 
 def test_signature_in_chinese_numerals() -> None:

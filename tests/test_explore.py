@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from compare import explore
+from compare import analysis, explore
 from compare.errors import CompareError
 
 
 def test_topic_view_lists_every_documents_measures_with_targets(small_tables) -> None:
     tables, _ = small_tables
-    view = explore.topic_view(tables, "T_major_decision")
-    assert list(view.columns) == explore.TOPIC_VIEW_COLUMNS
+    view = analysis.topic_view(tables, "T_major_decision")
+    assert list(view.columns) == analysis.TOPIC_VIEW_COLUMNS
     assert view["doc_id"].tolist() == ["yixing-2012", "caoxian-2016", "nanjing-2021"]
     assert view["n_targets"].tolist() == [1, 1, 1]
     assert view.loc[0, "targets"] == "达到100%"
@@ -23,15 +23,15 @@ def test_topic_view_uses_the_primary_alignment_only(small_tables) -> None:
     tables, _ = small_tables
     extra = tables["alignments"].iloc[[1]].assign(topic_id="T_major_decision", score=0.1)
     tables["alignments"] = pd.concat([tables["alignments"], extra], ignore_index=True)
-    view = explore.topic_view(tables, "T_major_decision")
+    view = analysis.topic_view(tables, "T_major_decision")
     assert "yixing-2012/二" not in set(view["measure_id"])
 
 
 def test_topic_view_of_an_unused_topic_is_empty(small_tables) -> None:
     tables, _ = small_tables
-    view = explore.topic_view(tables, "T_nothing")
+    view = analysis.topic_view(tables, "T_nothing")
     assert view.empty
-    assert list(view.columns) == explore.TOPIC_VIEW_COLUMNS
+    assert list(view.columns) == analysis.TOPIC_VIEW_COLUMNS
 
 
 def test_measure_counterparts_reads_both_directions_once(small_tables) -> None:
@@ -40,11 +40,11 @@ def test_measure_counterparts_reads_both_directions_once(small_tables) -> None:
     m = tables["matches"]
     m = m[~((m["measure_id"] == "yixing-2012/三") & (m["other_measure_id"] == "nanjing-2021/三"))]
     tables["matches"] = m
-    cp = explore.measure_counterparts(tables, "yixing-2012/三")
+    cp = analysis.measure_counterparts(tables, "yixing-2012/三")
     assert cp["other_measure_id"].tolist() == ["nanjing-2021/三"]
     assert cp.loc[0, "other_label"] == "南京 2021–2025"
     assert cp.loc[0, "topic_id"] == "T_first_responsible"
-    cp = explore.measure_counterparts(tables, "yixing-2012/一")
+    cp = analysis.measure_counterparts(tables, "yixing-2012/一")
     assert sorted(cp["other_doc_id"]) == ["caoxian-2016", "nanjing-2021"]
     assert cp["other_measure_id"].is_unique
 
@@ -52,36 +52,36 @@ def test_measure_counterparts_reads_both_directions_once(small_tables) -> None:
 def test_measure_counterparts_unknown_measure(small_tables) -> None:
     tables, _ = small_tables
     with pytest.raises(CompareError):
-        explore.measure_counterparts(tables, "nowhere/1")
+        analysis.measure_counterparts(tables, "nowhere/1")
 
 
 def test_shared_passages_are_oriented_from_the_measure(small_tables) -> None:
     tables, texts = small_tables
-    sp = explore.shared_passages(tables, "nanjing-2021/一")  # nanjing is always other_doc_id
+    sp = analysis.shared_passages(tables, "nanjing-2021/一")  # nanjing is always other_doc_id
     assert sorted(sp["other_doc_id"]) == ["caoxian-2016", "yixing-2012"]
     for r in sp.to_dict("records"):
         assert texts[r["doc_id"]][r["char_start"] : r["char_start"] + r["length"]] == r["text"]
         assert r["other_measure_id"] == f"{r['other_doc_id']}/一"
-    assert explore.shared_passages(tables, "nanjing-2021/二").empty
+    assert analysis.shared_passages(tables, "nanjing-2021/二").empty
 
 
 def test_pick_documents_falls_back_to_earliest_and_latest(small_tables) -> None:
     tables, _ = small_tables
     docs = tables["documents"]
-    a, b, mid, notes = explore.pick_documents(docs, "yixing-2012", "nanjing-2021", "caoxian-2016")
+    a, b, mid, notes = analysis.pick_documents(docs, "yixing-2012", "nanjing-2021", "caoxian-2016")
     assert (a, b, mid, notes) == ("yixing-2012", "nanjing-2021", "caoxian-2016", [])
-    a, b, mid, notes = explore.pick_documents(docs, "x", "y", "z")
+    a, b, mid, notes = analysis.pick_documents(docs, "x", "y", "z")
     assert (a, b, mid) == ("yixing-2012", "nanjing-2021", "district-20xx")
     assert len(notes) == 3 and "'x'" in notes[0]
     two = docs[docs["doc_id"].isin(["yixing-2012", "nanjing-2021"])]
-    assert explore.pick_documents(two, "x", "y", "z")[2] is None
+    assert analysis.pick_documents(two, "x", "y", "z")[2] is None
 
 
 def test_document_order_by_year_unknown_last() -> None:
     docs = pd.DataFrame(
         {"doc_id": ["a", "b", "c"], "year": [pd.NA, 2020, pd.NA], "year_min": [pd.NA, 2020, 2010]}
     )
-    assert explore.document_order(docs) == ["c", "b", "a"]
+    assert analysis.document_order(docs) == ["c", "b", "a"]
 
 
 def test_build_explorer_updates_on_selection(small_tables) -> None:
@@ -100,17 +100,17 @@ def test_build_explorer_updates_on_selection(small_tables) -> None:
 
 def test_most_shared_topic(small_tables) -> None:
     tables, _ = small_tables
-    assert explore.most_shared_topic(tables) == "T_major_decision"
+    assert analysis.most_shared_topic(tables) == "T_major_decision"
     tables["alignments"] = tables["alignments"].iloc[0:0]
-    assert explore.most_shared_topic(tables) is None
+    assert analysis.most_shared_topic(tables) is None
 
 
 def test_target_matrix_and_pairs_html(small_tables) -> None:
-    from compare.targets import side_by_side
+    from compare.analysis import side_by_side
 
     tables, _ = small_tables
     side = side_by_side(tables["targets"], tables["documents"])
-    matrix = explore.target_matrix(side, tables["documents"])
+    matrix = analysis.target_matrix(side, tables["documents"])
     assert list(matrix.columns) == ["宜兴市", "曹县", "南京市"]
     assert matrix.loc["legality_review_rate", "南京市"].startswith("100")
     pairs = pd.DataFrame(
@@ -123,22 +123,22 @@ def test_target_matrix_and_pairs_html(small_tables) -> None:
 
 def test_example_measure_has_the_most_connections(small_tables) -> None:
     tables, _ = small_tables
-    assert explore.example_measure(tables, "T_major_decision") == "yixing-2012/一"
-    assert explore.example_measure(tables, "T_nothing") is None
+    assert analysis.example_measure(tables, "T_major_decision") == "yixing-2012/一"
+    assert analysis.example_measure(tables, "T_nothing") is None
 
 
 def test_label_ids_names_categories_topics_and_indicators(small_tables) -> None:
-    from compare.taxonomy import load_taxonomy
+    from compare.align.taxonomy import load_taxonomy
 
     tables, _ = small_tables
     taxonomy = load_taxonomy()
-    named = explore.label_ids(
+    named = analysis.label_ids(
         tables["alignments"].assign(indicator="litigation_loss_rate"), taxonomy
     )
     cols = list(named.columns)
     assert cols[cols.index("topic_id") + 1] == "topic"
     assert named.loc[0, "category"] == "行政决策制度体系"
     assert named.loc[0, "indicator_label"] == "行政诉讼败诉率"
-    en = explore.label_ids(tables["alignments"].assign(topic_id="T_unknown"), taxonomy, "en")
+    en = analysis.label_ids(tables["alignments"].assign(topic_id="T_unknown"), taxonomy, "en")
     assert en.loc[0, "topic"] == "T_unknown"
     assert en.loc[0, "category"] == "Administrative decision-making"

@@ -91,13 +91,16 @@ def test_review_measures_find_each_other() -> None:
 
 def test_review_measures_find_each_other_in_pipeline_measures() -> None:
     """The same on the project's own read -> clean -> segment output."""
-    read = pytest.importorskip("compare.read")
-    clean = pytest.importorskip("compare.clean")
-    segment = pytest.importorskip("compare.segment")
+    from compare.structure import measures as measures_mod
+    from compare.structure import segment
+    from compare.text import clean, read
+
     frames = []
     for path in sorted(RAW.glob("*.txt")):
         text = clean.clean_text(read.read_source(path).text).text
-        frames.append(segment.extract_measures(segment.segment_text(text, path.name[:3]), text))
+        frames.append(
+            measures_mod.extract_measures(segment.segment_text(text, path.name[:3]), text)
+        )
     m = pd.concat(frames, ignore_index=True)
     ids = [
         m[(m.doc_id == doc) & m.text.str.contains(title)].measure_id.iloc[0]

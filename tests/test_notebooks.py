@@ -141,8 +141,8 @@ def test_notebooks_run_on_another_corpus(tmp_path: Path) -> None:
     """Nothing is tied to the seed corpus: the notebooks run on small made-up tables too."""
     from conftest import make_tables
 
+    from compare.build import write_outputs
     from compare.report import notebooks, run_notebook
-    from compare.tables import write_outputs
 
     tables, texts = make_tables()
     for table in tables.values():  # rename a document the notebooks default to

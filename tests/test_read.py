@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from compare.errors import CompareError
-from compare.read import Part, SourceText, decode_bytes, read_source, split_parts
+from compare.text.read import Part, SourceText, decode_bytes, read_source, split_parts
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

@@ -16,16 +16,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compare.config import REPO_ROOT
 from compare.errors import CompareError
-from compare.paths import REPO_ROOT
-from compare.segment import (
-    MEASURE_COLUMNS,
-    SEGMENT_COLUMNS,
-    extract_measures,
-    load_config,
-    parse_units,
-    segment_text,
-)
+from compare.structure.measures import MEASURE_COLUMNS, extract_measures, parse_units
+from compare.structure.segment import SEGMENT_COLUMNS, load_config, segment_text
 
 RAW = REPO_ROOT / "data" / "raw"
 FIXTURES = Path(__file__).parent / "fixtures" / "segment"
@@ -65,7 +59,7 @@ def clean(name: str) -> str:
     """Clean text of a raw seed file: compare.clean when present, else the stand-in."""
     raw = (RAW / name).read_text(encoding="utf-8")
     try:
-        from compare.clean import clean_text
+        from compare.text.clean import clean_text
     except ImportError:
         return _standin_clean(raw)
     return clean_text(raw).text

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from compare import read
-from compare.clean import restore_source
+from compare.build import TABLES, BuildResult, build, load_tables
+from compare.config import DataFiles
 from compare.manifest import load_manifest
-from compare.paths import data_file
-from compare.tables import TABLES, BuildResult, build, load_tables
+from compare.text import read
+from compare.text.clean import restore_source
 
 JUNK = re.compile(
     r"ICP备|浏览次数|打印本页|关闭窗口|返回顶部|免责声明|当前位置|您的位置|下一篇|上一篇|https?://|联系QQ|互联网用户分享"
@@ -60,7 +60,7 @@ def test_no_web_junk_inside_any_measure(seed: BuildResult) -> None:
 
 def test_cleaning_is_lossless_per_document(seed: BuildResult) -> None:
     """Each document's source text is rebuilt exactly from its clean text and its log."""
-    manifest = load_manifest(data_file("corpus.yml"))
+    manifest = load_manifest(DataFiles.resolve().path("corpus.yml"))
     log = seed.tables["cleaning_log"]
     for path, rows in manifest.groupby("source_path"):
         source = read.read_source(path).text
@@ -126,7 +126,7 @@ def test_noop_rebuild_uses_the_cache_and_gives_the_same_tables(
     first, built = seed_build
     out = tmp_path / "build"
     shutil.copytree(built, out)
-    again = build(data_file("corpus.yml"), out, jobs=1)
+    again = build(DataFiles.resolve().path("corpus.yml"), out, jobs=1)
     assert again.n_cached == again.n_files == 5
     for name in TABLES:
         pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
@@ -139,14 +139,14 @@ def test_a_sixth_document_joins_every_table(
     shutil.copytree(seed_build[1], out)
     corpus = tmp_path / "corpus.yml"
     raw = tmp_path / "raw"
-    shutil.copytree(data_file("raw"), raw)
+    shutil.copytree(DataFiles.resolve().path("raw"), raw)
     new = raw / "new_plan.txt"
     new.write_bytes(
         "苍溪县2023年法治政府建设工作要点\n一、健全依法决策机制\n（一）严格落实重大行政决策程序。"
         "2023年6月底前完成重大行政决策事项目录编制。\n二、加强行政复议\n（二）深化行政复议体制改革，"
         "每年开展行政复议案件评查不少于2次。\n".encode("gb18030")
     )
-    text = data_file("corpus.yml").read_text(encoding="utf-8")
+    text = DataFiles.resolve().path("corpus.yml").read_text(encoding="utf-8")
     text += (
         "  - id: cangxi-2023\n    file: raw/new_plan.txt\n    title: 苍溪县2023年法治政府建设工作要点\n"
         "    jurisdiction: 苍溪县\n    level: county\n    year: 2023\n    doc_type: 工作要点\n"
@@ -172,3 +172,52 @@ def test_measure_body_follows_marker_and_heading(seed: BuildResult) -> None:
     assert row["body"].startswith("进一步推进相对集中行政复议权工作")
     assert row["text"].endswith(row["body"])
     assert row["lead_units"] == "县法制办" and "县财政局" in row["responsible_units"]
+
+
+#: sha256 of every table CSV and clean text of the seed build, frozen before the package was
+#: restructured (issue 10): a change of layout must not change a byte of the results. When a
+#: change of behaviour is meant, rebuild and rewrite the file (`sha256sum` in the build folder).
+FROZEN = Path(__file__).parent / "fixtures" / "seed_tables.sha256"
+
+
+def test_seed_tables_are_byte_identical_to_the_frozen_build(
+    seed_build: tuple[BuildResult, Path],
+) -> None:
+    import hashlib
+
+    _, out = seed_build
+    frozen = dict(line.split()[::-1] for line in FROZEN.read_text(encoding="utf-8").splitlines())
+    written = sorted(p.name for p in out.glob("*.csv")) + sorted(
+        f"texts/{p.name}" for p in (out / "texts").glob("*.txt")
+    )
+    assert sorted(frozen) == sorted(written)
+    changed = [
+        n for n in written if hashlib.sha256((out / n).read_bytes()).hexdigest() != frozen[n]
+    ]
+    assert not changed, f"tables differ from the frozen seed build: {changed}"
+
+
+def test_two_builds_in_one_process_follow_their_own_data(
+    tmp_path: Path, seed_build: tuple[BuildResult, Path]
+) -> None:
+    """No state carries over between builds: a build with an edited taxonomy (its own data
+    folder) gets its own alignments, and the default data folder's build is unchanged after."""
+    import os
+
+    seed, _ = seed_build
+    data = tmp_path / "data"
+    shutil.copytree(DataFiles.resolve().root, data, ignore=shutil.ignore_patterns("raw"))
+    (data / "raw").symlink_to(DataFiles.resolve().path("raw"))
+    taxonomy = data / "taxonomy.yml"
+    text = taxonomy.read_text(encoding="utf-8")
+    assert "行政复议: " in text
+    # the new data folder's lexicon knows one term less: 行政复议 no longer scores anything
+    taxonomy.write_text(text.replace("行政复议: ", "行政覆议: "), encoding="utf-8")
+    os.utime(taxonomy, ns=(10**18, 10**18))
+    edited = build(data / "corpus.yml", tmp_path / "edited", jobs=1)
+    again = build(DataFiles.resolve().path("corpus.yml"), tmp_path / "again", jobs=1)
+    key = ["measure_id", "category_id", "topic_id", "score", "evidence"]
+    assert not edited.tables["alignments"][key].equals(seed.tables["alignments"][key])
+    pd.testing.assert_frame_equal(again.tables["alignments"], seed.tables["alignments"])
+    for name in ("measures", "targets", "matches"):
+        pd.testing.assert_frame_equal(again.tables[name], seed.tables[name])

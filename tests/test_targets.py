@@ -17,8 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from compare import analysis
 from compare import targets as tg
-from compare.paths import data_file
+from compare.config import DataFiles
+from compare.targets import extract
 
 FIX = Path(__file__).parent / "fixtures" / "targets"
 SEED_FILES = {
@@ -38,7 +40,7 @@ HELDOUT_FLOOR = 0.90
 def _clean(raw: str) -> str:
     """The project's clean text (compare.clean); a rough stand-in while it is unavailable."""
     try:
-        from compare.clean import clean_text
+        from compare.text.clean import clean_text
     except ImportError:  # pragma: no cover - only before clean.py exists
         import opencc
 
@@ -54,13 +56,13 @@ def seed_texts() -> dict[str, str]:
     """doc_id -> clean text for the 16 seed documents (speeches split as in tables.py)."""
     import yaml
 
-    from compare.read import read_source, split_parts
+    from compare.text.read import read_source, split_parts
 
-    manifest = yaml.safe_load(data_file("corpus.yml").read_text(encoding="utf-8"))
+    manifest = yaml.safe_load(DataFiles.resolve().path("corpus.yml").read_text(encoding="utf-8"))
     split = next(d["split"] for d in manifest["documents"] if d["id"] == "speeches")
     out = {}
     for doc_id, name in SEED_FILES.items():
-        source = read_source(data_file("raw", name)).text
+        source = read_source(DataFiles.resolve().path("raw", name)).text
         if doc_id == "speeches":
             parts, _ = split_parts(source, split)
             for p in parts:
@@ -398,14 +400,14 @@ def test_map_indicators_and_side_by_side(tmp_path: Path) -> None:
     assert list(t.indicator) == ["lecture_sessions", "training_hours", "lecture_sessions"]
     docs = pd.DataFrame({"doc_id": ["a", "b"], "jurisdiction": ["甲市", "乙县"],
                          "label": ["甲", "乙"], "year": [2021, 2016]})  # fmt: skip
-    side = tg.side_by_side(t, docs)
-    assert list(side.columns) == tg.SIDE_COLUMNS
+    side = analysis.side_by_side(t, docs)
+    assert list(side.columns) == analysis.SIDE_COLUMNS
     lect = side[side.indicator == "lecture_sessions"].set_index("jurisdiction")
     assert lect.loc["甲市", "value"] == 2 and lect.loc["乙县", "value"] == 1
-    paths = tg.export_side_by_side(side, tmp_path / "side")
+    paths = analysis.export_side_by_side(side, tmp_path / "side")
     assert [p.name for p in paths] == ["side.csv", "side.xlsx"]
     first = paths[1].read_bytes()
-    tg.export_side_by_side(side, tmp_path / "side")
+    analysis.export_side_by_side(side, tmp_path / "side")
     assert paths[1].read_bytes() == first
 
 
@@ -417,7 +419,7 @@ def test_bad_vocabulary_file(tmp_path: Path) -> None:
     with pytest.raises(CompareError, match="lacks"):
         tg.load_vocabulary(str(bad))
     broken = tmp_path / "broken.yml"
-    text = data_file("targets.yml").read_text(encoding="utf-8")
+    text = DataFiles.resolve().path("targets.yml").read_text(encoding="utf-8")
     broken.write_text(text.replace("condition_pattern: '", "condition_pattern: '(", 1), "utf-8")
     with pytest.raises(CompareError, match="bad pattern"):
         tg.load_vocabulary(str(broken))
@@ -441,12 +443,12 @@ def _frame_by_pandas(rows: list[dict]) -> pd.DataFrame:
 def test_frame_is_the_plain_pandas_frame() -> None:
     text = "到2025年底前，每年至少开展2次培训，约1-2名人员。"
     rows = [
-        tg._row("d", text, 0, 9, comparator="by", deadline="2025-12-31", kind="deadline"),
-        tg._row("d", text, 10, 20, value=2.0, comparator=">=", unit="次", per=None, kind=7),
-        tg._row("d", text, 21, 27, value=1.0, value_max=2.0, subject=float("nan")),
+        extract._row("d", text, 0, 9, comparator="by", deadline="2025-12-31", kind="deadline"),
+        extract._row("d", text, 10, 20, value=2.0, comparator=">=", unit="次", per=None, kind=7),
+        extract._row("d", text, 21, 27, value=1.0, value_max=2.0, subject=float("nan")),
     ]
     for sample in (rows, rows[:1], []):
-        pd.testing.assert_frame_equal(tg._frame(sample), _frame_by_pandas(sample))
+        pd.testing.assert_frame_equal(extract._frame(sample), _frame_by_pandas(sample))
     found = 0
     for doc_id, text in seed_texts().items():
         got = tg.extract_targets(text, doc_id)
@@ -477,4 +479,4 @@ def test_no_pattern_is_compiled_per_call(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(re, "_compile", spy)
     tg.extract_targets(text, "d", vocab)
-    assert not [c for c in callers if Path(c) == Path(tg.__file__)]
+    assert not [c for c in callers if Path(c) == Path(extract.__file__)]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from compare.align.taxonomy import load_taxonomy
 from compare.errors import CompareError
-from compare.taxonomy import load_taxonomy
 
 GOOD = """
 categories:
@@ -74,8 +74,16 @@ def test_indicators_have_terms_units_and_known_topics() -> None:
         assert ind.loc[key, "topic_id"] in tax.topic_ids
 
 
-def test_default_load_is_cached() -> None:
-    assert load_taxonomy() is load_taxonomy()
+def test_an_edited_taxonomy_is_read_again(tmp_path: Path) -> None:
+    import os
+
+    path = write(tmp_path, GOOD)
+    assert load_taxonomy(path).category_ids == ["A", "B"]
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("label_zh: 乙,", "label_zh: 丙,"), "utf-8"
+    )
+    os.utime(path, ns=(10**18, 10**18))
+    assert load_taxonomy(path).categories["label_zh"].tolist() == ["甲", "丙"]
 
 
 def test_small_file_parses_weights(tmp_path: Path) -> None:

@@ -40,14 +40,30 @@ def test_tokenize_drops_stopwords_punctuation_and_space() -> None:
     assert "和" in load_stopwords()
 
 
-def test_taxonomy_seed_terms_are_in_the_dictionary() -> None:
-    assert "府院联动" in tokenize("健全完善府院联动机制")
-    assert "诉访分离" in tokenize("严格实行诉访分离")
+def test_extra_words_such_as_taxonomy_seed_terms_are_in_the_dictionary() -> None:
+    from compare.align.taxonomy import load_taxonomy
+
+    seeded = get_tokenizer(words=load_taxonomy().seed_terms())
+    assert "府院联动" in seeded.tokenize("健全完善府院联动机制")
+    assert "诉访分离" in seeded.tokenize("严格实行诉访分离")
+    assert Path(seeded.tmp_dir).exists()
 
 
-def test_tokenizer_is_built_once() -> None:
-    assert get_tokenizer() is get_tokenizer()
-    assert Path(get_tokenizer().tmp_dir).exists()
+def test_an_edited_user_dictionary_is_used_at_once(tmp_path: Path) -> None:
+    import os
+
+    from compare.config import DataFiles
+
+    (tmp_path / "lexicon").mkdir()
+    (tmp_path / "lexicon" / "stopwords.txt").write_text("的\n", encoding="utf-8")
+    userdict = tmp_path / "lexicon" / "userdict.txt"
+    userdict.write_text("# none yet\n", encoding="utf-8")
+    data = DataFiles(tmp_path)
+    word = "嵌套词典测试词"
+    assert word not in get_tokenizer(data).tokenize(f"我们{word}的用法")
+    userdict.write_text(f"{word} 10000\n", encoding="utf-8")
+    os.utime(userdict, ns=(10**18, 10**18))
+    assert word in get_tokenizer(data).tokenize(f"我们{word}的用法")
 
 
 def test_cache_dir_follows_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

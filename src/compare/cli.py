@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from compare.config import DataFiles
 from compare.errors import CompareError
-from compare.paths import data_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 err = Console(stderr=True)
@@ -41,9 +41,9 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build documents, measures, alignments, targets, matches and reuse tables."""
-    from compare import tables
+    from compare import build as pipeline
 
-    corpus = corpus or data_file("corpus.yml")
+    corpus = corpus or DataFiles.resolve().path("corpus.yml")
     started = time.perf_counter()
     progress = Progress(
         TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -52,7 +52,7 @@ def build(
     try:
         with progress:
             task = progress.add_task("build", total=None)
-            result = tables.build(
+            result = pipeline.build(
                 corpus, out, jobs=jobs or None, use_cache=not no_cache,
                 on_start=lambda n: progress.update(task, total=n),
                 progress=lambda n: progress.advance(task, n),
@@ -79,10 +79,11 @@ def targets_cmd(
     ] = None,
 ) -> None:
     """Numeric targets side by side: indicator x jurisdiction, to CSV and Excel."""
-    from compare import tables, targets
+    from compare.analysis import targets
+    from compare.build import load_tables
 
     try:
-        built = tables.load_tables(build_dir)
+        built = load_tables(build_dir)
     except CompareError as exc:
         _fail(exc)
     view = targets.side_by_side(built["targets"], built["documents"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import re
@@ -11,6 +12,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from compare.config import read_file
 from compare.errors import CompareError
 
 LEVELS = ("national", "province", "city", "county", "district")
@@ -60,7 +62,7 @@ def manifest_data_date(path: str | Path) -> str | None:
     path = Path(path)
     if path.suffix.lower() in {".csv", ".tsv"}:
         return None
-    data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+    data = _yaml(path)
     value = _text(data.get("data_date")) if isinstance(data, dict) else ""
     if value:
         try:
@@ -72,12 +74,22 @@ def manifest_data_date(path: str | Path) -> str | None:
     return value or None
 
 
-def _read_yaml(path: Path) -> list[dict[str, Any]]:
+def _parse_yaml(path: Path) -> Any:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
+        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
     except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CompareError(f"malformed manifest (not valid YAML): {first}", path) from None
+
+
+def _yaml(path: Path) -> Any:
+    """The parsed manifest (through :func:`compare.config.read_file`: read again when the
+    file changes); a copy, as the entries are expanded in place."""
+    return copy.deepcopy(read_file(path, _parse_yaml))
+
+
+def _read_yaml(path: Path) -> list[dict[str, Any]]:
+    data = _yaml(path)
     docs = data.get("documents") if isinstance(data, dict) else data
     if not isinstance(docs, list) or not docs:
         raise CompareError("malformed manifest: expected a non-empty list under 'documents:'", path)

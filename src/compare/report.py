@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+from compare.config import REPO_ROOT
 from compare.errors import CompareError
 from compare.io import write_text
-from compare.paths import REPO_ROOT
 
 
 def use_this_python_for_kernels() -> None:

@@ -30,34 +30,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from compare.config import DataFiles, parse_yaml
 from compare.errors import CompareError
-from compare.paths import data_file
+from compare.text import numerals
 
 SEGMENT_COLUMNS = [
     "doc_id", "seg_id", "seq", "kind", "level", "marker_type", "path", "number", "heading",
     "char_start", "char_end", "text", "is_measure",
 ]  # fmt: skip
-MEASURE_COLUMNS = [
-    "doc_id", "measure_id", "seq", "path", "number", "heading", "body", "text", "char_start",
-    "char_end", "parent_path", "parent_headings", "lead_units", "responsible_units",
-]  # fmt: skip
 
 _SEGMENT_INTS = ("seq", "level", "char_start", "char_end")
-_HSPACE = " \t\u3000\xa0\r\ufeff"
+HSPACE = " \t\u3000\xa0\r\ufeff"
 _SENT_END = "。：；！？:;!?"
 _INLINE_AFTER = _SENT_END + "，,"
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}  # fmt: skip
-_ZH_UNITS = {"十": 10, "百": 100}
-_PATH_STRIP = "、.．，, " + _HSPACE
+_PATH_STRIP = "、.．，, " + HSPACE
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
-_TRIM_HEADING = "。：:；;，,、 " + _HSPACE
+_TRIM_HEADING = "。：:；;，,、 " + HSPACE
 
 
 # --------------------------------------------------------------------------- configuration
@@ -152,51 +144,17 @@ def parse_config(raw: dict, path: Path) -> Config:
     )
 
 
-@lru_cache(maxsize=8)
-def _load_config_cached(path: str, mtime: float) -> Config:
-    p = Path(path)
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise CompareError(f"cannot read segmentation vocabulary: {err}", p) from err
-    except yaml.YAMLError as err:
-        raise CompareError(f"invalid YAML: {err}".splitlines()[0], p) from err
-    return parse_config(raw, p)
+def _parse_file(path: Path) -> Config:
+    return parse_config(parse_yaml(path, "segmentation vocabulary"), path)
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    """Load ``data/segmentation.yml`` (or ``path``); cached until the file changes."""
-    p = Path(path) if path is not None else data_file("segmentation.yml")
-    try:
-        mtime = p.stat().st_mtime
-    except OSError as err:
-        raise CompareError("segmentation vocabulary not found", p) from err
-    return _load_config_cached(str(p), mtime)
+def load_config(path: str | Path | None = None, data: DataFiles | None = None) -> Config:
+    """``data/segmentation.yml`` (or the file ``path``) as a :class:`Config`; read again when
+    the file changes."""
+    return DataFiles.resolve(data).load(Path(path) if path else "segmentation.yml", _parse_file)
 
 
 # --------------------------------------------------------------------------- markers
-
-
-def zh_number(s: str) -> int:
-    """Value of a Chinese numeral up to the hundreds (``十一`` -> 11, ``一百零二`` -> 102)."""
-    total, digit = 0, None
-    for ch in s:
-        if ch in _ZH_DIGITS:
-            digit = _ZH_DIGITS[ch]
-        elif ch in _ZH_UNITS:
-            total += (1 if digit is None else digit) * _ZH_UNITS[ch]
-            digit = None
-        else:
-            raise ValueError(f"not a Chinese numeral: {s!r}")
-    return total + (digit or 0)
-
-
-def _number(s: str) -> int:
-    if s.isascii() and s.isdigit():
-        return int(s)
-    if len(s) == 1 and "①" <= s <= "⑳":
-        return ord(s) - ord("①") + 1
-    return zh_number(s)
 
 
 @dataclass(frozen=True)
@@ -210,7 +168,7 @@ class _Cand:
 def _boundary(text: str, start: int, inline: bool) -> tuple[bool, bool]:
     """Whether a marker may start at ``start``; second value: it starts a line."""
     j = start
-    while j > 0 and text[j - 1] in _HSPACE:
+    while j > 0 and text[j - 1] in HSPACE:
         j -= 1
     if j == 0 or text[j - 1] == "\n":
         return True, True
@@ -231,7 +189,7 @@ def _find_candidates(text: str, cfg: Config) -> list[_Cand]:
             if not _boundary(text, m.start(), style.inline)[0] or _in_toc(text, m.end(), cfg):
                 continue
             try:
-                n = _number(m.group("n"))
+                n = numerals.parse_int(m.group("n"))
             except ValueError:
                 continue
             if n > 0:
@@ -335,7 +293,7 @@ def _build_tree(text: str, cands: list[_Cand]) -> list[_Item]:
         item = _Item(
             start=c.start, marker_end=c.end, style=c.style, n=c.n, rank=rank[c.style.name],
             parent=parent, prev_sibling=siblings[-1] if siblings else None,
-            number=text[c.start : c.end].rstrip(_HSPACE),
+            number=text[c.start : c.end].rstrip(HSPACE),
         )  # fmt: skip
         idx = len(items)
         items.append(item)
@@ -347,7 +305,7 @@ def _build_tree(text: str, cands: list[_Cand]) -> list[_Item]:
 
 
 def _path_part(number: str) -> str:
-    return number.translate(_BRACKETS).rstrip(_PATH_STRIP).strip(_HSPACE)
+    return number.translate(_BRACKETS).rstrip(_PATH_STRIP).strip(HSPACE)
 
 
 def _assign_paths(items: list[_Item]) -> None:
@@ -368,7 +326,7 @@ def _assign_paths(items: list[_Item]) -> None:
 def item_heading(body: str, cfg: Config | None = None) -> str:
     """Short title of an item from the text after its marker (see module doc)."""
     cfg = cfg or load_config()
-    line = body.lstrip(_HSPACE).split("\n", 1)[0].rstrip()
+    line = body.lstrip(HSPACE).split("\n", 1)[0].rstrip()
     cut = min((i for i in (line.find("。"), line.find("："), line.find(":")) if i >= 0), default=-1)
     if 0 < cut <= cfg.heading_max:
         return line[:cut].strip(_TRIM_HEADING)
@@ -410,7 +368,7 @@ def _paragraphs(text: str, a: int, b: int) -> list[tuple[int, str]]:
     out = []
     for s in _line_starts(text, a, b):
         e = text.find("\n", s, b)
-        line = text[s : b if e == -1 else e].strip(_HSPACE + "\r")
+        line = text[s : b if e == -1 else e].strip(HSPACE + "\r")
         if line:
             out.append((s, line))
     return out
@@ -448,7 +406,7 @@ def _starts_line(text: str, start: int) -> bool:
     return _boundary(text, start, inline=True)[1]
 
 
-def _frame(
+def typed_frame(
     rows: list[dict], columns: list[str], ints: tuple[str, ...], bools: tuple[str, ...]
 ) -> pd.DataFrame:
     """A DataFrame with the given columns and dtypes, also when there are no rows."""
@@ -496,7 +454,7 @@ def segment_text(text: str, doc_id: str = "", config: Config | None = None) -> p
             "char_start": a, "char_end": b, "text": text[a:b],
             "is_measure": bool(idx is not None and measures[idx]),
         })  # fmt: skip
-    return _frame(rows, SEGMENT_COLUMNS, _SEGMENT_INTS, ("is_measure",))
+    return typed_frame(rows, SEGMENT_COLUMNS, _SEGMENT_INTS, ("is_measure",))
 
 
 def _headings(items: list[_Item], text: str, cfg: Config) -> list[str]:
@@ -529,115 +487,3 @@ def _measure_flags(items: list[_Item], headings: list[str], cfg: Config) -> list
 
 
 # --------------------------------------------------------------------------- measures
-
-
-def _note_span(text: str) -> tuple[int, int] | None:
-    """The outermost bracketed note ending the text (ignoring trailing spaces and 。)."""
-    end = len(text.rstrip(_HSPACE + "\r\n。."))
-    if end == 0 or text[end - 1] not in "）)":
-        return None
-    depth = 0
-    for i in range(end - 1, -1, -1):
-        ch = text[i]
-        if ch in "）)":
-            depth += 1
-        elif ch in "（(":
-            depth -= 1
-            if depth == 0:
-                return i + 1, end - 1
-        elif ch == "\n":
-            return None
-    return None
-
-
-def _split_units(s: str, cfg: Config) -> list[str]:
-    parts, depth, cur = [], 0, []
-    for ch in s:
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth -= 1
-        if depth == 0 and ch in "、，,；;":
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    out = []
-    for p in parts:
-        p = cfg.unit_suffix.sub("", p.strip(_HSPACE + "。. ")).strip(_HSPACE)
-        if p and p not in out:
-            out.append(p)
-    return out
-
-
-@lru_cache(maxsize=8)
-def _label_re(labels: tuple[str, ...]) -> re.Pattern[str]:
-    alts = "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
-    return re.compile(rf"({alts})\s*[：:]")
-
-
-def parse_units(text: str, config: Config | None = None) -> tuple[list[str], list[str]]:
-    """Lead and responsible units from a trailing note such as
-    ``（牵头部门：县编办、县法制办，责任部门：县直有关部门）``; the text may be a whole item or
-    just the note. Returns two lists (empty when there is no note)."""
-    cfg = config or load_config()
-    label_re = _label_re(cfg.lead_labels + cfg.resp_labels + cfg.other_labels)
-    span = _note_span(text)
-    # the bracketed note, else a bare note or one on the last line of an item
-    note = text[span[0] : span[1]] if span else text.strip().rsplit("\n", 1)[-1].strip(_HSPACE)
-    first = label_re.match(note)
-    if first is None:
-        return [], []
-    lead: list[str] = []
-    resp: list[str] = []
-    marks = list(label_re.finditer(note))
-    for k, m in enumerate(marks):
-        body = note[m.end() : marks[k + 1].start() if k + 1 < len(marks) else len(note)]
-        if m.group(1) in cfg.other_labels:
-            continue
-        target = lead if m.group(1) in cfg.lead_labels else resp
-        target.extend(u for u in _split_units(body, cfg) if u not in target)
-    return lead, resp
-
-
-def measure_body(text: str, number: str, heading: str) -> str:
-    """An item's text without its marker and short title: what the measure says."""
-    rest = text[len(number) :] if number and text.startswith(number) else text
-    rest = rest.lstrip(_HSPACE)
-    if heading and rest.startswith(heading):
-        rest = rest[len(heading) :].lstrip("。：:．.，, \t\u3000\n")
-    return rest
-
-
-def extract_measures(
-    segments: pd.DataFrame, text: str, config: Config | None = None
-) -> pd.DataFrame:
-    """The ``measures`` table from one document's ``segments`` and its clean ``text``."""
-    cfg = config or load_config()
-    cols = ("doc_id", "seq", "kind", "path", "number", "heading", "char_start", "char_end")
-    recs = sorted(zip(*(segments[c].tolist() for c in cols), segments["is_measure"].tolist(),
-                      strict=True), key=lambda r: r[1])  # fmt: skip
-    headings = {r[3]: r[5] for r in recs if r[2] in ("heading", "item")}
-    rows = []
-    for doc_id, _, _, path, number, heading, char_start, char_end, is_measure in recs:
-        if not is_measure:
-            continue
-        start = int(char_start)
-        end = start + len(text[start : int(char_end)].rstrip())
-        body = text[start:end]
-        parent_path = path.rsplit("/", 1)[0] if "/" in path else ""
-        ancestors = parent_path.split("/") if parent_path else []
-        parent_headings = [
-            headings.get("/".join(ancestors[: k + 1]), "") for k in range(len(ancestors))
-        ]
-        lead, resp = parse_units(body, cfg)
-        rows.append({
-            "doc_id": doc_id,
-            "measure_id": f"{doc_id}/{path}" if doc_id else path,
-            "seq": len(rows), "path": path, "number": number, "heading": heading,
-            "body": measure_body(body, number, heading), "text": body, "char_start": start, "char_end": end, "parent_path": parent_path,
-            "parent_headings": " / ".join(parent_headings), "lead_units": "；".join(lead),
-            "responsible_units": "；".join(resp),
-        })  # fmt: skip
-    return _frame(rows, MEASURE_COLUMNS, ("seq", "char_start", "char_end"), ())

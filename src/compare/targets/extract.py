@@ -1,4 +1,4 @@
-"""Quantified commitments (targets) in clean policy text, and a side-by-side view of them.
+"""Quantified commitments (targets) in clean policy text: the rows of the ``targets`` table.
 
 ``extract_targets(text, doc_id)`` finds numeric commitments — counts (``1-2名``), frequencies
 (``每年不少于2次``), durations (``有效期一般不超过5年``), shares (``不少于…总数的5%``), deadlines
@@ -31,21 +31,19 @@ Every row's ``quote == text[char_start:char_end]``.
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import functools
-import io
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from compare.errors import CompareError
-from compare.paths import data_file
+from compare.targets.normalise import resolve_deadline
+from compare.targets.vocabulary import (
+    _CN_DIGITS,
+    Vocabulary,
+    load_vocabulary,
+)
+from compare.text.numerals import parse_numeral
 
 #: Columns of the ``targets`` table, in order (docs/design.md).
 COLUMNS = [
@@ -67,30 +65,7 @@ COLUMNS = [
     "status",
 ]
 
-#: Columns of the side-by-side view.
-SIDE_COLUMNS = [
-    "indicator",
-    "jurisdiction",
-    "label",
-    "year",
-    "doc_id",
-    "value",
-    "value_max",
-    "comparator",
-    "unit",
-    "per",
-    "deadline",
-    "quote",
-    "n_targets",
-]
 
-_CN_DIGITS = "零〇○一二两三四五六七八九"
-_CN_NUM = f"[{_CN_DIGITS}十百千万]+"
-_AR_NUM = r"\d+(?:\.\d+)?"
-_NUM = f"(?:{_AR_NUM}|{_CN_NUM})"
-_AR_NUM_RE = re.compile(_AR_NUM)
-_QUARTER_RE = re.compile(r"第?([一二三四1-4])季度")
-_ISO_DATE_RE = re.compile(r"\d{4}-\d\d-\d\d")
 _LEADING_PARTICLES_RE = re.compile(r"^[的地得\s]+")
 _DIGIT_OR_STOP_RE = re.compile(r"\d|[。；]")
 _DU_RE = re.compile(r"\s*度")
@@ -101,221 +76,7 @@ _SENTENCE_END = "。；！？\n;"
 # --------------------------------------------------------------------------- vocabulary
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """Compiled contents of ``data/targets.yml``."""
-
-    raw: dict[str, Any]
-    number_re: re.Pattern[str]
-    deadline_re: re.Pattern[str]
-    every_n_years_re: re.Pattern[str]
-    frequency_re: re.Pattern[str]
-    comparator_before_re: re.Pattern[str]
-    exclusion_res: tuple[tuple[str, re.Pattern[str]], ...]
-    condition_re: re.Pattern[str]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """A raw entry of the YAML file."""
-        return self.raw.get(key, default)
-
-    # Patterns and tables built from list entries, compiled once per vocabulary (not per call:
-    # Python's own regex cache holds only 512 patterns and the whole pipeline overflows it).
-
-    @functools.cached_property
-    def slogan_res(self) -> tuple[re.Pattern[str], ...]:
-        """One literal pattern per slogan."""
-        return tuple(re.compile(re.escape(s)) for s in self.get("slogans", []))
-
-    @functools.cached_property
-    def quote_res(self) -> tuple[re.Pattern[str], ...]:
-        """A short quoted phrase, per pair of quote marks."""
-        limit = int(self.get("max_slogan_chars", 16))
-        out = []
-        for pair in self.get("quote_pairs", []):
-            op, cl = re.escape(pair[0]), re.escape(pair[1])
-            out.append(re.compile(f"{op}[^{op}{cl}\n]{{1,{limit}}}{cl}"))
-        return tuple(out)
-
-    @functools.cached_property
-    def target_cue_res(self) -> tuple[re.Pattern[str], ...]:
-        """``target_cues`` compiled."""
-        return tuple(re.compile(c) for c in self.get("target_cues", []))
-
-    @functools.cached_property
-    def achievement_cue_res(self) -> tuple[re.Pattern[str], ...]:
-        """``achievement_cues`` compiled."""
-        return tuple(re.compile(c) for c in self.get("achievement_cues", []))
-
-    @functools.cached_property
-    def relative_deadline_re(self) -> re.Pattern[str] | None:
-        """``relative_deadline`` compiled (None when absent or empty)."""
-        rx = self.get("relative_deadline")
-        return re.compile(rx) if rx else None
-
-    @functools.cached_property
-    def period_window_re(self) -> re.Pattern[str] | None:
-        """``period_window`` compiled (None when absent or empty)."""
-        rx = self.get("period_window")
-        return re.compile(rx) if rx else None
-
-    @functools.cached_property
-    def unit_kind(self) -> dict[str, str]:
-        """Unit -> kind, from ``unit_kinds``."""
-        return {u: k for k, us in self.get("unit_kinds", {}).items() for u in us}
-
-    @functools.cached_property
-    def one_verbs(self) -> tuple[str, ...]:
-        """``one_verbs``, longest first."""
-        return tuple(sorted(self.get("one_verbs", []), key=len, reverse=True))
-
-    def precompile(self) -> Vocabulary:
-        """Build every derived pattern now (bad patterns raise here, at load time)."""
-        for name in (
-            "slogan_res", "quote_res", "target_cue_res", "achievement_cue_res",
-            "relative_deadline_re", "period_window_re", "unit_kind", "one_verbs",
-        ):  # fmt: skip
-            getattr(self, name)
-        return self
-
-
-def _alternation(words: Any) -> str:
-    """A regex alternation of literal words, longest first."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-@functools.lru_cache(maxsize=8)
-def load_vocabulary(path: str | None = None) -> Vocabulary:
-    """Load and compile ``data/targets.yml`` (or ``path``)."""
-    file = Path(path) if path else data_file("targets.yml")
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise CompareError(f"cannot read targets vocabulary: {err}", file) from err
-    required = ["units", "comparators_before", "comparators_after", "frequencies", "exclusions"]
-    missing = [k for k in required if not isinstance(raw, dict) or k not in raw]
-    if missing:
-        raise CompareError(f"targets vocabulary lacks {', '.join(missing)}", file)
-    try:
-        return _compile(raw)
-    except (re.error, TypeError, AttributeError, ValueError) as err:
-        raise CompareError(f"bad pattern or list in targets vocabulary: {err}", file) from err
-
-
-def _compile(raw: dict[str, Any]) -> Vocabulary:
-    """Compile the regexes of a loaded vocabulary."""
-    seps = _alternation(raw.get("range_separators", ["-"]))
-    units = _alternation(raw["units"])
-    after = _alternation(raw["comparators_after"])
-    number_re = re.compile(
-        rf"(?:百分之(?P<pct>{_NUM}|百)|(?P<den>{_NUM})分之(?P<num>{_NUM})"
-        rf"|(?P<tenth>[一二三四五六七八九]|\d)成(?![员效果立为功熟本绩就都交长])"
-        rf"|(?P<r1>\d+(?:\.\d+)?)\s*[:：∶]\s*(?P<r2>\d+(?:\.\d+)?)(?=[^\d:：∶]|$)"
-        rf"|(?P<a>{_NUM})(?:\s*(?:{seps})\s*(?P<b>{_NUM}))?\s*(?P<more>余|多)?"
-        rf"\s*(?P<mult>万|亿)?\s*(?P<unit>{units}))(?P<after>\s*(?:{after}))?"
-    )
-    pre = _alternation(raw.get("deadline_cues_before", []))
-    post = _alternation(raw.get("deadline_cues_after", [])) or "(?!)"
-    deadline_re = re.compile(
-        rf"(?P<pre>(?<![关对由基属等])(?:{pre})\s*)?(?P<y>(?:19|20)\d{{2}})\s*年(?!度)\s*"
-        r"(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?)?\s*"
-        rf"(?P<post>{post})?\s*"
-        r"(?P<qian>以前|之前|前)?"
-    )
-    every_n = re.compile(rf"每\s*(?P<n>\d+|[{_CN_DIGITS}十]+)\s*个?\s*(?P<p>年|月|周|季度)")
-    frequency_re = re.compile(_alternation(raw["frequencies"]))
-    cmp_before = re.compile(_alternation(raw["comparators_before"]))
-    exclusions = tuple((name, re.compile(rx)) for name, rx in raw["exclusions"].items())
-    condition = re.compile(raw.get("condition_pattern", r"(?!)"))
-    return Vocabulary(
-        raw, number_re, deadline_re, every_n, frequency_re, cmp_before, exclusions, condition
-    ).precompile()
-
-
 # --------------------------------------------------------------------------- numerals, dates
-
-
-def parse_numeral(token: str) -> float | None:
-    """A numeral (Arabic, Chinese, or a digit-by-digit year like 二○一二) as a number.
-
-    cn2an does the work; two small rules cover what it rejects: the circle ``○`` (U+25CB),
-    which it does not read as zero, and digit-by-digit strings (``二○二五``), read digit by digit.
-    """
-    import cn2an
-
-    token = token.strip()
-    if _AR_NUM_RE.fullmatch(token):
-        return float(token)
-    norm = token.replace("○", "〇")
-    if len(norm) >= 3 and all(c in "零〇一二两三四五六七八九" for c in norm):
-        return _digit_string(norm)
-    try:
-        return float(cn2an.cn2an(norm, "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def _digit_string(token: str) -> float:
-    """二〇二五 → 2025 (each character one digit)."""
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
-    digits |= {"五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-    return float("".join(str(digits[c]) for c in token))
-
-
-@functools.lru_cache(maxsize=1)
-def _jionlp() -> Any:
-    """jionlp, imported once with its start-up banner swallowed."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        import jionlp
-
-    return jionlp
-
-
-def deadline_by_rule(year: int, month: int | None, day: int | None, post: str) -> str:
-    """The explicit fallback: the last day meant by a year/month phrase (first day for 初)."""
-    if month is None:
-        if post in ("年初", "初"):
-            return f"{year:04d}-01-01"
-        if post == "上半年":
-            return f"{year:04d}-06-30"
-        quarter = _QUARTER_RE.fullmatch(post or "")
-        if quarter:
-            q = "一二三四".find(quarter.group(1)) + 1 or int(quarter.group(1))
-            month = 3 * q
-        else:
-            return f"{year:04d}-12-31"
-    if day is not None:
-        return dt.date(year, month, day).isoformat()
-    if post in ("初",):
-        return f"{year:04d}-{month:02d}-01"
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).isoformat()
-
-
-def deadline_by_jionlp(phrase: str, start: bool = False) -> str | None:
-    """``jionlp.parse_time`` on a deadline phrase: the span's end (its start when ``start``)."""
-    try:
-        parsed = _jionlp().parse_time(phrase, time_base={"year": 2000, "month": 1, "day": 1})
-        when = parsed["time"][0 if start else 1]
-    except Exception:  # jionlp raises bare exceptions on phrases it cannot read
-        return None
-    return when[:10] if isinstance(when, str) and _ISO_DATE_RE.match(when) else None
-
-
-def resolve_deadline(
-    phrase: str,
-    year: int,
-    month: int | None,
-    day: int | None,
-    post: str,
-    start_words: tuple[str, ...] = ("年初", "初"),
-) -> str:
-    """ISO date of a deadline phrase: jionlp first, the explicit rule when jionlp fails or
-    disagrees on the year. ``post`` in ``start_words`` (年初) means the period's first day."""
-    start = post in start_words
-    by_lib = deadline_by_jionlp(phrase, start=start)
-    if by_lib and by_lib.startswith(f"{year:04d}"):
-        return by_lib
-    return deadline_by_rule(year, month, day, post)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -415,23 +176,16 @@ def _section_status(text: str, para_start: int, vocab: Vocabulary) -> str:
     return "target"
 
 
-_ACTOR_HINT = re.compile(r"政府|部门|机关|班子|人员|单位|党委|领导|负责人|办|局|委|司法|法院|街|镇")
-_ACTOR_STOP = re.compile(
-    r"每|要|应|须|必须|至少|不少于|将|在|于|到|对|向|由|实行|实现|接受|举办|组织|开展|配备|"
-    r"召开|选取|确定|集中|建立|完成|听取"
-)
-
-
-def _actor(text: str, start: int) -> str:
-    """Who must act: the sentence opening before its first verb/frequency word, when it names
-    a body (政府, 部门, 班子 …)."""
+def _actor(text: str, start: int, vocab: Vocabulary) -> str:
+    """Who must act: the sentence opening before its first ``actor_stop_words`` word (a verb,
+    a frequency word), when it names a body (``actor_words``: 政府, 部门, 班子 …)."""
     s0, _ = _clause_bounds(text, start, start, _SENTENCE_END)
     c0 = max(s0, max(text.rfind(c, 0, start) for c in "，,") + 1)
     for lo in (c0, s0):
         head = text[lo:start]
-        m = _ACTOR_STOP.search(head)
+        m = vocab.actor_stop_re.search(head)
         cand = (head[: m.start()] if m else head).strip(" ，、")
-        if 1 < len(cand) <= 25 and _ACTOR_HINT.search(cand):
+        if 1 < len(cand) <= 25 and vocab.actor_re.search(cand):
             return cand
     return ""
 
@@ -494,7 +248,7 @@ def _deadlines(
             _row(
                 doc_id, text, start, end,
                 comparator="by", deadline=deadline, kind="deadline", status="target",
-                subject=_subject(text, start, end, forward=True), actor=_actor(text, start),
+                subject=_subject(text, start, end, forward=True), actor=_actor(text, start, vocab),
             )
         )  # fmt: skip
     relative = vocab.relative_deadline_re
@@ -510,7 +264,7 @@ def _deadlines(
                 doc_id, text, m.start(), m.end(),
                 comparator="by", kind="deadline", status="target",
                 subject=_subject(text, m.start(), m.end(), forward=True),
-                actor=_actor(text, m.start()),
+                actor=_actor(text, m.start(), vocab),
             )
         )  # fmt: skip
     return rows, years
@@ -653,7 +407,7 @@ def _numbers(
                 value=a, value_max=b if b is not None else float("nan"),
                 comparator=comparator or "=", unit=unit, per=per, kind=kind,
                 subject=_subject(text, start, core_end),
-                actor=_actor(text, start), status=_status(text, core_start, core_end, vocab),
+                actor=_actor(text, start, vocab), status=_status(text, core_start, core_end, vocab),
             )
         )  # fmt: skip
     return rows
@@ -687,7 +441,7 @@ def _bare_frequencies(
             _row(
                 doc_id, text, fs, end,
                 value=1.0, comparator="=", unit="次", per=per, kind="frequency",
-                subject=rest.strip()[:20], actor=_actor(text, fs), status="target",
+                subject=rest.strip()[:20], actor=_actor(text, fs, vocab), status="target",
             )
         )  # fmt: skip
     return rows
@@ -739,131 +493,4 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- linking
 
 
-def assign_measures(targets: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
-    """Fill ``measure_id`` with the innermost measure of the same document containing the
-    target's span (or, failing that, its start); empty when none does."""
-    out = targets.copy()
-    need = {"doc_id", "measure_id", "char_start", "char_end"}
-    if not need <= set(measures.columns):
-        raise CompareError(
-            f"measures table lacks {', '.join(sorted(need - set(measures.columns)))}"
-        )
-    by_doc = {
-        d: (g["char_start"].to_numpy(), g["char_end"].to_numpy(), g["measure_id"].to_numpy())
-        for d, g in measures.groupby("doc_id", sort=False)
-    }
-    ids = []
-    for doc_id, t_start, t_end in zip(
-        out["doc_id"], out["char_start"], out["char_end"], strict=True
-    ):
-        found = ""
-        if doc_id in by_doc:
-            m_start, m_end, m_ids = by_doc[doc_id]
-            for inside in (
-                (m_start <= t_start) & (m_end >= t_end),
-                (m_start <= t_start) & (m_end > t_start),
-            ):
-                if inside.any():
-                    idx = np.flatnonzero(inside)
-                    # innermost (narrowest) measure; ties go to the earliest start
-                    best = idx[np.lexsort((m_start[idx], (m_end - m_start)[idx]))[0]]
-                    found = m_ids[best]
-                    break
-        ids.append(found)
-    out["measure_id"] = ids
-    return out
-
-
-_TIME_UNITS = {"年", "季度", "月", "周", "天", "工作日"}
-_SAME_UNITS = ({"人", "名"},)
-
-
-def _unit_fits(ind_unit: str, row: Any) -> bool:
-    """Whether a target can carry an indicator of ``ind_unit``: same unit (人 = 名); any
-    deadline; a time-unit indicator (a cycle, a period) for a duration or a per-period count."""
-    if not ind_unit or ind_unit == row.unit or row.kind == "deadline":
-        return True
-    if any({ind_unit, row.unit} <= same for same in _SAME_UNITS):
-        return True
-    return ind_unit in _TIME_UNITS and (row.kind == "duration" or bool(row.per))
-
-
-def map_indicators(targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    """Fill ``indicator`` with the indicator whose longest term occurs in the target's quote or
-    subject and whose unit fits (:func:`_unit_fits`); on equal term length an exact unit match
-    wins, then the earlier indicator. ``indicators`` has ``id`` (or ``indicator_id``), ``unit``
-    and ``terms`` (a list of strings)."""
-    id_col = "id" if "id" in indicators.columns else "indicator_id"
-    if id_col not in indicators.columns or "terms" not in indicators.columns:
-        raise CompareError("indicators need columns id (or indicator_id) and terms")
-    specs = []
-    for ind in indicators.to_dict("records"):
-        terms = ind["terms"]
-        terms = [terms] if isinstance(terms, str) else list(terms)
-        unit = ind.get("unit")
-        unit = "" if unit is None or pd.isna(unit) else str(unit)
-        specs.append((str(ind[id_col]), unit, [str(t) for t in terms if str(t)]))
-    out = targets.copy()
-    chosen = []
-    for row in out.itertuples(index=False):
-        hay = f"{row.quote} {row.subject}"
-        best, best_key = "", (0, False)
-        for ind_id, unit, terms in specs:
-            if not _unit_fits(unit, row):
-                continue
-            longest = max((len(t) for t in terms if t in hay), default=0)
-            key = (longest, unit == row.unit)
-            if longest and key > best_key:
-                best, best_key = ind_id, key
-        chosen.append(best)
-    out["indicator"] = chosen
-    return out
-
-
 # --------------------------------------------------------------------------- side by side
-
-
-def side_by_side(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """Indicator × jurisdiction: one row per pair, from the commitments (status ``target``)
-    with an indicator. When a jurisdiction has several, the latest document wins, then the
-    first in text; ``n_targets`` says how many there were."""
-    t = targets[(targets["indicator"] != "") & (targets["status"] == "target")]
-    docs = documents[["doc_id", "jurisdiction", "label", "year"]]
-    t = t.merge(docs, on="doc_id", how="left")
-    t["year_sort"] = pd.to_numeric(t["year"], errors="coerce").fillna(-1)
-    t = t.sort_values(["indicator", "jurisdiction", "year_sort", "doc_id", "char_start"],
-                      ascending=[True, True, False, True, True])  # fmt: skip
-    counts = t.groupby(["indicator", "jurisdiction"]).size().rename("n_targets")
-    first = t.drop_duplicates(["indicator", "jurisdiction"]).join(
-        counts, on=["indicator", "jurisdiction"]
-    )
-    return first[SIDE_COLUMNS].reset_index(drop=True)
-
-
-def describe_target(row: Any) -> str:
-    """A short reading of one target, e.g. ``≥2 期/year`` or ``by 2023-12-31``."""
-    if row["comparator"] == "by":
-        return f"by {row['deadline']}"
-    sign = {">=": "≥", "<=": "≤", "=": "", "approx": "≈", "range": ""}.get(row["comparator"], "")
-    value = f"{row['value']:g}"
-    if row["comparator"] == "range" and pd.notna(row["value_max"]):
-        value += f"–{row['value_max']:g}"
-    per = f"/{row['per']}" if row["per"] else ""
-    return f"{sign}{value} {row['unit']}{per}".strip()
-
-
-def export_side_by_side(df: pd.DataFrame, out_stem: str | Path) -> list[Path]:
-    """Write ``<out_stem>.csv`` and ``<out_stem>.xlsx`` (sheets: long table, and a matrix of
-    short readings with indicators as rows and jurisdictions as columns)."""
-    from compare.io import write_csv, write_excel
-
-    stem = Path(out_stem)
-    csv = write_csv(df, stem.with_name(stem.name + ".csv"))
-    if len(df):
-        cells = df.assign(reading=[describe_target(r) for _, r in df.iterrows()])
-        matrix = cells.pivot(index="indicator", columns="jurisdiction", values="reading")
-        matrix = matrix.fillna("").reset_index()
-    else:
-        matrix = pd.DataFrame(columns=["indicator"])
-    xlsx = write_excel({"side_by_side": df, "matrix": matrix}, stem.with_name(stem.name + ".xlsx"))
-    return [csv, xlsx]

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
+from compare.config import DataFiles, parse_yaml
 from compare.errors import CompareError
-from compare.paths import data_file
 
 CATEGORY_COLUMNS = ["category_id", "national2021", "label_zh", "label_en", "national2015"]
 TOPIC_COLUMNS = [
@@ -223,32 +222,16 @@ def parse_taxonomy(doc: Any, path: str | Path = "<taxonomy>") -> Taxonomy:
     )
 
 
-@functools.lru_cache(maxsize=8)
-def _load_cached(path: str, mtime: float) -> Taxonomy:
-    return _load(Path(path))
-
-
 def _load(path: Path) -> Taxonomy:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CompareError("taxonomy file not found", path) from None
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise CompareError(f"invalid YAML: {str(err).splitlines()[0]}", path) from None
-    return parse_taxonomy(doc, path)
+    return parse_taxonomy(parse_yaml(path, "taxonomy file"), path)
 
 
-def default_taxonomy_path() -> Path:
-    """``data/taxonomy.yml`` (honours ``$COMPARE_DATA``)."""
-    return data_file("taxonomy.yml")
+def default_taxonomy_path(data: DataFiles | None = None) -> Path:
+    """``taxonomy.yml`` of the data folder (:class:`compare.config.DataFiles`)."""
+    return DataFiles.resolve(data).path("taxonomy.yml")
 
 
-def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
-    """Load and validate a taxonomy; the default file is cached (reloaded when it changes)."""
-    if path is not None:
-        return _load(Path(path))
-    p = default_taxonomy_path()
-    mtime = p.stat().st_mtime if p.exists() else 0.0
-    return _load_cached(str(p), mtime)
+def load_taxonomy(path: str | Path | None = None, data: DataFiles | None = None) -> Taxonomy:
+    """Load and validate a taxonomy (default: the data folder's ``taxonomy.yml``); read again
+    when the file changes. Treat the result as read-only: it is shared."""
+    return DataFiles.resolve(data).load(Path(path) if path else "taxonomy.yml", _load)

@@ -1,17 +1,21 @@
-"""Build every table of a corpus: read -> clean -> segment -> targets per file (parallel, cached),
-then align, match and reuse across the corpus, then write ``build/`` atomically.
+"""Build every table of a corpus: the one module that runs every stage.
+
+Per source file (in parallel, cached by :mod:`compare.cache`): read -> clean -> date ->
+segment -> measures -> align -> targets (:meth:`Pipeline.process_source`). Then across the
+corpus: matches, reuse, target indicators. Then every table is written to ``build/`` atomically.
+
+A :class:`Pipeline` holds what every document is processed with — the data folder's cleaning
+rules, segmentation vocabulary, targets vocabulary and the fitted aligners — loaded once per
+build and passed along (to worker processes through the pool's initializer). Nothing here is
+kept between builds except through :mod:`compare.config`'s cache, which notices edited files.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import importlib.util
 import json
 import multiprocessing as mp
 import os
-import pickle
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +24,14 @@ from typing import Any
 import pandas as pd
 
 import compare
-from compare import clean, dating, read, segment, targets, taxonomy, tokenize
+from compare import match, targets, tokenize
+from compare.cache import DocCache, build_fingerprint, build_key, source_key, up_to_date
+from compare.config import DataFiles
 from compare.errors import CompareError
-from compare.io import atomic_path, write_table, write_text
+from compare.io import write_table, write_text
 from compare.manifest import load_manifest, manifest_data_date
-from compare.paths import data_dir
+from compare.structure import measures, segment
+from compare.text import clean, dating, read
 
 TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "matches", "reuse",
           "targets")  # fmt: skip
@@ -34,17 +41,6 @@ MATCH_K, MATCH_PER_DOC = 10, 2
 #: Reuse: passages of at least this many content characters, shared by at most this many
 #: documents (a phrase in more is boilerplate; reporting every pair would grow with N²).
 REUSE_MIN_LENGTH, REUSE_MAX_DOCS = 10, 20
-
-#: Modules and data files whose content decides the results (the cache key). ``compare.align``
-#: is imported only when a document must be processed: it pulls in scikit-learn (~0.6 s).
-_PIPELINE_MODULES = (
-    "read", "clean", "dating", "segment", "tokenize", "taxonomy", "align", "targets", "match",
-    "manifest", "tables",
-)  # fmt: skip
-_PIPELINE_DATA = (
-    "cleaning.yml", "dating.yml", "segmentation.yml", "targets.yml", "taxonomy.yml",
-    "lexicon/userdict.txt", "lexicon/stopwords.txt", "labels/measures.csv", "labels/overrides.csv",
-)  # fmt: skip
 
 
 @dataclass
@@ -71,21 +67,6 @@ class BuildResult:
     up_to_date: bool = False  # nothing changed: the tables were read back, not rebuilt
 
 
-def _hash_files(paths: Iterable[Path]) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.name.encode())
-        h.update(p.read_bytes() if p.exists() else b"<missing>")
-    return h.hexdigest()
-
-
-def code_fingerprint() -> str:
-    """Hash of the pipeline's code and data files: any change there invalidates the cache."""
-    modules = [Path(importlib.util.find_spec(f"compare.{m}").origin) for m in _PIPELINE_MODULES]
-    data = [data_dir() / name for name in _PIPELINE_DATA]
-    return _hash_files([*modules, *data]) + compare.__version__
-
-
 def _doc_meta(
     row: dict[str, Any], source: read.SourceText, part: read.Part | None
 ) -> dict[str, Any]:
@@ -105,79 +86,116 @@ def _outside_log(doc_id: str, span: tuple[int, int], text: str) -> pd.DataFrame:
     }])  # fmt: skip
 
 
-def process_source(rows: list[dict[str, Any]]) -> list[DocResult]:
-    """Read one source file and turn each document it holds into its per-document tables."""
-    path = rows[0]["source_path"]
-    source = read.read_source(path)
-    pattern = rows[0].get("split") or ""
-    if pattern:
-        parts, outside = read.split_parts(source.text, pattern, path)
-        by_number = {int(r["part"]): r for r in rows if r.get("part")}
-        if by_number and len(parts) != len(by_number):
-            raise CompareError(
-                f"the split pattern finds {len(parts)} parts but the manifest lists {len(by_number)}",
-                path,
-            )
-        spans = []
-        for p in parts:
-            row = by_number.get(p.part) or {**rows[0], "doc_id": f"{rows[0]['entry_id']}-{p.part:02d}",
-                                             "part": p.part}  # fmt: skip
-            spans.append((row, p))
-    else:
-        spans, outside = [(rows[0], None)], None
-    results = []
-    for row, part in spans:
-        raw = source.text if part is None else source.text[part.start : part.end]
-        result = process_document(_doc_meta(row, source, part), raw)
-        if part is not None:  # source offsets count from the start of the whole file
-            result.cleaning_log["source_start"] += part.start
-            result.cleaning_log["source_end"] += part.start
-        results.append(result)
-    if outside and results:
-        first = results[0]
-        first.cleaning_log = pd.concat(
-            [_outside_log(first.meta["doc_id"], outside, source.text), first.cleaning_log],
-            ignore_index=True,
+@dataclass(frozen=True)
+class Pipeline:
+    """What every document is processed with, loaded from one data folder once per build."""
+
+    data: DataFiles
+    cleaning: clean.Rules
+    segmentation: segment.Config
+    vocabulary: targets.Vocabulary
+    aligners: Any  # compare.align.FittedAligners (align imports scikit-learn: loaded lazily)
+
+    @classmethod
+    def load(cls, data: DataFiles) -> Pipeline:
+        """Read the data folder's rules and fit the aligners (refitted only when one of the
+        files they are fitted from changed: :meth:`compare.config.DataFiles.derive`)."""
+        from compare import align
+
+        fitted_from = ["taxonomy.yml", "labels/measures.csv", "labels/overrides.csv",
+                       tokenize.USERDICT, tokenize.STOPWORDS]  # fmt: skip
+        aligners = data.derive(fitted_from, lambda: align.fit_aligners(data=data))
+        return cls(
+            data=data,
+            cleaning=clean.load_rules(data),
+            segmentation=segment.load_config(data=data),
+            vocabulary=targets.load_vocabulary(data=data),
+            aligners=aligners,
         )
-    return results
+
+    def process_source(self, rows: list[dict[str, Any]]) -> list[DocResult]:
+        """Read one source file and turn each document it holds into its per-document tables."""
+        path = rows[0]["source_path"]
+        source = read.read_source(path)
+        spans, outside = _documents_in(source, rows, path)
+        results = []
+        for row, part in spans:
+            raw = source.text if part is None else source.text[part.start : part.end]
+            result = self.process_document(_doc_meta(row, source, part), raw)
+            if part is not None:  # source offsets count from the start of the whole file
+                result.cleaning_log["source_start"] += part.start
+                result.cleaning_log["source_end"] += part.start
+            results.append(result)
+        if outside and results:
+            first = results[0]
+            first.cleaning_log = pd.concat(
+                [_outside_log(first.meta["doc_id"], outside, source.text), first.cleaning_log],
+                ignore_index=True,
+            )
+        return results
+
+    def process_document(self, meta: dict[str, Any], source_text: str) -> DocResult:
+        """Clean, date, segment, align and extract targets from one document's decoded text."""
+        from compare import align
+
+        doc_id = meta["doc_id"]
+        cleaned = clean.clean_text(source_text, clean.default_steps(self.cleaning))
+        text = cleaned.text
+        log = cleaned.log.copy()
+        log.insert(0, "doc_id", doc_id)
+        evidence = dating.date_evidence(source_text, text, data=self.data)
+        meta.update(dating.resolve_dates(meta, evidence))
+        segs = segment.segment_text(text, doc_id=doc_id, config=self.segmentation)
+        found_measures = measures.extract_measures(segs, text, config=self.segmentation)
+        aligned = align.align_measures(found_measures, aligners=self.aligners)
+        found = targets.extract_targets(text, doc_id=doc_id, vocab=self.vocabulary)
+        found = targets.assign_measures(found, found_measures)
+        meta["n_chars"] = len(text)
+        meta["n_measures"] = len(found_measures)
+        return DocResult(meta, text, log, segs, found_measures, aligned, found)
+
+    def warm_up(self) -> None:
+        """Build the jieba tokenizer of the aligners now, so forked workers inherit it."""
+        model = getattr(self.aligners, "cat_model", None)
+        if model is not None:
+            model.tokenizer_.jieba  # noqa: B018 (built on first use)
 
 
-def process_document(meta: dict[str, Any], source_text: str) -> DocResult:
-    """Clean, date, segment and extract targets from one document's decoded text."""
-    doc_id = meta["doc_id"]
-    cleaned = clean.clean_text(source_text)
-    text = cleaned.text
-    log = cleaned.log.copy()
-    log.insert(0, "doc_id", doc_id)
-    meta.update(dating.resolve_dates(meta, dating.date_evidence(source_text, text)))
-    segs = segment.segment_text(text, doc_id=doc_id)
-    measures = segment.extract_measures(segs, text)
-    from compare import align
-
-    aligned = align.align_measures(measures, aligners=fitted_aligners())
-    found = targets.extract_targets(text, doc_id=doc_id)
-    found = targets.assign_measures(found, measures)
-    meta["n_chars"] = len(text)
-    meta["n_measures"] = len(measures)
-    return DocResult(meta, text, log, segs, measures, aligned, found)
-
-
-@functools.cache
-def fitted_aligners() -> Any:
-    """The aligners (:class:`compare.align.FittedAligners`), fitted once per process; fitted
-    before forking, the workers inherit them."""
-    from compare import align
-
-    return align.fit_aligners()
+def _documents_in(
+    source: read.SourceText, rows: list[dict[str, Any]], path: Any
+) -> tuple[list[tuple[dict[str, Any], read.Part | None]], tuple[int, int] | None]:
+    """The documents a source file holds: (manifest row, part) pairs, and the span outside
+    every part (table of contents, intro) of a split file."""
+    pattern = rows[0].get("split") or ""
+    if not pattern:
+        return [(rows[0], None)], None
+    parts, outside = read.split_parts(source.text, pattern, path)
+    by_number = {int(r["part"]): r for r in rows if r.get("part")}
+    if by_number and len(parts) != len(by_number):
+        raise CompareError(
+            f"the split pattern finds {len(parts)} parts but the manifest lists {len(by_number)}",
+            path,
+        )
+    spans = []
+    for p in parts:
+        row = by_number.get(p.part) or {**rows[0], "doc_id": f"{rows[0]['entry_id']}-{p.part:02d}",
+                                         "part": p.part}  # fmt: skip
+        spans.append((row, p))
+    return spans, outside
 
 
-def _cache_key(rows: list[dict[str, Any]], fingerprint: str) -> str:
-    h = hashlib.sha256(fingerprint.encode())
-    h.update(Path(rows[0]["source_path"]).read_bytes())
-    where = {"source_path", "source_file"}  # the content counts, not where the file lies
-    meta = [{k: v for k, v in row.items() if k not in where} for row in rows]
-    h.update(json.dumps(meta, sort_keys=True, default=str, ensure_ascii=False).encode())
-    return h.hexdigest()[:32]
+#: The pipeline of this worker process, set by the pool's initializer (:func:`_start_worker`).
+_WORKER: Pipeline | None = None
+
+
+def _start_worker(pipeline: Pipeline) -> None:
+    global _WORKER
+    _WORKER = pipeline
+
+
+def _process_in_worker(rows: list[dict[str, Any]]) -> list[DocResult]:
+    assert _WORKER is not None, "worker started without a pipeline"
+    return _WORKER.process_source(rows)
 
 
 def _group_by_source(manifest: pd.DataFrame) -> list[list[dict[str, Any]]]:
@@ -198,12 +216,6 @@ def _check_sources(groups: list[list[dict[str, Any]]], manifest_path: Path) -> N
             raise CompareError(
                 f"document '{rows[0]['entry_id']}': file not found: {path}", manifest_path
             )
-
-
-def _warm_up() -> None:
-    """Load jieba and fit the aligners in this process, so forked workers inherit them."""
-    tokenize.get_tokenizer()
-    fitted_aligners()
 
 
 #: The tables computed document by document (the corpus-level ones come after).
@@ -250,47 +262,44 @@ class Collected:
 
 
 def process_all(
+    pipeline: Pipeline,
     groups: list[list[dict[str, Any]]],
     keys: list[str],
-    cache_dir: Path | None,
+    cache: DocCache,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     reuse: bool = True,
 ) -> tuple[Collected, int]:
-    """Run :func:`process_source` on every file, in order: cached results are read back (unless
-    ``reuse`` is False), the rest computed in ``jobs`` processes and written to ``cache_dir``."""
-    hits = [
-        cache_dir / f"{key}.pkl"
-        if reuse and cache_dir and (cache_dir / f"{key}.pkl").exists()
-        else None
-        for key in keys
-    ]
-    todo = [i for i, hit in enumerate(hits) if hit is None]
+    """Run :meth:`Pipeline.process_source` on every file, in order: cached results are read
+    back (unless ``reuse`` is False), the rest computed in ``jobs`` processes and cached."""
+    hits = [reuse and cache.has(key) for key in keys]
+    todo = [i for i, hit in enumerate(hits) if not hit]
 
     def computed() -> Iterator[list[DocResult]]:
         if jobs > 1 and len(todo) > 1:
-            _warm_up()
+            pipeline.warm_up()
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            with ProcessPoolExecutor(
+                max_workers=jobs, mp_context=ctx, initializer=_start_worker, initargs=(pipeline,)
+            ) as pool:
                 chunks = max(1, min(32, len(todo) // (jobs * 4)))
-                yield from pool.map(process_source, [groups[i] for i in todo], chunksize=chunks)
+                rows = [groups[i] for i in todo]
+                yield from pool.map(_process_in_worker, rows, chunksize=chunks)
         else:
             for i in todo:
-                yield process_source(groups[i])
+                yield pipeline.process_source(groups[i])
 
     fresh = computed()
     collected = Collected()
     for rows, key, hit in zip(groups, keys, hits, strict=True):
-        if hit is not None:
-            docs = pickle.loads(hit.read_bytes())
+        if hit:
+            docs = cache.read(key)
             for doc in docs:  # the same content may have moved: report where it is now
                 doc.meta["source_path"] = rows[0]["source_path"]
                 doc.meta["source_file"] = rows[0]["source_file"]
         else:
             docs = next(fresh)
-            if cache_dir:
-                with atomic_path(cache_dir / f"{key}.pkl") as tmp:
-                    tmp.write_bytes(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
+            cache.write(key, docs)
         for doc in docs:
             collected.add(doc)
         if progress:
@@ -318,11 +327,9 @@ def documents_table(meta: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def corpus_tables(collected: Collected) -> dict[str, pd.DataFrame]:
+def corpus_tables(collected: Collected, pipeline: Pipeline) -> dict[str, pd.DataFrame]:
     """The per-document tables for the whole corpus, plus the corpus-level ones (match, reuse,
     indicators of the targets)."""
-    from compare import match
-
     tables = {"documents": documents_table(collected.meta)}
     for name in PER_DOCUMENT_TABLES:
         tables[name] = collected.table(name)
@@ -333,7 +340,7 @@ def corpus_tables(collected: Collected) -> dict[str, pd.DataFrame]:
         collected.texts, min_length=REUSE_MIN_LENGTH, max_docs=REUSE_MAX_DOCS
     )
     tables["targets"] = targets.map_indicators(
-        tables["targets"], taxonomy.load_taxonomy().indicators
+        tables["targets"], pipeline.aligners.taxonomy.indicators, pipeline.vocabulary
     )
     return {name: tables[name] for name in TABLES}
 
@@ -345,48 +352,42 @@ def build(
     use_cache: bool = True,
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    data_dir: str | Path | DataFiles | None = None,
 ) -> BuildResult:
     """Build every table for the manifest ``corpus`` and write them to ``out_dir``.
 
+    ``data_dir``: the data folder (default: :meth:`compare.config.DataFiles.resolve` — the
+    manifest's folder when it holds a taxonomy, else ``$COMPARE_DATA``, else ``data/``).
     Nothing is written unless every document was processed without error.
     """
     corpus, out_dir = Path(corpus), Path(out_dir)
+    data = DataFiles.resolve(data_dir, manifest=corpus)
     manifest = load_manifest(corpus)
     groups = _group_by_source(manifest)
     _check_sources(groups, corpus)
     if on_start:
         on_start(len(manifest))
     jobs = jobs or os.cpu_count() or 1
-    fingerprint = code_fingerprint()
-    keys = [_cache_key(rows, fingerprint) for rows in groups]
+    build_print = build_fingerprint(data, corpus)
+    keys = [source_key(rows, build_print) for rows in groups]
     given_date = manifest_data_date(corpus)
-    build_key = hashlib.sha256(json.dumps([keys, given_date]).encode()).hexdigest()[:32]
-    if use_cache and _up_to_date(out_dir, build_key):
+    key = build_key(keys, given_date)
+    if use_cache and up_to_date(out_dir, key, TABLES):
         if progress:
             progress(len(manifest))
         return BuildResult(
             load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True
         )
-    cache_dir = out_dir / ".cache" / "docs"
+    pipeline = Pipeline.load(data)
+    cache = DocCache(out_dir / ".cache" / "docs")
     collected, n_cached = process_all(
-        groups, keys, cache_dir, jobs=jobs, progress=progress, reuse=use_cache
+        pipeline, groups, keys, cache, jobs=jobs, progress=progress, reuse=use_cache
     )
-    tables = corpus_tables(collected)
+    tables = corpus_tables(collected, pipeline)
     texts = collected.texts
     data_date = given_date or newest_date(tables["documents"])
-    write_outputs(tables, texts, out_dir, data_date=data_date, build_key=build_key)
+    write_outputs(tables, texts, out_dir, data_date=data_date, build_key=key)
     return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached)
-
-
-def _up_to_date(out_dir: Path, build_key: str) -> bool:
-    """Whether ``out_dir`` already holds every table of a build with this key."""
-    info = out_dir / "build_info.json"
-    if not info.exists() or any(not (out_dir / f"{n}.parquet").exists() for n in TABLES):
-        return False
-    try:
-        return json.loads(info.read_text(encoding="utf-8")).get("build_key") == build_key
-    except json.JSONDecodeError:
-        return False
 
 
 def newest_date(documents: pd.DataFrame) -> str:

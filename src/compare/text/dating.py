@@ -6,20 +6,17 @@ Metadata that contradicts the text is flagged (``date_flags``), never silently c
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from compare.config import DataFiles, parse_yaml
 from compare.errors import CompareError
-from compare.paths import data_file
+from compare.text import numerals
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "o": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
-_CN_YEAR = "".join(_CN_DIGITS)
+_CN_YEAR = "".join(numerals.DIGITS).replace("两", "")
 _DATE_RE = re.compile(
     rf"(?P<y>(?:19|20)\d{{2}}|[{_CN_YEAR}]{{4}})\s*年\s*"
     r"(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月\s*"
@@ -39,20 +36,10 @@ class DateEvidence:
     basis: tuple[str, ...]  # the cited events behind ``earliest``
 
 
-def _cn_small(s: str) -> int:
-    """Chinese (or Arabic) number 1-31 to int: 四 -> 4, 十二 -> 12, 二十六 -> 26."""
-    if s.isdigit():
-        return int(s)
-    if "十" not in s:
-        return _CN_DIGITS[s]
-    tens, _, ones = s.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-
-
 def _to_date(y: str, m: str, d: str) -> dt.date | None:
-    year = int(y) if y.isdigit() else int("".join(str(_CN_DIGITS[c]) for c in y))
+    year = int(y) if y.isdigit() else numerals.digit_string(y)
     try:
-        return dt.date(year, _cn_small(m), _cn_small(d))
+        return dt.date(year, numerals.parse_int(m), numerals.parse_int(d))
     except (ValueError, KeyError):
         return None
 
@@ -75,30 +62,32 @@ def stated_dates(text: str, head: int = 800) -> list[tuple[str, dt.date]]:
     return out
 
 
-@functools.lru_cache(maxsize=4)
-def _load_events(path: Path) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+def _parse_events(path: Path) -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    raw = parse_yaml(path, "dating rules")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        events = raw["events"]
-        return tuple((re.compile(e["pattern"]), str(e["after"]), str(e["note"])) for e in events)
-    except FileNotFoundError:
-        raise CompareError("dating rules not found", path) from None
-    except (yaml.YAMLError, KeyError, TypeError, re.error) as exc:
+        return tuple(
+            (re.compile(e["pattern"]), str(e["after"]), str(e["note"])) for e in raw["events"]
+        )
+    except (KeyError, TypeError, re.error) as exc:
         raise CompareError(f"malformed dating rules: {exc}", path) from None
 
 
-def cited_events(text: str, path: Path | None = None) -> pd.DataFrame:
-    """Every dated event the text cites: columns ``after`` (YYYY-MM), ``note``, ``char_start``."""
+def cited_events(
+    text: str, path: Path | None = None, data: DataFiles | None = None
+) -> pd.DataFrame:
+    """Every dated event the text cites: columns ``after`` (YYYY-MM), ``note``, ``char_start``.
+
+    The events are ``data/dating.yml`` (or the file ``path``)."""
     rows = []
-    for pattern, after, note in _load_events(path or data_file("dating.yml")):
+    for pattern, after, note in DataFiles.resolve(data).load(path or "dating.yml", _parse_events):
         if m := pattern.search(text):
             rows.append({"after": after, "note": note, "char_start": m.start(), "quote": m.group()})
     return pd.DataFrame(rows, columns=["after", "note", "char_start", "quote"])
 
 
-def date_evidence(source_text: str, clean_text: str) -> DateEvidence:
+def date_evidence(source_text: str, clean_text: str, data: DataFiles | None = None) -> DateEvidence:
     """Collect stated dates and signature (from the source) and citation bounds (from clean text)."""
-    events = cited_events(clean_text)
+    events = cited_events(clean_text, data=data)
     earliest, basis = None, ()
     if not events.empty:
         earliest = events["after"].max()

@@ -1,0 +1,48 @@
+"""Align measures to the taxonomy: a transparent lexicon scorer, a learned model, and overrides.
+
+Both aligners are scikit-learn classifiers with one interface (``fit`` / ``predict`` /
+``predict_proba`` / ``decision_function`` / ``explain``; :mod:`.base`); they take an iterable of
+measure texts (or a ``measures`` DataFrame, whose ``text`` column is used), so a notebook can swap
+them and ``cross_val_score`` treats both alike:
+
+- :class:`LexiconAligner` (:mod:`.lexicon`) scores each topic by the taxonomy's weighted seed
+  terms found in the text; a category's score is the sum of its topics'.
+- :class:`LearnedAligner` (:mod:`.learned`) is TF-IDF on jieba words + character n-grams + the
+  lexicon's category scores feeding a class-balanced linear classifier.
+
+:func:`fit_aligners` fits them once into a :class:`FittedAligners` that is passed along;
+:func:`align_measures` builds the ``alignments`` table (:mod:`.alignments`); :mod:`.labels` reads
+the hand labels and overrides; :func:`evaluate` cross-validates either method (:mod:`.evaluate`).
+All fitted state lives on these objects; nothing is kept in module globals.
+"""
+
+from __future__ import annotations
+
+from compare.align.alignments import MIN_TRAINING, FittedAligners, align_measures, fit_aligners
+from compare.align.base import ALIGNMENT_COLUMNS, FALLBACK_CATEGORY, LEVELS
+from compare.align.evaluate import (
+    evaluate,
+    evaluate_heldout,
+    make_aligner,
+    quality_summary,
+    score_predictions,
+)
+from compare.align.labels import (
+    LABEL_COLUMNS,
+    OVERRIDE_COLUMNS,
+    load_heldout,
+    load_labels,
+    load_overrides,
+    training_set,
+)
+from compare.align.learned import LearnedAligner
+from compare.align.lexicon import LexiconAligner, LexiconFeatures
+from compare.align.taxonomy import Taxonomy, load_taxonomy
+
+__all__ = [
+    "ALIGNMENT_COLUMNS", "FALLBACK_CATEGORY", "LABEL_COLUMNS", "LEVELS", "MIN_TRAINING",
+    "OVERRIDE_COLUMNS", "FittedAligners", "LearnedAligner", "LexiconAligner", "LexiconFeatures",
+    "Taxonomy", "align_measures", "evaluate", "evaluate_heldout", "fit_aligners",
+    "load_heldout", "load_labels", "load_overrides", "load_taxonomy", "make_aligner",
+    "quality_summary", "score_predictions", "training_set",
+]  # fmt: skip

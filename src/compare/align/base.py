@@ -1,0 +1,126 @@
+"""What every aligner shares: the ``alignments`` columns, the input contract (texts, or a
+measures table and its ``text`` column) and :class:`_Batch`, the work done once per list of texts
+and shared by every aligner reading it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from compare.align.taxonomy import Taxonomy, load_taxonomy
+from compare.config import DataFiles
+from compare.errors import CompareError
+
+ALIGNMENT_COLUMNS = [
+    "doc_id",
+    "measure_id",
+    "category_id",
+    "national2021",
+    "topic_id",
+    "score",
+    "evidence",
+    "method",
+    "secondary",
+]
+
+
+LEVELS = ("category", "topic")
+
+
+#: Category used when a text carries no evidence at all.
+FALLBACK_CATEGORY = "C11_other"
+
+
+_MARKER = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十百零〇\d]+[)）]|[一二三四五六七八九十百]+[、.．]|"
+    r"\d+[、.．]|第[一二三四五六七八九十百零〇\d]+[条项点])\s*"
+)
+
+
+_HEAD_END = re.compile(r"[。：:；;！!？?]")
+
+
+#: A heading longer than this is not a short title (matches design.md ``heading``).
+MAX_HEADING = 40
+
+
+def _as_texts(X: Any) -> list[str]:
+    """Texts from a list/Series of str or a DataFrame with a ``text`` column."""
+    if isinstance(X, pd.DataFrame):
+        if "text" not in X.columns:
+            raise CompareError("measures need a 'text' column")
+        X = X["text"]
+    if isinstance(X, str):
+        raise TypeError("expected an iterable of texts, got one str")
+    return ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v) for v in X]
+
+
+def split_heading(text: str) -> tuple[str, str]:
+    """``(heading, body)`` of a measure: its short title up to the first 。/： (else empty)."""
+    stripped = _MARKER.sub("", text, count=1)
+    m = _HEAD_END.search(stripped)
+    if m and 0 < m.start() <= MAX_HEADING:
+        return stripped[: m.start()], stripped[m.end() :]
+    return "", stripped
+
+
+def _resolve_taxonomy(
+    taxonomy: Taxonomy | str | Path | None, data: DataFiles | None = None
+) -> Taxonomy:
+    if isinstance(taxonomy, Taxonomy):
+        return taxonomy
+    return load_taxonomy(taxonomy, data=data)
+
+
+def _normalise(scores: np.ndarray) -> np.ndarray:
+    """Rows scaled to sum to one; an all-zero row becomes uniform."""
+    scores = np.asarray(scores, dtype=float)
+    total = scores.sum(axis=1, keepdims=True)
+    uniform = np.full_like(scores, 1.0 / scores.shape[1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, scores / np.where(total > 0, total, 1.0), uniform)
+
+
+class _Batch:
+    """Work done once per list of texts and shared by every aligner that reads it: each text's
+    lexicon scores (per distinct lexicon), and each model's feature matrix and probabilities.
+
+    The public estimator methods build a fresh batch per call; :func:`align_measures` builds one
+    for all its aligners, so no text is scored, tokenised or transformed twice.
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.memo: dict[Any, Any] = {}
+
+    def lexicon(self, lex: Any, heading_boost: float) -> tuple[np.ndarray, list[dict]]:
+        """Topic scores (n, n_topics) and each text's term contributions."""
+        key = ("lexicon", lex.signature, float(heading_boost))
+        if key not in self.memo:
+            rows = [lex.topic_scores(t, heading_boost) for t in self.texts]
+            scores = np.vstack([r[0] for r in rows]) if rows else np.zeros((0, len(lex.topics)))
+            self.memo[key] = (scores, [r[1] for r in rows])
+        return self.memo[key]
+
+    def memo_value(self, key: Any, make: Any) -> Any:
+        """``make()`` once per hashable ``key``."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+    def cached(self, owner: Any, what: str, make: Any) -> Any:
+        """``make()`` once per (object, what); the object is kept alive with its value."""
+        key = (what, id(owner))
+        if key not in self.memo:
+            self.memo[key] = (owner, make())
+        return self.memo[key][1]
+
+
+def _first_topic(tax: Taxonomy, category_id: str) -> str:
+    return str(tax.topics.loc[tax.topics["category_id"] == category_id, "topic_id"].iloc[0])

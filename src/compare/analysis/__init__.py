@@ -1,0 +1,94 @@
+"""Comparisons computed from the pipeline's tables (the ``textstat_*`` half; ``charts`` draws them).
+
+Every function is pure: it takes tables (DataFrames following ``docs/design.md``) and returns a
+new DataFrame (or a small value); nothing is drawn or written here, except that
+:func:`export_side_by_side` hands its tables to :mod:`compare.io`. Chart functions in
+:mod:`compare.charts` and the explorer take these results as they are and never recompute them.
+
+- :mod:`.documents`: display labels (:func:`label_table`, the one rule), document order,
+  corpus overview, what cleaning did;
+- :mod:`.coverage`: :func:`primary_alignments` (the one rule), coverage by category or topic;
+- :mod:`.change`: category shift, topics appearing or vanishing, keyness, aligned pairs;
+- :mod:`.targets`: side by side, :func:`target_matrix` (the one indicator × jurisdiction
+  matrix), ranges and deadlines;
+- :mod:`.lookups`: one topic's measures everywhere, a measure's counterparts and passages.
+"""
+
+from __future__ import annotations
+
+from compare.analysis.change import aligned_pairs, category_shift, keyness, topic_presence_change
+from compare.analysis.coverage import (
+    coverage,
+    coverage_matrix,
+    distinctive_topics,
+    primary_alignments,
+    top_categories,
+    topic_breakdown,
+)
+from compare.analysis.documents import (
+    LEVEL_ORDER,
+    cleaning_summary,
+    corpus_counts,
+    corpus_overview,
+    document_labels,
+    document_order,
+    label_table,
+    pick_documents,
+)
+from compare.analysis.lookups import (
+    COUNTERPART_COLUMNS,
+    PASSAGE_COLUMNS,
+    TOPIC_VIEW_COLUMNS,
+    example_measure,
+    label_ids,
+    measure_counterparts,
+    most_shared_topic,
+    shared_passages,
+    topic_view,
+)
+from compare.analysis.targets import (
+    SIDE_COLUMNS,
+    deadline_timeline,
+    describe_target,
+    export_side_by_side,
+    side_by_side,
+    target_matrix,
+    target_ranges,
+)
+
+__all__ = [
+    "COUNTERPART_COLUMNS",
+    "LEVEL_ORDER",
+    "PASSAGE_COLUMNS",
+    "SIDE_COLUMNS",
+    "TOPIC_VIEW_COLUMNS",
+    "aligned_pairs",
+    "category_shift",
+    "cleaning_summary",
+    "corpus_counts",
+    "corpus_overview",
+    "coverage",
+    "coverage_matrix",
+    "deadline_timeline",
+    "describe_target",
+    "distinctive_topics",
+    "document_labels",
+    "document_order",
+    "example_measure",
+    "export_side_by_side",
+    "keyness",
+    "label_ids",
+    "label_table",
+    "measure_counterparts",
+    "most_shared_topic",
+    "pick_documents",
+    "primary_alignments",
+    "shared_passages",
+    "side_by_side",
+    "target_matrix",
+    "target_ranges",
+    "top_categories",
+    "topic_breakdown",
+    "topic_presence_change",
+    "topic_view",
+]

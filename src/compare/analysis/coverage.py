@@ -1,0 +1,165 @@
+"""Coverage: how much of each document falls in each category or topic, with each measure's
+primary alignment (:func:`primary_alignments`, the one rule)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Literal
+
+import pandas as pd
+
+from compare.analysis.base import _KEYS, _require, blank
+from compare.analysis.documents import _doc_order
+from compare.errors import CompareError
+
+
+def primary_alignments(alignments: pd.DataFrame) -> pd.DataFrame:
+    """One alignment per measure: its highest-scoring row (the first on a tie). Coverage,
+    charts, look-ups and the explorer all count a measure by this one alignment only."""
+    a = alignments
+    if "score" in a:
+        a = a.sort_values("score", ascending=False, kind="stable")
+    return a.drop_duplicates("measure_id")
+
+
+def coverage(
+    alignments: pd.DataFrame,
+    measures: pd.DataFrame,
+    documents: pd.DataFrame,
+    level: Literal["category", "topic"] = "category",
+    weight: Literal["measures", "chars"] = "measures",
+    taxonomy: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """How much of each document falls in each category (or topic).
+
+    Returns a long table ``doc_id, [category_id,] <category_id|topic_id>, n, total, share``:
+    ``n`` counts the document's measures aligned there (``weight="measures"``) or their
+    characters (``weight="chars"``, ``char_end - char_start``); ``total`` is the same over *all*
+    the document's measures, aligned or not, so shares of a document sum to at most 1 (the rest
+    is unaligned). Only the primary alignment counts (``secondary`` is ignored); a measure with
+    several alignment rows keeps its highest-scoring one. Every document of ``documents`` (in that
+    order) × every id of ``taxonomy`` (the categories or topics table, in its order, its id column
+    ``id`` or ``category_id``/``topic_id``; else the ids seen) gets a row, zeros included; a document without measures gets ``share`` NaN.
+    """
+    if level not in _KEYS:
+        raise CompareError(f"coverage level must be 'category' or 'topic', not {level!r}")
+    if weight not in ("measures", "chars"):
+        raise CompareError(f"coverage weight must be 'measures' or 'chars', not {weight!r}")
+    key = _KEYS[level]
+    _require(measures, ["doc_id", "measure_id", "char_start", "char_end"], "measures")
+    _require(alignments, ["measure_id", "category_id", key], "alignments")
+
+    m = measures[["doc_id", "measure_id", "char_start", "char_end"]].copy()
+    m["doc_id"] = m["doc_id"].astype(str)
+    m["size"] = 1 if weight == "measures" else (m["char_end"] - m["char_start"]).astype("int64")
+    totals = m.groupby("doc_id")["size"].sum()
+
+    cols = ["measure_id", "category_id"] + ([key] if key != "category_id" else [])
+    a = primary_alignments(alignments)[cols]
+    a = a[~blank(a[key])]
+    j = m.merge(a, on="measure_id", how="inner")
+
+    # The ids, in taxonomy order (or as seen), with each topic's category.
+    if taxonomy is not None:
+        id_col = "id" if "id" in taxonomy.columns else key
+        _require(taxonomy, [id_col], "taxonomy")
+        ids = taxonomy[id_col].astype(str).tolist()
+        cat_of = (
+            dict(zip(ids, taxonomy["category_id"].astype(str), strict=True))
+            if level == "topic" and "category_id" in taxonomy and id_col != "category_id"
+            else {}
+        )
+    else:
+        ids = sorted(pd.unique(j[key].astype(str)))
+        cat_of = {}
+    if level == "topic":
+        seen = j.drop_duplicates(key).set_index(key)["category_id"].astype(str).to_dict()
+        cat_of = {**seen, **cat_of}
+
+    docs = _doc_order(documents)
+    n = j.groupby(["doc_id", key])["size"].sum()
+    grid = pd.MultiIndex.from_product([docs, ids], names=["doc_id", key])
+    out = n.reindex(grid, fill_value=0).rename("n").reset_index()
+    out["n"] = out["n"].astype("int64")
+    out["total"] = out["doc_id"].map(totals).fillna(0).astype("int64")
+    out["share"] = (out["n"] / out["total"].where(out["total"] > 0)).astype("float64")
+    if level == "topic":
+        out.insert(1, "category_id", out[key].map(cat_of))
+    return out
+
+
+def coverage_matrix(cov: pd.DataFrame, value: Literal["share", "n"] = "share") -> pd.DataFrame:
+    """Pivot a :func:`coverage` table wide: one row per document, one column per category/topic.
+
+    Rows and columns keep the order of the long table (documents order, taxonomy order).
+    """
+    key = "topic_id" if "topic_id" in cov.columns else "category_id"
+    rows = list(pd.unique(cov["doc_id"]))
+    cols = list(pd.unique(cov[key]))
+    wide = cov.pivot(index="doc_id", columns=key, values=value).reindex(index=rows, columns=cols)
+    wide.columns.name = key
+    return wide
+
+
+def topic_breakdown(topic_cov: pd.DataFrame, category_id: str) -> pd.DataFrame:
+    """The topics of one category per document (a drill-down of a topic :func:`coverage`).
+
+    Returns ``doc_id, category_id, topic_id, n, total, share, n_category, share_in_category``:
+    ``share`` is of the document's measures; ``share_in_category`` is of the document's measures
+    in this category (NaN when the document has none there).
+    """
+    _require(topic_cov, ["doc_id", "category_id", "topic_id", "n", "share"], "coverage")
+    t = topic_cov[topic_cov["category_id"].astype(str) == str(category_id)].copy()
+    if t.empty:
+        raise CompareError(f"no topics of category {category_id!r} in the coverage table")
+    t["n_category"] = t.groupby("doc_id", sort=False)["n"].transform("sum").astype("int64")
+    t["share_in_category"] = (t["n"] / t["n_category"].where(t["n_category"] > 0)).astype(float)
+    return t.reset_index(drop=True)
+
+
+def distinctive_topics(
+    topic_cov: pd.DataFrame,
+    docs: Collection[str] | None = None,
+    min_n: int = 1,
+) -> pd.DataFrame:
+    """What each document covers that the others do not (or cover much less).
+
+    From a topic-level :func:`coverage` table (restricted to ``docs`` if given), for every
+    document and topic it covers (``n >= min_n``): ``n_others`` = how many other documents cover
+    it, ``others_share`` = the mean share in the other documents (zeros included),
+    ``distinctiveness = share - others_share``, ``exclusive = n_others == 0``. Keeps rows with
+    ``distinctiveness > 0``, sorted per document: exclusive first, then by distinctiveness;
+    ``rank`` numbers them from 1 within each document.
+    """
+    _require(topic_cov, ["doc_id", "topic_id", "n", "share"], "coverage")
+    t = topic_cov.copy()
+    if docs is not None:
+        t = t[t["doc_id"].isin(list(docs))]
+    order = {d: i for i, d in enumerate(pd.unique(t["doc_id"]))}
+    n_docs = len(order)
+    if n_docs < 2:
+        raise CompareError("distinctive_topics needs at least two documents")
+    t["share"] = t["share"].fillna(0.0)
+    covers = t["n"] >= min_n
+    n_cover = covers.groupby(t["topic_id"]).transform("sum")
+    sum_share = t.groupby("topic_id")["share"].transform("sum")
+    t["n_others"] = (n_cover - covers.astype(int)).astype("int64")
+    t["others_share"] = (sum_share - t["share"]) / (n_docs - 1)
+    t["distinctiveness"] = t["share"] - t["others_share"]
+    t["exclusive"] = t["n_others"] == 0
+    out = t[covers & (t["distinctiveness"] > 0)].copy()
+    out["_o"] = out["doc_id"].map(order)
+    out = out.sort_values(
+        ["_o", "exclusive", "distinctiveness", "topic_id"],
+        ascending=[True, False, False, True],
+        kind="stable",
+    ).drop(columns="_o")
+    out["rank"] = out.groupby("doc_id", sort=False).cumcount() + 1
+    return out.reset_index(drop=True)
+
+
+def top_categories(category_cov: pd.DataFrame, n: int = 3) -> list[str]:
+    """The ``n`` categories holding the most measures over all documents of a coverage table."""
+    total = category_cov.groupby("category_id", sort=False)["n"].sum()
+    total = total[total > 0].sort_values(ascending=False, kind="stable")
+    return [str(c) for c in total.index[:n]]

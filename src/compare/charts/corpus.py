@@ -1,0 +1,292 @@
+"""Corpus charts: timeline of issue years and plan periods, composition by level and type,
+what cleaning removed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from compare.charts.labels import (
+    _LEVELS,
+    Lang,
+    _check_lang,
+    _doc_labels,
+    _is_blank,
+    _level_label,
+    _n_lines,
+    _tr,
+    _type_label,
+    wrap,
+)
+from compare.charts.style import (
+    _HATCHES,
+    _LABEL_COLS,
+    _LEVEL_COLOURS,
+    OKABE_ITO,
+    _finish,
+    _fr,
+    _label_width,
+    _new_figure,
+)
+
+
+def plot_corpus_timeline(
+    overview: pd.DataFrame,
+    *,
+    lang: Lang = "zh",
+    sources: Sequence[str] = (),
+    data_date: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Timeline of :func:`~compare.analysis.corpus_overview`: one row per document.
+
+    A dot at the year issued (coloured by administrative level), a light bar over the plan
+    period, and for a document whose year is uncertain a dashed line between its inferred bounds
+    with hollow end markers.
+    """
+    _check_lang(lang)
+    ov = overview.reset_index(drop=True)
+    labels = [
+        wrap(s, _LABEL_COLS[lang])
+        for s in (ov["label"] if lang == "zh" else ov["label_en"]).astype(str)
+    ]
+    levels = [str(v) if not _is_blank(v) else "unknown" for v in ov["level"]]
+    level_list = [
+        lv
+        for lv in ("national", "province", "city", "county", "district", "unknown")
+        if lv in levels
+    ] + sorted({lv for lv in levels} - set(_LEVELS["en"]))
+    extra = iter(OKABE_ITO[5:7])
+    colour = {lv: _LEVEL_COLOURS.get(lv) or next(extra, "#999999") for lv in level_list}
+    row_h = 0.16 + 0.17 * _n_lines(labels)
+    fig, body = _new_figure(
+        max(6.5, _label_width(labels) + 5.0),
+        len(ov) * row_h + 1.3,
+        **_fr(title or _tr(lang, "t_timeline"), lang, sources, data_date),
+    )
+    ax = body.add_subplot()
+    years: list[float] = []
+    for i, r in ov.iterrows():
+        c = colour[levels[i]]
+        ps, pe = r.get("period_start"), r.get("period_end")
+        if not _is_blank(ps) and not _is_blank(pe):
+            ax.barh(
+                i, int(pe) - int(ps) + 1, left=int(ps) - 0.5, height=0.5, color=c, alpha=0.25, lw=0
+            )
+            years += [int(ps) - 0.5, int(pe) + 0.5]
+        yr, y0, y1 = r.get("year"), r.get("year_min"), r.get("year_max")
+        if not _is_blank(yr):
+            ax.scatter([int(yr)], [i], s=55, color=c, zorder=3, edgecolors="white", linewidths=0.6)
+            years.append(int(yr))
+        elif not _is_blank(y0) and not _is_blank(y1):
+            ax.plot([int(y0), int(y1)], [i, i], ls="--", color=c, lw=1.5, zorder=2)
+            ax.scatter(
+                [int(y0), int(y1)],
+                [i, i],
+                s=40,
+                facecolors="white",
+                edgecolors=c,
+                linewidths=1.5,
+                zorder=3,
+            )
+            years += [int(y0), int(y1)]
+    ax.set_yticks(range(len(ov)), labels)
+    ax.set_ylim(len(ov) - 0.5, -0.5)
+    if years:
+        ax.set_xlim(min(years) - 1, max(years) + 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(_tr(lang, "year"))
+    ax.grid(axis="x", color="#e5e5e5", lw=0.8)
+    ax.set_axisbelow(True)
+    for s in ("top", "right"):
+        ax.spines[s].set_visible(False)
+    handles = [
+        Line2D(
+            [], [], marker="o", ls="", color=colour[lv], markersize=7, label=_level_label(lv, lang)
+        )
+        for lv in level_list
+    ]
+    handles.append(Patch(color="#999999", alpha=0.35, label=_tr(lang, "period")))
+    handles.append(
+        Line2D(
+            [],
+            [],
+            ls="--",
+            marker="o",
+            mfc="white",
+            color="#666666",
+            label=_tr(lang, "year_bounds"),
+        )
+    )
+    body.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(6, len(handles)),
+        frameon=False,
+        fontsize=8.5,
+    )
+    return _finish(fig)
+
+
+def plot_documents_overview(
+    counts: pd.DataFrame,
+    *,
+    lang: Lang = "zh",
+    sources: Sequence[str] = (),
+    data_date: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Two stacked bar panels from :func:`~compare.analysis.corpus_counts`.
+
+    Left: documents per administrative level, stacked by document type; right: thousands of
+    characters per level, same stacking. Totals are written at the bar ends.
+    """
+    _check_lang(lang)
+    levels = list(pd.unique(counts["level"].astype(str)))
+    types = list(pd.unique(counts["doc_type"].astype(str)))
+    lv_labels = [_level_label(lv, lang) for lv in levels]
+    fig, body = _new_figure(
+        max(7.5, 2 * _label_width(lv_labels) + 6.0),
+        0.45 * len(levels) + 2.0,
+        **_fr(title or _tr(lang, "t_overview"), lang, sources, data_date),
+    )
+    axes = body.subplots(1, 2, sharey=True)
+    for ax, col, xlabel, scale in (
+        (axes[0], "n_docs", _tr(lang, "docs"), 1.0),
+        (axes[1], "n_chars", _tr(lang, "kchars"), 1000.0),
+    ):
+        wide = counts.pivot_table(index="level", columns="doc_type", values=col, aggfunc="sum")
+        wide = wide.reindex(index=levels, columns=types).fillna(0) / scale
+        left = np.zeros(len(levels))
+        for k, t in enumerate(types):
+            vals = wide[t].to_numpy(dtype=float)
+            ax.barh(
+                range(len(levels)),
+                vals,
+                left=left,
+                height=0.6,
+                color=OKABE_ITO[k % len(OKABE_ITO)],
+                hatch=_HATCHES[k // len(OKABE_ITO) % 6],
+                edgecolor="white",
+                lw=0.5,
+                label=_type_label(t, lang),
+            )
+            left += vals
+        for i, tot in enumerate(left):
+            ax.text(
+                tot, i, f" {tot:,.0f}" if scale == 1 else f" {tot:,.1f}", va="center", fontsize=8
+            )
+        ax.set_xlim(0, max(left.max(), 1) * 1.18)
+        ax.set_xlabel(xlabel)
+        ax.grid(axis="x", color="#e5e5e5", lw=0.8)
+        ax.set_axisbelow(True)
+        for s in ("top", "right"):
+            ax.spines[s].set_visible(False)
+    axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[0].set_yticks(range(len(levels)), lv_labels)
+    axes[0].set_ylim(len(levels) - 0.5, -0.5)
+    handles, labels = axes[0].get_legend_handles_labels()
+    body.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=min(5, len(types)),
+        frameon=False,
+        fontsize=8.5,
+    )
+    return _finish(fig)
+
+
+def plot_cleaning_summary(
+    summary: pd.DataFrame,
+    *,
+    documents: pd.DataFrame | None = None,
+    lang: Lang = "zh",
+    sources: Sequence[str] = (),
+    data_date: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Stacked bars from :func:`~compare.analysis.cleaning_summary`, one row per document.
+
+    Panels for characters removed and flagged (and replaced, when any were), stacked by reason
+    with one colour per reason across panels.
+    """
+    _check_lang(lang)
+    docs = list(pd.unique(summary["doc_id"].astype(str)))
+    if documents is not None:  # show documents in the corpus order
+        order = {d: i for i, d in enumerate(documents["doc_id"].astype(str))}
+        docs.sort(key=lambda d: order.get(d, len(order)))
+    reasons = (
+        summary.groupby("reason")[["chars_removed", "chars_replaced", "chars_flagged"]]
+        .sum()
+        .sum(axis=1)
+        .sort_values(ascending=False, kind="stable")
+        .index.astype(str)
+        .tolist()
+    )
+    panels = [("chars_removed", "removed"), ("chars_flagged", "flagged")]
+    if summary["chars_replaced"].sum() > 0:
+        panels.insert(1, ("chars_replaced", "replaced"))
+    labels = [wrap(s, _LABEL_COLS[lang]) for s in _doc_labels(docs, documents, lang)]
+    row_h = 0.16 + 0.17 * _n_lines(labels)
+    width = max(7.5, _label_width(labels) + 2.8 * len(panels))
+    fig, body = _new_figure(
+        width,
+        len(docs) * row_h + 1.6,
+        **_fr(title or _tr(lang, "t_cleaning"), lang, sources, data_date),
+    )
+    axes = body.subplots(1, len(panels), sharey=True)
+    for ax, (col, key) in zip(axes, panels, strict=True):
+        wide = summary.pivot_table(index="doc_id", columns="reason", values=col, aggfunc="sum")
+        wide = wide.reindex(index=docs, columns=reasons).fillna(0)
+        left = np.zeros(len(docs))
+        for k, reason in enumerate(reasons):
+            vals = wide[reason].to_numpy(dtype=float)
+            ax.barh(
+                range(len(docs)),
+                vals,
+                left=left,
+                height=0.65,
+                color=OKABE_ITO[k % len(OKABE_ITO)],
+                hatch=_HATCHES[k // len(OKABE_ITO) % 6],
+                edgecolor="white",
+                lw=0.5,
+                label=reason,
+            )
+            left += vals
+        for i, tot in enumerate(left):
+            ax.text(tot, i, f" {tot:,.0f}", va="center", fontsize=7.5)
+        ax.set_xlim(0, max(left.max(), 1) * 1.22)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_title(_tr(lang, key), fontsize=9.5, loc="left")
+        ax.grid(axis="x", color="#e5e5e5", lw=0.8)
+        ax.set_axisbelow(True)
+        for s in ("top", "right"):
+            ax.spines[s].set_visible(False)
+    axes[0].set_yticks(range(len(docs)), labels)
+    axes[0].set_ylim(len(docs) - 0.5, -0.5)
+    legend_labels = [wrap(r, 30) for r in reasons]
+    handles = [
+        Patch(
+            facecolor=OKABE_ITO[k % len(OKABE_ITO)],
+            hatch=_HATCHES[k // len(OKABE_ITO) % 6],
+            edgecolor="white",
+            label=lab,
+        )
+        for k, lab in enumerate(legend_labels)
+    ]
+    body.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(3, len(reasons)) or 1,
+        frameon=False,
+        fontsize=8,
+    )
+    return _finish(fig)

@@ -1,0 +1,198 @@
+"""Coverage charts: documents × categories heatmap, topics of one category."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from compare.charts.labels import (
+    Lang,
+    _check_lang,
+    _doc_labels,
+    _max_dw,
+    _n_lines,
+    _pct,
+    _tax_labels,
+    _tr,
+    wrap,
+)
+from compare.charts.style import (
+    _IN_PER_PT,
+    _LABEL_COLS,
+    SEQUENTIAL_CMAP,
+    _finish,
+    _fr,
+    _label_width,
+    _new_figure,
+    _text_colour,
+)
+
+
+def _heatmap(
+    ax: Axes,
+    values: np.ndarray,
+    annot: list[list[str]],
+    row_labels: list[str],
+    col_labels: list[str],
+    vmax: float | None,
+    rotate: bool,
+) -> object:
+    data = np.ma.masked_invalid(values.astype(float))
+    cmap = colormaps[SEQUENTIAL_CMAP].with_extremes(bad="#eeeeee")
+    vmax = vmax if vmax and vmax > 0 else 1.0
+    mesh = ax.pcolormesh(data, cmap=cmap, vmin=0, vmax=vmax, edgecolors="white", linewidth=1.5)
+    ax.set_xlim(0, values.shape[1])
+    ax.set_ylim(values.shape[0], 0)
+    ax.set_xticks(np.arange(values.shape[1]) + 0.5)
+    ax.set_yticks(np.arange(values.shape[0]) + 0.5)
+    if rotate:
+        ax.set_xticklabels(col_labels, rotation=40, ha="right", rotation_mode="anchor")
+    else:
+        ax.set_xticklabels(col_labels)
+    ax.set_yticklabels(row_labels)
+    if not rotate:
+        ax.xaxis.tick_top()
+    ax.tick_params(length=0, labelsize=9)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            v = values[i, j]
+            colour = "#555555" if np.isnan(v) else _text_colour(cmap(min(v / vmax, 1.0)))
+            ax.text(
+                j + 0.5, i + 0.5, annot[i][j], ha="center", va="center", fontsize=8, color=colour
+            )
+    return mesh
+
+
+def _heatmap_figure(
+    values: np.ndarray,
+    annot: list[list[str]],
+    row_labels: list[str],
+    col_labels: list[str],
+    cbar_label: str,
+    percent: bool,
+    label_cols: int,
+    frame: dict,
+) -> Figure:
+    row_labels = [wrap(s, label_cols) for s in row_labels]
+    ncols = len(col_labels)
+    rotate = ncols > 10  # many documents: narrow columns, labels at an angle
+    col_w = (
+        0.55 if rotate else min(1.1, max(0.7, _max_dw(col_labels) * 9 * 0.55 * _IN_PER_PT + 0.15))
+    )
+    if not rotate:
+        col_labels = [wrap(s, int((col_w - 0.1) * 72 / (9 * 0.55))) for s in col_labels]
+    row_h = 0.2 + 0.17 * _n_lines(row_labels)
+    width = _label_width(row_labels) + ncols * col_w + 1.3
+    col_h = (
+        _label_width(col_labels, 9) * 0.7 + 0.2 if rotate else 0.18 * _n_lines(col_labels) + 0.15
+    )
+    height = len(row_labels) * row_h + col_h + 0.3
+    fig, body = _new_figure(max(width, 5.0), height, **frame)
+    ax = body.add_subplot()
+    finite = values[np.isfinite(values)]
+    vmax = float(finite.max()) if finite.size else 1.0
+    mesh = _heatmap(ax, values, annot, row_labels, col_labels, vmax, rotate)
+    cb = body.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02, aspect=25)
+    cb.set_label(cbar_label, fontsize=8)
+    cb.ax.tick_params(labelsize=7)
+    cb.ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    if percent:
+        cb.ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    return _finish(fig)
+
+
+def plot_coverage_heatmap(
+    matrix: pd.DataFrame,
+    *,
+    documents: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+    value: Literal["share", "n"] = "share",
+    lang: Lang = "zh",
+    sources: Sequence[str] = (),
+    data_date: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Heatmap of :func:`~compare.analysis.coverage_matrix`: categories (rows) × documents.
+
+    ``matrix`` has one row per document and one column per category (or topic); cells are
+    annotated with the share (``value="share"``) or count (``value="n"``); a document without
+    measures shows ``–`` on grey. Rows are labelled from ``categories`` (``label_zh``/``label_en``),
+    columns from ``documents`` (``label``/``label_en``).
+    """
+    _check_lang(lang)
+    doc_ids = [str(d) for d in matrix.index]
+    cat_ids = [str(c) for c in matrix.columns]
+    values = matrix.to_numpy(dtype=float).T
+    annot = [
+        [_pct(v) if value == "share" else ("–" if np.isnan(v) else f"{v:.0f}") for v in r]
+        for r in values
+    ]
+    return _heatmap_figure(
+        values,
+        annot,
+        _tax_labels(cat_ids, categories, lang),
+        _doc_labels(doc_ids, documents, lang),
+        _tr(lang, "share") if value == "share" else _tr(lang, "n_measures"),
+        percent=value == "share",
+        label_cols=_LABEL_COLS[lang],
+        frame=_fr(title or _tr(lang, "t_heatmap"), lang, sources, data_date),
+    )
+
+
+def plot_topic_drilldown(
+    breakdown: pd.DataFrame,
+    *,
+    documents: pd.DataFrame | None = None,
+    topics: pd.DataFrame | None = None,
+    categories: pd.DataFrame | None = None,
+    lang: Lang = "zh",
+    sources: Sequence[str] = (),
+    data_date: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Heatmap of :func:`~compare.analysis.topic_breakdown`: one category's topics × documents.
+
+    Colour is ``share_in_category`` (the topic's part of the document's measures in that
+    category); each cell is annotated with the count ``n`` and that share.
+    """
+    _check_lang(lang)
+    docs = list(pd.unique(breakdown["doc_id"].astype(str)))
+    tops = list(pd.unique(breakdown["topic_id"].astype(str)))
+    b = breakdown.assign(
+        doc_id=breakdown["doc_id"].astype(str), topic_id=breakdown["topic_id"].astype(str)
+    )
+    share = b.pivot(index="topic_id", columns="doc_id", values="share_in_category")
+    count = b.pivot(index="topic_id", columns="doc_id", values="n")
+    share = share.reindex(index=tops, columns=docs).to_numpy(dtype=float)
+    count = count.reindex(index=tops, columns=docs).to_numpy(dtype=float)
+
+    def cell(c: float, s: float) -> str:
+        return "–" if np.isnan(c) else ("0" if c == 0 else f"{c:.0f}\n{_pct(s)}")
+
+    annot = [
+        [cell(c, s) for c, s in zip(cr, sr, strict=True)]
+        for cr, sr in zip(count, share, strict=True)
+    ]
+    cats = list(pd.unique(breakdown["category_id"].astype(str)))
+    sep = "、" if lang == "zh" else ", "
+    cat_name = sep.join(_tax_labels(cats, categories, lang))
+    ttl = title or _tr(lang, "t_drill", cat=cat_name)
+    return _heatmap_figure(
+        share,
+        annot,
+        _tax_labels(tops, topics, lang),
+        _doc_labels(docs, documents, lang),
+        _tr(lang, "share_cat"),
+        percent=True,
+        label_cols=_LABEL_COLS[lang],
+        frame=_fr(ttl, lang, sources, data_date),
+    )

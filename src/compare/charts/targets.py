@@ -1,0 +1,207 @@
+"""Targets charts: ranges of target values by indicator, deadlines by year."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from compare.charts.labels import (
+    Lang,
+    _check_lang,
+    _is_blank,
+    _n_lines,
+    _tr,
+    wrap,
+)
+from compare.charts.style import (
+    _LABEL_COLS,
+    OKABE_ITO,
+    _finish,
+    _fr,
+    _label_width,
+    _new_figure,
+)
+from compare.errors import CompareError
+
+
+def plot_target_ranges(
+    ranges: pd.DataFrame,
+    *,
+    lang: Lang = "zh",
+    sources: Sequence[str] = (),
+    data_date: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Dot/range panels from :func:`~compare.analysis.target_ranges`, one panel per indicator.
+
+    Each row is a jurisdiction (or document): a line from the lowest to the highest target, dots
+    at both ends, a diamond at the median, and ``n`` targets at the right. Panels have their own
+    x axis, labelled with the indicator's unit.
+    """
+    _check_lang(lang)
+    inds = list(pd.unique(ranges["indicator"].astype(str)))
+    if not inds:
+        raise CompareError("plot_target_ranges got an empty table")
+    name_col = "label" if lang == "zh" else "label_en_doc"
+    ind_col = "label_zh" if lang == "zh" else "label_en"
+    groups = [ranges[ranges["indicator"].astype(str) == i] for i in inds]
+    all_labels = [wrap(s, _LABEL_COLS[lang]) for s in ranges[name_col].astype(str)]
+    ncols = 1 if len(inds) <= 3 else 2
+    nrows = math.ceil(len(inds) / ncols)
+    heights = [
+        max(len(g) for g in groups[r * ncols : (r + 1) * ncols]) * 0.32 + 0.9 for r in range(nrows)
+    ]
+    panel_w = _label_width(all_labels) + 3.2
+    fig, body = _new_figure(
+        max(6.5, panel_w * ncols),
+        sum(heights) + 0.2,
+        **_fr(title or _tr(lang, "t_targets"), lang, sources, data_date),
+    )
+    axes = np.atleast_1d(body.subplots(nrows, ncols, squeeze=False, height_ratios=heights)).ravel()
+    title_cols = int(panel_w * 72 / (9.5 * 0.62))
+    for ax, g in zip(axes, groups, strict=False):
+        y = np.arange(len(g))
+        lo, hi = g["low"].to_numpy(dtype=float), g["high"].to_numpy(dtype=float)
+        ax.hlines(y, lo, hi, color=OKABE_ITO[1], lw=4, alpha=0.7, zorder=1)
+        ax.scatter(lo, y, s=30, color=OKABE_ITO[3], zorder=3)
+        ax.scatter(hi, y, s=30, color=OKABE_ITO[3], zorder=3)
+        ax.scatter(
+            g["median"].to_numpy(dtype=float), y, s=26, marker="D", color=OKABE_ITO[0], zorder=4
+        )
+        trans = ax.get_yaxis_transform()
+        for yi, n in zip(y, g["n"], strict=True):
+            ax.text(
+                1.01, yi, f"n={int(n)}", transform=trans, va="center", fontsize=7.5, color="#444444"
+            )
+        ax.set_yticks(
+            y, [wrap(s, _LABEL_COLS[lang]) for s in g[name_col].astype(str)], fontsize=8.5
+        )
+        ax.set_ylim(len(g) - 0.5, -0.5)
+        unit = g["unit"].iloc[0]
+        name = str(g[ind_col].iloc[0])
+        ax.set_title(
+            wrap(
+                name + ("" if _is_blank(unit) else f"（{unit}）" if lang == "zh" else f" ({unit})"),
+                title_cols,
+            ),
+            fontsize=9.5,
+            loc="left",
+        )
+        x0, x1 = float(np.nanmin(lo)), float(np.nanmax(hi))
+        pad = max((x1 - x0) * 0.08, abs(x1) * 0.05, 0.5)
+        ax.set_xlim(x0 - pad, x1 + pad)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(axis="x", color="#e5e5e5", lw=0.8)
+        ax.set_axisbelow(True)
+        for s in ("top", "right"):
+            ax.spines[s].set_visible(False)
+    for ax in axes[len(groups) :]:
+        ax.set_axis_off()
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=OKABE_ITO[1],
+            lw=4,
+            alpha=0.7,
+            marker="o",
+            mfc=OKABE_ITO[3],
+            mec=OKABE_ITO[3],
+            label=_tr(lang, "range"),
+        ),
+        Line2D([], [], ls="", marker="D", color=OKABE_ITO[0], label=_tr(lang, "median")),
+    ]
+    body.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8.5)
+    return _finish(fig)
+
+
+def plot_deadline_timeline(
+    timeline: pd.DataFrame,
+    *,
+    lang: Lang = "zh",
+    sources: Sequence[str] = (),
+    data_date: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Bubbles from :func:`~compare.analysis.deadline_timeline`: targets due per year, per document.
+
+    One row per document: a black bar at the year issued, a grey line to its last deadline, and
+    a bubble (area ∝ number of targets, count written above) at each deadline year.
+    """
+    _check_lang(lang)
+    docs = list(pd.unique(timeline["doc_id"].astype(str)))
+    name_col = "label" if lang == "zh" else "label_en"
+    first = timeline.assign(doc_id=timeline["doc_id"].astype(str))
+    first = first.drop_duplicates("doc_id").set_index("doc_id")  # per-document label and year
+    labels = [wrap(str(first.loc[d, name_col]), _LABEL_COLS[lang]) for d in docs]
+    row_h = 0.22 + 0.17 * _n_lines(labels)
+    fig, body = _new_figure(
+        max(6.5, _label_width(labels) + 5.0),
+        len(docs) * row_h + 1.4,
+        **_fr(title or _tr(lang, "t_deadline"), lang, sources, data_date),
+    )
+    ax = body.add_subplot()
+    nmax = max(float(timeline["n_targets"].max()), 1.0) if len(timeline) else 1.0
+    years: list[int] = []
+    for i, d in enumerate(docs):
+        g = timeline[timeline["doc_id"].astype(str) == d]
+        dl = g["deadline_year"].to_numpy(dtype=int)
+        dy = first.loc[d, "doc_year"]
+        if not _is_blank(dy):
+            ax.plot([int(dy), int(dl.max())], [i, i], color="#cccccc", lw=1.5, zorder=1)
+            ax.scatter([int(dy)], [i], marker="|", s=160, color="black", linewidths=2, zorder=2)
+            years.append(int(dy))
+        ns = g["n_targets"].to_numpy(dtype=float)
+        ax.scatter(
+            dl,
+            [i] * len(dl),
+            s=40 + 360 * ns / nmax,
+            color=OKABE_ITO[4],
+            alpha=0.8,
+            edgecolors="white",
+            zorder=3,
+        )
+        for x, n in zip(dl, ns, strict=True):
+            ax.annotate(
+                f"{n:.0f}",
+                (x, i),
+                xytext=(0, 9 + 9 * math.sqrt(n / nmax)),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+            )
+        years += dl.tolist()
+    ax.set_yticks(range(len(docs)), labels)
+    ax.set_ylim(len(docs) - 0.5, -0.8)
+    if years:
+        ax.set_xlim(min(years) - 1, max(years) + 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(_tr(lang, "year"))
+    ax.grid(axis="x", color="#e5e5e5", lw=0.8)
+    ax.set_axisbelow(True)
+    for s in ("top", "right"):
+        ax.spines[s].set_visible(False)
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="|",
+            ls="",
+            color="black",
+            markersize=10,
+            mew=2,
+            label=_tr(lang, "issued"),
+        ),
+        Line2D([], [], marker="o", ls="", color=OKABE_ITO[4], markersize=9, label=_tr(lang, "due")),
+    ]
+    body.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8.5)
+    return _finish(fig)

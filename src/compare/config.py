@@ -1,0 +1,212 @@
+"""The one way data files are read: :class:`DataFiles`, and the build's content fingerprint.
+
+Everything a researcher may edit (taxonomy, cleaning and segmentation rules, word lists, chart
+strings, dictionaries, labels) lives in one ``data/`` folder. :meth:`DataFiles.resolve` finds it:
+an explicit ``data_dir`` argument, else the manifest's folder when it holds a ``taxonomy.yml``,
+else ``$COMPARE_DATA``, else the checkout's ``data/``.
+
+Every file is parsed through :meth:`DataFiles.load` (or the :meth:`~DataFiles.yaml`,
+:meth:`~DataFiles.csv`, :meth:`~DataFiles.lines` shorthands), and so is every object derived from
+files (:meth:`DataFiles.derive`: compiled rules, a tokenizer). There is one cache policy: a value
+is kept under the ``(path, mtime_ns, size)`` of each file it was made from, so an edited file is
+read again on the next call ("edit the YAML and re-run" holds for every file, in a notebook too),
+and two data folders never share a value.
+
+:func:`fingerprint` hashes the content of every data file and of the package's own ``.py``
+files: the build's cache key, with no hand-kept list of modules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import yaml
+
+from compare.errors import CompareError
+
+#: Repository root when the package is installed from a checkout (``pip install -e .``).
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: The package's own folder (its ``.py`` files are part of the build fingerprint).
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: What counts as a data file. Source texts (``raw/``) and manifests (``corpus*``) never do:
+#: they are the build's inputs, whose own content keys each document's cache entry.
+DATA_SUFFIXES = (".yml", ".yaml", ".csv", ".txt")
+MANIFEST_PREFIX = "corpus"
+
+T = TypeVar("T")
+Stamp = tuple[str, int, int]
+
+#: The cache behind :meth:`DataFiles.load` and :meth:`DataFiles.derive`; its keys hold the
+#: stamps of the files a value came from, so a stale value is never returned.
+_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_CACHE_SIZE = 128
+
+
+def stamp(path: Path) -> Stamp:
+    """``(path, mtime_ns, size)`` of a file; ``(-1, -1)`` when it does not exist."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+def _memo(key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    value = make()
+    _CACHE[key] = value
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+def _name(func: Callable[..., Any]) -> str:
+    return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}"
+
+
+def read_file(path: str | Path, parse: Callable[[Path], T]) -> T:
+    """``parse(path)``, cached on the file's stamp (for files outside the data folder, such as
+    a manifest)."""
+    p = Path(path)
+    return _memo(("file", _name(parse), stamp(p)), lambda: parse(p))
+
+
+def parse_yaml(path: Path, what: str = "data file") -> Any:
+    """The YAML content of ``path``; a missing or malformed file raises :class:`CompareError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CompareError(f"{what} not found", path) from None
+    except OSError as err:
+        raise CompareError(f"cannot read {what}: {err}", path) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise CompareError(f"invalid YAML: {str(err).splitlines()[0]}", path) from None
+
+
+def parse_lines(path: Path) -> tuple[str, ...]:
+    """Non-blank lines of a text file that are not ``#`` comments, stripped."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CompareError("data file not found", path) from None
+    return tuple(
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    )
+
+
+def parse_csv(path: Path) -> pd.DataFrame:
+    """A CSV of strings (UTF-8, BOM allowed; empty cells stay empty strings)."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CompareError("file not found", path) from None
+
+
+def resolve_data_dir(
+    data_dir: str | Path | None = None, manifest: str | Path | None = None
+) -> Path:
+    """The data folder: ``data_dir``, else the manifest's folder when it holds a
+    ``taxonomy.yml``, else ``$COMPARE_DATA``, else the checkout's ``data/``."""
+    if data_dir is not None:
+        return Path(data_dir)
+    if manifest is not None:
+        folder = Path(manifest).resolve().parent
+        if (folder / "taxonomy.yml").is_file():
+            return folder
+    env = os.environ.get("COMPARE_DATA")
+    return Path(env) if env else REPO_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class DataFiles:
+    """One data folder and the single way its files are read (see the module doc)."""
+
+    root: Path
+
+    @classmethod
+    def resolve(
+        cls, data_dir: str | Path | DataFiles | None = None, manifest: str | Path | None = None
+    ) -> DataFiles:
+        """The data folder chosen by :func:`resolve_data_dir` (a ``DataFiles`` passes through)."""
+        if isinstance(data_dir, DataFiles):
+            return data_dir
+        return cls(resolve_data_dir(data_dir, manifest).resolve())
+
+    def path(self, *parts: str) -> Path:
+        """A file inside the folder, e.g. ``path("labels", "measures.csv")``."""
+        return self.root.joinpath(*parts)
+
+    def exists(self, *parts: str) -> bool:
+        """Whether the file is there."""
+        return self.path(*parts).is_file()
+
+    def load(self, name: str | Path, parse: Callable[[Path], T]) -> T:
+        """``parse(path)`` of a data file (``name`` relative to the folder, or absolute),
+        cached until the file changes. Callers treat the value as read-only."""
+        p = self.path(name) if isinstance(name, str) else Path(name)
+        return read_file(p, parse)
+
+    def derive(self, names: Iterable[str | Path], make: Callable[[], T], key: Any = ()) -> T:
+        """``make()``, cached until one of the files ``names`` changes (and per ``key``)."""
+        paths = [self.path(n) if isinstance(n, str) else Path(n) for n in names]
+        return _memo(("derived", _name(make), key, *map(stamp, paths)), make)
+
+    def yaml(self, name: str | Path, what: str = "data file") -> Any:
+        """The parsed YAML of a data file."""
+        return self.load(name, lambda p: parse_yaml(p, what))
+
+    def lines(self, name: str | Path) -> tuple[str, ...]:
+        """The non-comment lines of a text data file."""
+        return self.load(name, parse_lines)
+
+    def csv(self, name: str | Path) -> pd.DataFrame:
+        """A CSV data file as strings (a copy: the cached frame is never handed out)."""
+        return self.load(name, parse_csv).copy()
+
+    def files(self, exclude: Iterable[str | Path] = ()) -> list[Path]:
+        """Every data file in the folder (``raw/``, manifests and ``exclude`` left out), sorted."""
+        skip = {Path(p).resolve() for p in exclude}
+        raw = self.root / "raw"
+        return sorted(
+            p
+            for p in self.root.rglob("*")
+            if p.suffix in DATA_SUFFIXES
+            and p.is_file()
+            and raw not in p.parents
+            and not (p.parent == self.root and p.name.startswith(MANIFEST_PREFIX))
+            and p.resolve() not in skip
+        )
+
+
+def _hash_files(h: Any, root: Path, paths: Iterable[Path]) -> None:
+    for p in paths:
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+
+
+def code_files() -> list[Path]:
+    """The package's own ``.py`` files, sorted."""
+    return sorted(PACKAGE_DIR.rglob("*.py"))
+
+
+def fingerprint(data: DataFiles, exclude: Iterable[str | Path] = ()) -> str:
+    """Hash of every data file (:meth:`DataFiles.files`) and every ``.py`` file of the package:
+    any change to either invalidates the build cache."""
+    h = hashlib.sha256()
+    _hash_files(h, data.root, data.files(exclude))
+    h.update(b"--code--")
+    _hash_files(h, PACKAGE_DIR, code_files())
+    return h.hexdigest()
