@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from compare.errors import CompareError
-from compare.match import find_reuse, match_measures, measure_body, tfidf_matrix
+from compare.match import find_reuse, match_measures, match_text, tfidf_matrix
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 YIXING, CAOXIAN, DISTRICT, NANJING, SPEECHES = "000", "001", "002", "003", "004"
@@ -67,11 +67,11 @@ CX_REVIEW = (CAOXIAN, "24.加强行政复议工作")
 NJ_REVIEW = (NANJING, "(二十四)深化行政复议体制改革")
 
 
-def test_measure_body_strips_marker_and_unit_note() -> None:
+def test_match_text_strips_marker_and_unit_note() -> None:
     text = "24.加强行政复议工作。完善审理机制。(牵头部门:县法制办,责任部门:县编办)"
-    assert measure_body(text, "24.") == "加强行政复议工作 完善审理机制"
-    assert measure_body("（二十四）深化行政复议体制改革。") == "深化行政复议体制改革"
-    assert measure_body("第三条 为了规范") == "为了规范"
+    assert match_text(text, "24.") == "加强行政复议工作 完善审理机制"
+    assert match_text("（二十四）深化行政复议体制改革。") == "深化行政复议体制改革"
+    assert match_text("第三条 为了规范") == "为了规范"
 
 
 def test_review_measures_find_each_other() -> None:
@@ -133,7 +133,7 @@ def test_matches_table_invariants() -> None:
 
 def brute_force(m: pd.DataFrame, k: int, per_document: int, min_score: float) -> set:
     """Dense all-pairs reference (fine for the 200 seed measures only)."""
-    x = tfidf_matrix([measure_body(t, n) for t, n in zip(m.text, m.number, strict=True)])
+    x = tfidf_matrix([match_text(t, n) for t, n in zip(m.text, m.number, strict=True)])
     sim = (x @ x.T).toarray()
     ids, docs = m.measure_id.to_numpy(), m.doc_id.to_numpy()
     out = set()
@@ -167,7 +167,7 @@ def test_pruned_search_gives_exact_scores_and_same_top1() -> None:
     m = seed_measures()
     exact = match_measures(m, max_df=None)
     pruned = match_measures(m, max_df=20, chunk_size=7)  # n-grams in > 20 measures left out
-    x = tfidf_matrix([measure_body(t, n) for t, n in zip(m.text, m.number, strict=True)])
+    x = tfidf_matrix([match_text(t, n) for t, n in zip(m.text, m.number, strict=True)])
     pos = {mid: i for i, mid in enumerate(m.measure_id)}
     dense = np.array(
         [

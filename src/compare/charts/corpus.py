@@ -13,7 +13,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from compare.charts.labels import (
-    _LEVELS,
+    LEVEL_KEYS,
     Lang,
     _check_lang,
     _doc_labels,
@@ -57,11 +57,7 @@ def plot_corpus_timeline(
         for s in (ov["label"] if lang == "zh" else ov["label_en"]).astype(str)
     ]
     levels = [str(v) if not _is_blank(v) else "unknown" for v in ov["level"]]
-    level_list = [
-        lv
-        for lv in ("national", "province", "city", "county", "district", "unknown")
-        if lv in levels
-    ] + sorted({lv for lv in levels} - set(_LEVELS["en"]))
+    level_list = [lv for lv in LEVEL_KEYS if lv in levels] + sorted(set(levels) - set(LEVEL_KEYS))
     extra = iter(OKABE_ITO[5:7])
     colour = {lv: _LEVEL_COLOURS.get(lv) or next(extra, "#999999") for lv in level_list}
     row_h = 0.16 + 0.17 * _n_lines(labels)

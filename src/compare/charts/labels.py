@@ -8,125 +8,57 @@ import re
 import textwrap
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
 from compare.analysis.documents import document_labels
+from compare.config import DataFiles, parse_yaml
 from compare.errors import CompareError
 
 Lang = Literal["zh", "en"]
 
 
-_LEVELS = {
-    "zh": {
-        "national": "国家",
-        "province": "省级",
-        "city": "市级",
-        "county": "县级",
-        "district": "区级",
-        "unknown": "未知",
-    },
-    "en": {
-        "national": "National",
-        "province": "Province",
-        "city": "City",
-        "county": "County",
-        "district": "District",
-        "unknown": "Unknown",
-    },
-}
+#: The languages every chart string is given in.
+LANGS = ("zh", "en")
+#: Administrative levels, top down, as charts order them.
+LEVEL_KEYS = ("national", "province", "city", "county", "district", "unknown")
 
 
-_DOC_TYPES_EN = {
-    "意见": "Opinions",
-    "纲要": "Outline",
-    "实施纲要": "Outline",
-    "实施方案": "Implementation plan",
-    "工作方案": "Work plan",
-    "讲话": "Speech",
-    "年度报告": "Annual report",
-    "报告": "Report",
-    "规划": "Plan",
-    "通知": "Notice",
-    "工作要点": "Key tasks",
-    "要点": "Key tasks",
-    "unknown": "Unknown",
-}
+@dataclass(frozen=True)
+class ChartText:
+    """The chart strings of ``data/i18n.yml``: ``strings`` (key -> lang -> text), ``levels``
+    (level -> lang -> name) and ``doc_types`` (Chinese type -> English name)."""
+
+    strings: dict[str, dict[str, str]]
+    levels: dict[str, dict[str, str]]
+    doc_types: dict[str, str]
+
+    @classmethod
+    def parse(cls, path: Path) -> ChartText:
+        """Read and check one i18n file: every string and level needs every language."""
+        raw = parse_yaml(path, "chart strings")
+        if not isinstance(raw, dict):
+            raise CompareError("expected a mapping with strings, levels, doc_types", path)
+        out = {}
+        for part in ("strings", "levels"):
+            entries = raw.get(part) or {}
+            for key, value in entries.items():
+                missing = [
+                    lang for lang in LANGS if not isinstance(value, dict) or lang not in value
+                ]
+                if missing:
+                    raise CompareError(f"{part}.{key}: no text for {', '.join(missing)}", path)
+            out[part] = {str(k): {lang: str(v[lang]) for lang in LANGS} for k, v in entries.items()}
+        types = {str(k): str(v) for k, v in (raw.get("doc_types") or {}).items()}
+        return cls(out["strings"], out["levels"], types)
 
 
-_T = {
-    "zh": {
-        "source": "来源：",
-        "sep": "；",
-        "date": "数据日期：",
-        "end": "。",
-        "share": "占措施的比例",
-        "share_cat": "占该类别措施的比例",
-        "n_measures": "措施数",
-        "year": "年份",
-        "docs": "文件数",
-        "kchars": "字数（千字）",
-        "period": "规划期",
-        "year_bounds": "年份不确定（推断范围）",
-        "issued": "发布年份",
-        "due": "到期目标数",
-        "g2": "G²（对数似然，带符号）",
-        "target": "目标",
-        "reference": "参照",
-        "removed": "删除字数",
-        "replaced": "替换字数",
-        "flagged": "标记字数",
-        "no_data": "无数据",
-        "delta": "变化",
-        "t_timeline": "语料时间线：发布年份与规划期",
-        "t_overview": "语料构成：按层级和文件类型",
-        "t_heatmap": "各文件措施的类别分布",
-        "t_drill": "{cat}：各文件的主题分布",
-        "t_shift": "类别比重的变化：{a} → {b}",
-        "t_keyness": "关键词：{t} 对比 {r}",
-        "t_targets": "量化目标的取值范围（按指标和地区）",
-        "range": "最低—最高目标值",
-        "median": "中位数",
-        "t_deadline": "量化目标的完成时限",
-        "t_cleaning": "清洗记录：按原因统计的字数",
-    },
-    "en": {
-        "source": "Source: ",
-        "sep": "; ",
-        "date": "Data as of ",
-        "end": ".",
-        "share": "Share of measures",
-        "share_cat": "Share of the category's measures",
-        "n_measures": "Measures",
-        "year": "Year",
-        "docs": "Documents",
-        "kchars": "Characters (thousands)",
-        "period": "Plan period",
-        "year_bounds": "Year uncertain (inferred bounds)",
-        "issued": "Issued",
-        "due": "Targets due",
-        "g2": "G² (log-likelihood, signed)",
-        "target": "Target",
-        "reference": "Reference",
-        "removed": "Characters removed",
-        "replaced": "Characters replaced",
-        "flagged": "Characters flagged",
-        "no_data": "no data",
-        "delta": "change",
-        "t_timeline": "Corpus timeline: year issued and plan period",
-        "t_overview": "Corpus by administrative level and document type",
-        "t_heatmap": "Where each document's measures fall, by category",
-        "t_drill": "{cat}: topics by document",
-        "t_shift": "Shift in category shares: {a} → {b}",
-        "t_keyness": "Keyness: {t} vs {r}",
-        "t_targets": "Ranges of numeric targets by indicator and jurisdiction",
-        "range": "Lowest to highest target",
-        "median": "Median",
-        "t_deadline": "Deadlines of numeric targets",
-        "t_cleaning": "Cleaning log: characters by reason",
-    },
-}
+def chart_text(data: DataFiles | None = None) -> ChartText:
+    """The data folder's ``i18n.yml`` (read again when it changes)."""
+    return DataFiles.resolve(data).load("i18n.yml", ChartText.parse)
 
 
 def _dw(text: str) -> int:
@@ -194,12 +126,13 @@ def _max_dw(labels: Sequence[str]) -> int:
 
 
 def _check_lang(lang: str) -> None:
-    if lang not in _T:
+    if lang not in LANGS:
         raise CompareError(f"lang must be 'zh' or 'en', not {lang!r}")
 
 
 def _tr(lang: str, key: str, **kw: str) -> str:
-    return _T[lang][key].format(**kw)
+    """The chart string ``key`` of ``data/i18n.yml`` in ``lang``, placeholders filled."""
+    return chart_text().strings[key][lang].format(**kw)
 
 
 def _doc_labels(doc_ids: Sequence[str], documents: pd.DataFrame | None, lang: str) -> list[str]:
@@ -233,11 +166,13 @@ def _tax_labels(ids: Sequence[str], taxonomy: pd.DataFrame | None, lang: str) ->
 
 
 def _level_label(level: str, lang: str) -> str:
-    return _LEVELS[lang].get(str(level), str(level))
+    names = chart_text().levels.get(str(level))
+    return names[lang] if names else str(level)
 
 
 def _type_label(doc_type: str, lang: str) -> str:
-    return str(doc_type) if lang == "zh" else _DOC_TYPES_EN.get(str(doc_type), str(doc_type))
+    types = chart_text().doc_types
+    return str(doc_type) if lang == "zh" else types.get(str(doc_type), str(doc_type))
 
 
 def _pct(v: float) -> str:

@@ -15,8 +15,8 @@ from matplotlib.font_manager import FontProperties, fontManager
 
 from compare import __version__
 from compare.charts.labels import (
-    _T,
     _max_dw,
+    _tr,
     wrap,
 )
 from compare.errors import CompareError
@@ -150,9 +150,10 @@ def _fr(title: str, lang: str, sources: Sequence[str], data_date: str | None) ->
 
 
 def _footer_text(lang: str, sources: Sequence[str], data_date: str) -> str:
-    t = _T[lang]
-    src = t["sep"].join(str(s) for s in sources) if sources else "–"
-    return f"{t['source']}{src}{t['sep']}compare {__version__}{t['end']} {t['date']}{data_date}"
+    sep = _tr(lang, "sep")
+    src = sep.join(str(s) for s in sources) if sources else "–"
+    head, end, date = _tr(lang, "source"), _tr(lang, "end"), _tr(lang, "date")
+    return f"{head}{src}{sep}compare {__version__}{end} {date}{data_date}"
 
 
 def _label_width(labels: Sequence[str], size: float = 9.0) -> float:

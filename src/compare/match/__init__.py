@@ -4,10 +4,10 @@ forming a dense all-pairs matrix."""
 
 from __future__ import annotations
 
-from compare.match.counterparts import MATCH_COLUMNS, match_measures, measure_body, tfidf_matrix
+from compare.match.counterparts import MATCH_COLUMNS, match_measures, match_text, tfidf_matrix
 from compare.match.reuse import REUSE_COLUMNS, find_reuse
 
 __all__ = [
-    "MATCH_COLUMNS", "REUSE_COLUMNS", "find_reuse", "match_measures", "measure_body",
+    "MATCH_COLUMNS", "REUSE_COLUMNS", "find_reuse", "match_measures", "match_text",
     "tfidf_matrix",
 ]  # fmt: skip

@@ -19,18 +19,13 @@ import pandas as pd
 import scipy.sparse as sp
 
 from compare.errors import CompareError
+from compare.structure.segment import leading_marker
 
-__all__ = ["MATCH_COLUMNS", "match_measures", "measure_body", "tfidf_matrix"]
+__all__ = ["MATCH_COLUMNS", "match_measures", "match_text", "tfidf_matrix"]
 
 #: Columns of the ``matches`` table (design.md), plus ``other_doc_id``.
 MATCH_COLUMNS = ["measure_id", "other_measure_id", "score", "rank", "other_doc_id"]
 
-_NUM = "一二三四五六七八九十百千零〇○两0-9０-９"
-#: A numbering marker at the start of a measure: 第三条 / （三） / (3) / 三、 / 8. / 8． / 一是.
-_MARKER = re.compile(
-    rf"^\s*(?:第[{_NUM}]+[条章节部分项款]|[（(][{_NUM}]+[)）]|[{_NUM}]+[、.．，,]|"
-    rf"[{_NUM}]+是|[①-⑳])\s*"
-)
 #: A trailing responsibility note: （牵头部门：…，责任部门：…） or （责任单位：…）.
 _UNIT_NOTE = re.compile(r"[（(][^（()）]*(?:牵头|责任)(?:部门|单位)[^（()）]*[)）]\s*$")
 #: Runs of anything that is not a letter, digit or CJK character.
@@ -44,19 +39,20 @@ _N_FEATURES = 2**22
 # ---------------------------------------------------------------------------------------------
 
 
-def measure_body(text: str, number: str = "") -> str:
+def match_text(text: str, number: str = "") -> str:
     """The words of a measure for comparison: without its numbering marker and unit note.
 
     ``number`` is the marker as printed (the ``measures.number`` column); when the text starts
-    with it, exactly that is removed, else a generic marker pattern is tried. A trailing
-    ``（牵头部门：…，责任部门：…）`` note is dropped too: it names offices, not content.
-    Punctuation and whitespace runs become one space (n-grams never span a clause break).
+    with it, exactly that is removed, else any marker of ``data/segmentation.yml``
+    (:func:`compare.structure.segment.leading_marker`). A trailing ``（牵头部门：…，责任部门：…）``
+    note is dropped too: it names offices, not content. Punctuation and whitespace runs become
+    one space (n-grams never span a clause break).
     """
     body = text.lstrip()
     if number and body.startswith(number):
         body = body[len(number) :]
     else:
-        body = _MARKER.sub("", body, count=1)
+        body = body[len(leading_marker(body)) :]
     body = _UNIT_NOTE.sub("", body)
     return _NON_WORD.sub(" ", body).strip()
 
@@ -222,7 +218,7 @@ def match_measures(
 
     ``measures`` needs ``doc_id``, ``measure_id`` and ``text`` (``number`` is used when present
     to strip the marker). For each measure: cosine similarity of TF-IDF character-2-3-gram
-    vectors (:func:`tfidf_matrix` of :func:`measure_body`) against every measure of every other
+    vectors (:func:`tfidf_matrix` of :func:`match_text`) against every measure of every other
     document; the best ``per_document`` counterparts of each other document with
     ``score >= min_score`` are kept, and of those the best ``k`` overall, ranked 1..k.
     Same-document pairs never appear. Ties are broken by ``other_measure_id``, so the result
@@ -276,7 +272,7 @@ def match_measures(
     n_docs = len(doc_names)
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[np.argsort(ids, kind="stable")] = np.arange(n)
-    x = tfidf_matrix([measure_body(texts[i], numbers[i]) for i in perm.tolist()])
+    x = tfidf_matrix([match_text(texts[i], numbers[i]) for i in perm.tolist()])
 
     col_nnz = np.bincount(x.indices, minlength=x.shape[1])
     cap = _df_cap(max_df, n)

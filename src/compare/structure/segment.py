@@ -203,6 +203,18 @@ def _find_candidates(text: str, cfg: Config) -> list[_Cand]:
     return kept if stop is None else [c for c in kept if c.start < stop]
 
 
+def leading_marker(text: str, config: Config | None = None) -> str:
+    """The numbering marker a text starts with (any style of ``data/segmentation.yml``, the
+    longest when several match), with the spaces after it; empty when there is none."""
+    cfg = config or load_config()
+    start = len(text) - len(text.lstrip(HSPACE))
+    ends = [m.end() for st in cfg.styles if (m := st.regex.match(text, start)) and m.end() > start]
+    if not ends:
+        return ""
+    end = max(ends)
+    return text[: end + len(text[end:]) - len(text[end:].lstrip(HSPACE))]
+
+
 def _in_toc(text: str, pos: int, cfg: Config) -> bool:
     """Whether the line holding ``pos`` is a table-of-contents entry (ends in a page number)."""
     if cfg.toc_line is None:

@@ -23,7 +23,6 @@ _DATE_RE = re.compile(
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 )
 _ISO_RE = re.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})")
-_LABELLED_RE = re.compile(r"(成文日期|发布日期|发布时间|印发日期|發布日期|發布時間)\s*[|:：]?\s*")
 
 
 @dataclass(frozen=True)
@@ -51,10 +50,13 @@ def signature_date(text: str, tail: int = 200) -> dt.date | None:
     return found[-1] if found else None
 
 
-def stated_dates(text: str, head: int = 800) -> list[tuple[str, dt.date]]:
-    """Dates given in labelled header fields (成文日期 | 2012-08-23, 发布时间:2017-7-26)."""
+def stated_dates(
+    text: str, head: int = 800, data: DataFiles | None = None
+) -> list[tuple[str, dt.date]]:
+    """Dates given in labelled header fields (成文日期 | 2012-08-23, 发布时间:2017-7-26; the
+    labels are ``date_labels`` of ``data/dating.yml``)."""
     out = []
-    for label in _LABELLED_RE.finditer(text[:head]):
+    for label in load_rules(data=data).labelled.finditer(text[:head]):
         rest = text[label.end() : label.end() + 20]
         m = _ISO_RE.match(rest) or _DATE_RE.match(rest)
         if m and (date := _to_date(*m.group("y", "m", "d"))):
@@ -62,14 +64,31 @@ def stated_dates(text: str, head: int = 800) -> list[tuple[str, dt.date]]:
     return out
 
 
-def _parse_events(path: Path) -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    raw = parse_yaml(path, "dating rules")
-    try:
-        return tuple(
-            (re.compile(e["pattern"]), str(e["after"]), str(e["note"])) for e in raw["events"]
-        )
-    except (KeyError, TypeError, re.error) as exc:
-        raise CompareError(f"malformed dating rules: {exc}", path) from None
+@dataclass(frozen=True)
+class DatingRules:
+    """``data/dating.yml``: the cited events that bound a date, and the header labels of
+    stated dates."""
+
+    events: tuple[tuple[re.Pattern[str], str, str], ...]
+    labelled: re.Pattern[str]
+
+    @classmethod
+    def parse(cls, path: Path) -> DatingRules:
+        """Read one dating.yml."""
+        raw = parse_yaml(path, "dating rules")
+        try:
+            events = tuple(
+                (re.compile(e["pattern"]), str(e["after"]), str(e["note"])) for e in raw["events"]
+            )
+            labels = "|".join(map(re.escape, raw.get("date_labels") or ())) or "(?!)"
+            return cls(events, re.compile(rf"({labels})\s*[|:：]?\s*"))
+        except (KeyError, TypeError, AttributeError, re.error) as exc:
+            raise CompareError(f"malformed dating rules: {exc}", path) from None
+
+
+def load_rules(path: str | Path | None = None, data: DataFiles | None = None) -> DatingRules:
+    """``data/dating.yml`` (or the file ``path``); read again when the file changes."""
+    return DataFiles.resolve(data).load(Path(path) if path else "dating.yml", DatingRules.parse)
 
 
 def cited_events(
@@ -79,7 +98,7 @@ def cited_events(
 
     The events are ``data/dating.yml`` (or the file ``path``)."""
     rows = []
-    for pattern, after, note in DataFiles.resolve(data).load(path or "dating.yml", _parse_events):
+    for pattern, after, note in load_rules(path, data).events:
         if m := pattern.search(text):
             rows.append({"after": after, "note": note, "char_start": m.start(), "quote": m.group()})
     return pd.DataFrame(rows, columns=["after", "note", "char_start", "quote"])
@@ -93,7 +112,7 @@ def date_evidence(source_text: str, clean_text: str, data: DataFiles | None = No
         earliest = events["after"].max()
         basis = tuple(events.loc[events["after"] == earliest, "note"])
     return DateEvidence(
-        stated=tuple(stated_dates(source_text)),
+        stated=tuple(stated_dates(source_text, data=data)),
         signature=signature_date(source_text),
         earliest=earliest,
         basis=basis,
