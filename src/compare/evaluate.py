@@ -1,0 +1,252 @@
+"""Score a build against a gold folder: measures, targets and top-level alignment.
+
+The gold is written by reading the texts (``data/dev/README.md``); this module only compares.
+Every function takes tables (DataFrames) and returns tables, so a notebook can score any build.
+
+Matching rules (the contract the gold is written for):
+- a gold measure matches a built measure of the same document when their headings are equal or
+  when the first characters after the numbering marker agree (punctuation, spaces and width
+  ignored); each built measure serves at most one gold measure, in document order;
+- a gold target matches a built target of the same document with ``status == "target"`` when the
+  value and unit agree (for a deadline: the date); each built target serves at most one gold row;
+- alignment is scored on matched measures: accuracy and macro-F1 of the top-level category over
+  the measures the aligner assigned, and the share it left ``unassigned``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from compare.errors import CompareError
+
+#: Characters compared when matching a measure by its first words.
+START_CHARS = 8
+#: The category an aligner gives when it abstains.
+UNASSIGNED = "unassigned"
+GOLD_FILES = ("documents", "measures", "targets")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _key(text: object, n: int | None = START_CHARS) -> str:
+    """Text reduced for matching: NFKC, no punctuation or spaces, first ``n`` characters."""
+    if not isinstance(text, str):
+        return ""
+    out = _NON_WORD.sub("", unicodedata.normalize("NFKC", text))
+    return out if n is None else out[:n]
+
+
+def read_gold(gold_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """The gold tables of a folder: ``documents.csv``, ``measures.csv``, ``targets.csv``."""
+    gold_dir = Path(gold_dir)
+    out: dict[str, pd.DataFrame] = {}
+    for name in GOLD_FILES:
+        path = gold_dir / f"{name}.csv"
+        if not path.is_file():
+            raise CompareError(f"gold table {name}.csv not found", gold_dir)
+        try:
+            out[name] = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise CompareError(f"unreadable gold table: {exc}", path) from None
+    return out
+
+
+def _start_of(row: pd.Series) -> str:
+    """A built measure's text after its numbering marker."""
+    text = str(row.get("text") or "")
+    number = str(row.get("number") or "")
+    if number and text.startswith(number):
+        text = text[len(number) :]
+    return text
+
+
+def match_measures(gold: pd.DataFrame, built: pd.DataFrame) -> pd.DataFrame:
+    """One row per gold measure and per unmatched built measure: ``outcome`` hit / miss / extra."""
+    rows: list[dict] = []
+    built_by_doc = {d: g for d, g in built.groupby("doc_id", sort=False)}
+    for doc_id, g in gold.groupby("doc_id", sort=False):
+        b = built_by_doc.get(doc_id, built.iloc[0:0])
+        starts = [_key(_start_of(r)) for _, r in b.iterrows()]
+        heads = [_key(h, None) for h in b.get("heading", pd.Series("", index=b.index))]
+        used: set[int] = set()
+        for _, gr in g.iterrows():
+            gs, gh = _key(gr["start"]), _key(gr.get("heading", ""), None)
+            hit = next(
+                (
+                    i
+                    for i in range(len(b))
+                    if i not in used
+                    and ((gh and heads[i] == gh) or (gs and starts[i].startswith(gs)))
+                ),
+                None,
+            )
+            row = {"doc_id": doc_id, "gold_path": gr["path"], "gold_start": gr["start"]}
+            if hit is None:
+                rows.append({**row, "outcome": "miss", "measure_id": ""})
+            else:
+                used.add(hit)
+                rows.append({**row, "outcome": "hit", "measure_id": b.iloc[hit]["measure_id"]})
+        for i in range(len(b)):
+            if i not in used:
+                rows.append(
+                    {
+                        "doc_id": doc_id,
+                        "gold_path": "",
+                        "gold_start": "",
+                        "outcome": "extra",
+                        "measure_id": b.iloc[i]["measure_id"],
+                    }
+                )
+    return pd.DataFrame(rows, columns=["doc_id", "outcome", "gold_path", "gold_start", "measure_id"])
+
+
+def _number(value: object) -> float | None:
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else round(out, 6)
+
+
+def target_key(row: pd.Series) -> tuple:
+    """What must agree for two targets to be the same: the date of a deadline, else value + unit."""
+    deadline = str(row.get("deadline") or "")
+    if deadline and deadline != "nan":
+        return ("deadline", deadline[:10])
+    return (_number(row.get("value")), str(row.get("unit") or ""))
+
+
+def match_targets(gold: pd.DataFrame, built: pd.DataFrame) -> pd.DataFrame:
+    """One row per gold target and per unmatched built target: ``outcome`` hit / miss / extra."""
+    gold = gold[gold["status"] == "target"]
+    built = built[built["status"] == "target"]
+    rows: list[dict] = []
+    pool: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in built.iterrows():
+        pool[(r["doc_id"], target_key(r))].append(i)
+    for _, g in gold.iterrows():
+        key = (g["doc_id"], target_key(g))
+        row = {"doc_id": g["doc_id"], "quote": g["quote"], "key": str(key[1])}
+        if pool.get(key):
+            i = pool[key].pop(0)
+            rows.append({**row, "outcome": "hit", "built_quote": built.at[i, "quote"]})
+        else:
+            rows.append({**row, "outcome": "miss", "built_quote": ""})
+    for (doc_id, key), left in sorted(pool.items(), key=lambda kv: str(kv[0])):
+        for i in left:
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "quote": "",
+                    "key": str(key),
+                    "outcome": "extra",
+                    "built_quote": built.at[i, "quote"],
+                }
+            )
+    return pd.DataFrame(rows, columns=["doc_id", "outcome", "quote", "key", "built_quote"])
+
+
+def _prf(outcomes: pd.Series) -> dict[str, float]:
+    hit = int((outcomes == "hit").sum())
+    miss = int((outcomes == "miss").sum())
+    extra = int((outcomes == "extra").sum())
+    precision = hit / (hit + extra) if hit + extra else float("nan")
+    recall = hit / (hit + miss) if hit + miss else float("nan")
+    return {"gold": hit + miss, "built": hit + extra, "precision": precision, "recall": recall}
+
+
+def macro_f1(truth: list[str], pred: list[str]) -> float:
+    """Macro-F1 over the classes present in ``truth``."""
+    scores = []
+    for c in sorted(set(truth)):
+        tp = sum(t == c and p == c for t, p in zip(truth, pred))
+        fp = sum(t != c and p == c for t, p in zip(truth, pred))
+        fn = sum(t == c and p != c for t, p in zip(truth, pred))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(scores) / len(scores) if scores else float("nan")
+
+
+def align_outcomes(
+    gold: pd.DataFrame, matched: pd.DataFrame, alignments: pd.DataFrame
+) -> pd.DataFrame:
+    """Gold category beside the built one for every matched gold measure that has a category."""
+    g = gold[gold["category_id"] != ""][["doc_id", "path", "category_id"]]
+    hits = matched[matched["outcome"] == "hit"][["doc_id", "gold_path", "measure_id"]]
+    m = hits.merge(g, left_on=["doc_id", "gold_path"], right_on=["doc_id", "path"])
+    pred = alignments.drop_duplicates("measure_id")[["measure_id", "category_id"]]
+    m = m.merge(pred.rename(columns={"category_id": "built"}), on="measure_id", how="left")
+    m["built"] = m["built"].fillna(UNASSIGNED)
+    return m.rename(columns={"category_id": "gold"})[["doc_id", "measure_id", "gold", "built"]]
+
+
+def _align_scores(rows: pd.DataFrame) -> dict[str, float]:
+    assigned = rows[rows["built"] != UNASSIGNED]
+    n = len(rows)
+    return {
+        "labelled": n,
+        "unassigned": (n - len(assigned)) / n if n else float("nan"),
+        "accuracy": float((assigned["gold"] == assigned["built"]).mean())
+        if len(assigned)
+        else float("nan"),
+        "macro_f1": macro_f1(list(assigned["gold"]), list(assigned["built"])),
+    }
+
+
+@dataclass
+class Evaluation:
+    """Scores of one build against one gold folder, with every miss kept for reading."""
+
+    summary: pd.DataFrame
+    measures: pd.DataFrame
+    targets: pd.DataFrame
+    alignment: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def overall(self, metric: str) -> float:
+        """One figure of the ``all`` row, e.g. ``overall("measures_recall")``."""
+        return float(self.summary.loc[self.summary["scope"] == "all", metric].iloc[0])
+
+
+def evaluate_build(
+    tables: dict[str, pd.DataFrame], gold: dict[str, pd.DataFrame], split: str | None = None
+) -> Evaluation:
+    """Score built tables against gold, for the documents of ``split`` (``None``: all)."""
+    docs = gold["documents"]
+    if split:
+        docs = docs[docs["split"] == split]
+    ids = set(docs["doc_id"])
+    missing = ids - set(tables["documents"]["doc_id"])
+    if missing:
+        raise CompareError(f"the build lacks gold documents: {', '.join(sorted(missing))}")
+
+    def only(df: pd.DataFrame) -> pd.DataFrame:
+        return df[df["doc_id"].isin(ids)]
+
+    gm, gt = only(gold["measures"]), only(gold["targets"])
+    mm = match_measures(gm, only(tables["measures"]))
+    tm = match_targets(gt, only(tables["targets"]))
+    am = align_outcomes(gm, mm, only(tables["alignments"]))
+    kind = dict(zip(docs["doc_id"], docs["kind"]))
+    scopes = [("all", ids)]
+    scopes += [(f"kind:{k}", {d for d in ids if kind[d] == k}) for k in sorted(set(kind.values()))]
+    scopes += [(f"doc:{d}", {d}) for d in sorted(ids)]
+    rows = []
+    for scope, members in scopes:
+        m = _prf(mm.loc[mm["doc_id"].isin(members), "outcome"])
+        t = _prf(tm.loc[tm["doc_id"].isin(members), "outcome"])
+        a = _align_scores(am[am["doc_id"].isin(members)])
+        rows.append(
+            {
+                "scope": scope,
+                **{f"measures_{k}": v for k, v in m.items()},
+                **{f"targets_{k}": v for k, v in t.items()},
+                **{f"align_{k}": v for k, v in a.items()},
+            }
+        )
+    return Evaluation(pd.DataFrame(rows), mm, tm, am)
