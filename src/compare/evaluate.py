@@ -103,7 +103,9 @@ def match_measures(gold: pd.DataFrame, built: pd.DataFrame) -> pd.DataFrame:
                         "measure_id": b.iloc[i]["measure_id"],
                     }
                 )
-    return pd.DataFrame(rows, columns=["doc_id", "outcome", "gold_path", "gold_start", "measure_id"])
+    return pd.DataFrame(
+        rows, columns=["doc_id", "outcome", "gold_path", "gold_start", "measure_id"]
+    )
 
 
 def _number(value: object) -> float | None:
@@ -165,9 +167,9 @@ def macro_f1(truth: list[str], pred: list[str]) -> float:
     """Macro-F1 over the classes present in ``truth``."""
     scores = []
     for c in sorted(set(truth)):
-        tp = sum(t == c and p == c for t, p in zip(truth, pred))
-        fp = sum(t != c and p == c for t, p in zip(truth, pred))
-        fn = sum(t == c and p != c for t, p in zip(truth, pred))
+        tp = sum(t == c and p == c for t, p in zip(truth, pred, strict=True))
+        fp = sum(t != c and p == c for t, p in zip(truth, pred, strict=True))
+        fn = sum(t == c and p != c for t, p in zip(truth, pred, strict=True))
         scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     return sum(scores) / len(scores) if scores else float("nan")
 
@@ -232,7 +234,7 @@ def evaluate_build(
     mm = match_measures(gm, only(tables["measures"]))
     tm = match_targets(gt, only(tables["targets"]))
     am = align_outcomes(gm, mm, only(tables["alignments"]))
-    kind = dict(zip(docs["doc_id"], docs["kind"]))
+    kind = dict(zip(docs["doc_id"], docs["kind"], strict=True))
     scopes = [("all", ids)]
     scopes += [(f"kind:{k}", {d for d in ids if kind[d] == k}) for k in sorted(set(kind.values()))]
     scopes += [(f"doc:{d}", {d}) for d in sorted(ids)]

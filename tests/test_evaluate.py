@@ -1,0 +1,140 @@
+"""compare.evaluate: matching rules on hand-written frames, and the gold files' own consistency."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from compare.evaluate import evaluate_build, macro_f1, match_measures, match_targets, read_gold
+from compare.paths import data_file
+
+
+def _built_measures() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": ["d1", "d1", "d1"],
+            "measure_id": ["d1/第二条", "d1/第三条", "d1/第四条"],
+            "number": ["第二条", "第三条", "第四条"],
+            "heading": ["", "", ""],
+            "text": [
+                "第二条　市人民政府应当加强领导。",
+                "第三条 区人民政府应当建立制度。",
+                "第四条　本条例自2020年1月1日起施行。",
+            ],
+        }
+    )
+
+
+def test_measures_match_by_first_characters_ignoring_spaces_and_width() -> None:
+    gold = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d1"],
+            "path": ["第二条", "第五条"],
+            "heading": ["", ""],
+            "start": ["市人民政府应当加强领导。", "县人民政府应当"],
+        }
+    )
+    out = match_measures(gold, _built_measures())
+    assert out["outcome"].tolist() == ["hit", "miss", "extra", "extra"]
+    assert out.loc[0, "measure_id"] == "d1/第二条"
+
+
+def test_measures_match_by_heading_and_each_built_measure_serves_once() -> None:
+    built = pd.DataFrame(
+        {
+            "doc_id": ["d"],
+            "measure_id": ["d/（一）"],
+            "number": ["（一）"],
+            "heading": ["加强行政执法"],
+            "text": ["（一）加强行政执法。要严格执法。"],
+        }
+    )
+    gold = pd.DataFrame(
+        {
+            "doc_id": ["d", "d"],
+            "path": ["（一）", "（二）"],
+            "heading": ["加强行政执法", "加强行政执法"],
+            "start": ["加强行政执法。要严格", "加强行政执法。要严格"],
+        }
+    )
+    assert match_measures(gold, built)["outcome"].tolist() == ["hit", "miss"]
+
+
+def test_targets_need_value_unit_and_target_status() -> None:
+    gold = pd.DataFrame(
+        {
+            "doc_id": ["d", "d", "d"],
+            "quote": ["二十个工作日内", "2023年年底前", "增长8%"],
+            "value": ["20", "", "8"],
+            "unit": ["工作日", "", "%"],
+            "deadline": ["", "2023-12-31", ""],
+            "status": ["target", "target", "achievement"],
+        }
+    )
+    built = pd.DataFrame(
+        {
+            "doc_id": ["d", "d", "d", "d"],
+            "quote": ["20个工作日内", "2023年年底前", "增长8%", "20天"],
+            "value": [20.0, None, 8.0, 20.0],
+            "unit": ["工作日", None, "%", "天"],
+            "deadline": [None, "2023-12-31", None, None],
+            "status": ["target", "target", "achievement", "target"],
+        }
+    )
+    out = match_targets(gold, built)
+    assert out["outcome"].tolist() == ["hit", "hit", "extra"]
+    assert out.loc[2, "built_quote"] == "20天"
+
+
+def test_macro_f1_by_hand() -> None:
+    # class a: tp 1, fp 1, fn 1 -> 0.5; class b: tp 1, fp 1, fn 1 -> 0.5
+    assert macro_f1(["a", "a", "b", "b"], ["a", "b", "a", "b"]) == pytest.approx(0.5)
+    assert macro_f1(["a", "b"], ["a", "b"]) == 1.0
+
+
+def test_evaluate_build_scores_a_small_build() -> None:
+    built = _built_measures()
+    tables = {
+        "documents": pd.DataFrame({"doc_id": ["d1"]}),
+        "measures": built,
+        "targets": pd.DataFrame(columns=["doc_id", "quote", "value", "unit", "status"]),
+        "alignments": pd.DataFrame(
+            {
+                "doc_id": "d1",
+                "measure_id": built["measure_id"],
+                "category_id": ["C10_leadership", "C05_enforcement", "C01_overall"],
+            }
+        ),
+    }
+    gold = {
+        "documents": pd.DataFrame({"doc_id": ["d1"], "kind": ["regulation"], "split": ["dev"]}),
+        "measures": pd.DataFrame(
+            {
+                "doc_id": ["d1", "d1"],
+                "path": ["第二条", "第三条"],
+                "heading": ["", ""],
+                "start": ["市人民政府应当加强", "区人民政府应当建立"],
+                "category_id": ["C10_leadership", "C03_rules"],
+            }
+        ),
+        "targets": pd.DataFrame(columns=["doc_id", "quote", "value", "unit", "status"]),
+    }
+    ev = evaluate_build(tables, gold)
+    assert ev.overall("measures_recall") == 1.0
+    assert ev.overall("measures_precision") == pytest.approx(2 / 3)
+    assert ev.overall("align_accuracy") == 0.5
+
+
+def test_gold_files_are_consistent() -> None:
+    gold = read_gold(data_file("dev", "gold"))
+    docs = gold["documents"]
+    assert set(docs["split"]) == {"dev", "frozen"}
+    assert set(docs["kind"]) >= {"plan", "regulation", "report"}
+    frozen = docs[docs["split"] == "frozen"]
+    assert set(frozen["kind"]) == set(docs["kind"]), "the frozen third covers every kind"
+    assert 0.25 <= len(frozen) / len(docs) <= 0.4
+    measures = gold["measures"]
+    assert set(measures["doc_id"]) <= set(docs["doc_id"])
+    assert (measures["category_id"] != "").sum() >= 300
+    assert set(measures["mode"]) <= {"commitment", "review", "problem", "rationale"}
+    assert set(gold["targets"]["status"]) <= {"target", "achievement", "baseline"}
