@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,3 +186,45 @@ def test_two_builds_in_different_processes_give_identical_tables(tmp_path: Path)
         assert (outs[0] / f"{name}.csv").read_bytes() == (outs[1] / f"{name}.csv").read_bytes(), (
             name
         )
+
+
+def test_eval_command_scores_a_build_and_lists_misses(tmp_path: Path) -> None:
+    """A real dev regulation; its gold is two real articles and one that is not in the text."""
+    text = ROOT / "data" / "dev" / "raw" / "gd_2022_yingshang.md"
+    manifest = manifest_for(tmp_path, {"gd.md": text.read_bytes()}, ["zaixian"])
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "documents.csv").write_text(
+        "doc_id,kind,split\nzaixian,regulation,dev\n", encoding="utf-8"
+    )
+    (gold / "measures.csv").write_text(
+        "doc_id,seq,path,heading,start,category_id\n"
+        "zaixian,1,第一章/第五条,,各级人民政府应当加强对优,C02_functions\n"
+        "zaixian,2,第一章/第六条,,各级人民政府及其有关部门,C02_functions\n"
+        "zaixian,3,第九十九条,,这一条并不在文中出现,C09_digital\n",
+        encoding="utf-8",
+    )
+    (gold / "targets.csv").write_text("doc_id,quote,value,unit,deadline,status\n", encoding="utf-8")
+    out = tmp_path / "build"
+    cmd = [sys.executable, "-m", "compare", "eval", "--corpus", str(manifest)]
+    cmd += ["--gold", str(gold), "--split", "dev", "--out", str(out), "-j", "1"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    summary = pd.read_csv(out / "eval" / "dev" / "summary.csv", encoding="utf-8-sig")
+    overall = summary.set_index("scope").loc["all"]
+    assert overall["measures_gold"] == 3
+    assert overall["measures_recall"] == pytest.approx(2 / 3)
+    misses = pd.read_csv(out / "eval" / "dev" / "measure_misses.csv", encoding="utf-8-sig")
+    assert "第九十九条" in set(misses["gold_path"])
+
+
+def test_eval_command_rejects_an_unknown_split(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "compare", "eval", "--split", "test", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "--split must be dev, frozen or all" in proc.stderr

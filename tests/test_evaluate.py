@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from compare.config import DataFiles
 from compare.evaluate import evaluate_build, macro_f1, match_measures, match_targets, read_gold
-from compare.paths import data_file
 
 
 def _built_measures() -> pd.DataFrame:
@@ -126,7 +126,7 @@ def test_evaluate_build_scores_a_small_build() -> None:
 
 
 def test_gold_files_are_consistent() -> None:
-    gold = read_gold(data_file("dev", "gold"))
+    gold = read_gold(DataFiles.resolve().path("dev", "gold"))
     docs = gold["documents"]
     assert set(docs["split"]) == {"dev", "frozen"}
     assert set(docs["kind"]) >= {"plan", "regulation", "report"}

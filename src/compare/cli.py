@@ -1,4 +1,4 @@
-"""Command line: ``compare build`` and ``compare targets`` (also ``python -m compare``)."""
+"""Command line: ``compare build``, ``compare eval`` and ``compare targets`` (also ``python -m compare``)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,40 @@ def build(
         f"({'up to date' if result.up_to_date else f'{result.n_cached} from cache'}) in {elapsed:.1f}s -> {out}/: {sizes}",
         highlight=False,
     )
+
+
+@app.command("eval")
+def eval_cmd(
+    corpus: Annotated[
+        Path, typer.Option("--corpus", "-c", help="Manifest of the corpus the gold describes.")
+    ] = Path("data/dev/corpus.yml"),
+    gold: Annotated[
+        Path, typer.Option("--gold", "-g", help="Gold folder (documents, measures, targets).")
+    ] = Path("data/dev/gold"),
+    split: Annotated[str, typer.Option("--split", "-s", help="dev, frozen or all.")] = "all",
+    out: Annotated[Path, typer.Option("--out", "-o", help="Build folder.")] = Path("build/dev"),
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")
+    ] = 0,
+) -> None:
+    """Build a corpus and score it against a gold folder; misses go to OUT/eval/."""
+    from compare import build as pipeline
+    from compare import evaluate
+
+    wide = Console(stderr=True, width=max(err.width, 130))
+    if split not in ("dev", "frozen", "all"):
+        _fail(CompareError(f"--split must be dev, frozen or all, not {split!r}"))
+    try:
+        gold_tables = evaluate.read_gold(gold)
+        result = pipeline.build(corpus, out, jobs=jobs or None)
+        splits = ["dev", "frozen"] if split == "all" else [split]
+        for name in splits:
+            scored = evaluate.evaluate_build(result.tables, gold_tables, name)
+            evaluate.write_evaluation(scored, out / "eval" / name)
+            wide.print(evaluate.summary_table(scored, title=f"{name} split ({gold})"))
+    except CompareError as exc:
+        _fail(exc)
+    err.print(f"misses and per-document scores -> {out / 'eval'}/", highlight=False)
 
 
 @app.command("targets")

@@ -35,10 +35,12 @@ from compare.errors import CompareError
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The package's own folder (its ``.py`` files are part of the build fingerprint).
 PACKAGE_DIR = Path(__file__).resolve().parent
-#: What counts as a data file. Source texts (``raw/``) and manifests (``corpus*``) never do:
-#: they are the build's inputs, whose own content keys each document's cache entry.
+#: What counts as a data file. Source texts (``raw/``), manifests (``corpus*``) and the
+#: development corpus with its gold (``dev/``) never do: they are the build's inputs (whose own
+#: content keys each document's cache entry) or the evaluation's, not settings of the pipeline.
 DATA_SUFFIXES = (".yml", ".yaml", ".csv", ".txt")
 MANIFEST_PREFIX = "corpus"
+CORPUS_FOLDERS = ("raw", "dev")
 
 T = TypeVar("T")
 Stamp = tuple[str, int, int]
@@ -175,15 +177,16 @@ class DataFiles:
         return self.load(name, parse_csv).copy()
 
     def files(self, exclude: Iterable[str | Path] = ()) -> list[Path]:
-        """Every data file in the folder (``raw/``, manifests and ``exclude`` left out), sorted."""
+        """Every data file in the folder (``raw/``, ``dev/``, manifests and ``exclude`` left
+        out), sorted."""
         skip = {Path(p).resolve() for p in exclude}
-        raw = self.root / "raw"
+        corpora = [self.root / name for name in CORPUS_FOLDERS]
         return sorted(
             p
             for p in self.root.rglob("*")
             if p.suffix in DATA_SUFFIXES
             and p.is_file()
-            and raw not in p.parents
+            and not any(folder in p.parents for folder in corpora)
             and not (p.parent == self.root and p.name.startswith(MANIFEST_PREFIX))
             and p.resolve() not in skip
         )

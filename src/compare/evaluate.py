@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from rich.table import Table
 
 from compare.errors import CompareError
+from compare.io import write_csv
 
 #: Characters compared when matching a measure by its first words.
 START_CHARS = 8
@@ -252,3 +254,49 @@ def evaluate_build(
             }
         )
     return Evaluation(pd.DataFrame(rows), mm, tm, am)
+
+
+#: Columns of the printed summary: (summary column, header).
+SUMMARY_COLUMNS = (
+    ("measures_gold", "measures"),
+    ("measures_precision", "P"),
+    ("measures_recall", "R"),
+    ("targets_gold", "targets"),
+    ("targets_precision", "P"),
+    ("targets_recall", "R"),
+    ("align_labelled", "labelled"),
+    ("align_accuracy", "accuracy"),
+    ("align_macro_f1", "macro-F1"),
+    ("align_unassigned", "unassigned"),
+)
+
+
+def summary_table(scored: Evaluation, title: str = "") -> Table:
+    """The overall and per-kind rows as a rich table (per-document rows are in the CSV)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("scope")
+    for _, header in SUMMARY_COLUMNS:
+        table.add_column(header, justify="right")
+    rows = scored.summary[~scored.summary["scope"].str.startswith("doc:")]
+    for _, row in rows.iterrows():
+        cells = []
+        for col, _ in SUMMARY_COLUMNS:
+            value = row[col]
+            if isinstance(value, float) and math.isnan(value):
+                cells.append("–")
+            elif col.endswith(("_gold", "_labelled")):
+                cells.append(str(int(value)))
+            else:
+                cells.append(f"{value:.3f}")
+        table.add_row(row["scope"], *cells)
+    return table
+
+
+def write_evaluation(scored: Evaluation, folder: str | Path) -> None:
+    """The summary and every miss as CSV files in ``folder`` (each written atomically)."""
+    folder = Path(folder)
+    write_csv(scored.summary, folder / "summary.csv")
+    write_csv(scored.measures[scored.measures["outcome"] != "hit"], folder / "measure_misses.csv")
+    write_csv(scored.targets[scored.targets["outcome"] != "hit"], folder / "target_misses.csv")
+    wrong = scored.alignment[scored.alignment["gold"] != scored.alignment["built"]]
+    write_csv(wrong, folder / "alignment_misses.csv")
