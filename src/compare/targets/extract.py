@@ -31,7 +31,10 @@ Every row's ``quote == text[char_start:char_end]``.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -82,11 +85,62 @@ _SENTENCE_END = "。；！？\n;"
 # --------------------------------------------------------------------------- helpers
 
 
+#: How far after a number ``condition_pattern`` (data/targets.yml) may look: the slice it is
+#: matched against ends here, instead of copying the rest of the text for every number.
+_LOOKAHEAD = 500
+#: First window searched for a clause boundary; it grows fourfold until a boundary is found, so
+#: the cost follows the clause's length, never the text's (a 30 MB text stays linear).
+_WINDOW = 256
+
+
+def _last_stop(text: str, start: int, stops: str) -> int:
+    """Index of the last char of ``stops`` before ``start`` (-1 when there is none)."""
+    width = _WINDOW
+    while True:
+        lo = max(0, start - width)
+        found = max(text.rfind(c, lo, start) for c in stops)
+        if found >= 0 or lo == 0:
+            return found
+        width *= 4
+
+
+def _next_stop(text: str, end: int, stops: str) -> int:
+    """Index of the first char of ``stops`` at or after ``end`` (``len(text)`` when none)."""
+    width = _WINDOW
+    while True:
+        hi = min(len(text), end + width)
+        found = [i for i in (text.find(c, end, hi) for c in stops) if i >= 0]
+        if found:
+            return min(found)
+        if hi == len(text):
+            return hi
+        width *= 4
+
+
 def _clause_bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
     """Start and end of the clause (bounded by any char of ``stops``) around [start, end)."""
-    left = max(text.rfind(c, 0, start) for c in stops) + 1
-    rights = [i for i in (text.find(c, end) for c in stops) if i >= 0]
-    return left, min(rights) if rights else len(text)
+    return _last_stop(text, start, stops) + 1, _next_stop(text, end, stops)
+
+
+class SpanIndex:
+    """Spans ``[start, end)`` sorted by start with the running maximum of their ends, so that
+    "does ``[a, b)`` overlap any span?" costs a binary search instead of a scan of every span
+    (a scan per number made extraction quadratic in the document's length)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int] | tuple[int, int, str]]) -> None:
+        pairs = sorted((s[0], s[1]) for s in spans)
+        self.starts = [s for s, _ in pairs]
+        self.max_end = list(itertools.accumulate((e for _, e in pairs), max))
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Whether some span has ``start < b`` and ``a < end``."""
+        i = bisect.bisect_left(self.starts, b)
+        return i > 0 and self.max_end[i - 1] > a
+
+    def covers(self, point: int) -> bool:
+        """Whether some span has ``start <= point < end``."""
+        i = bisect.bisect_right(self.starts, point)
+        return i > 0 and self.max_end[i - 1] > point
 
 
 def _excluded_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
@@ -101,8 +155,8 @@ def _excluded_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     return spans
 
 
-def _overlaps(a: int, b: int, spans: list[tuple[int, int, str]]) -> bool:
-    return any(s < b and a < e for s, e, *_ in spans)
+def _overlaps(a: int, b: int, spans: SpanIndex) -> bool:
+    return spans.overlaps(a, b)
 
 
 def _per_of(word: str, vocab: Vocabulary) -> str:
@@ -124,7 +178,7 @@ def _frequency_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]
     periods = {"年": "year", "个月": "month", "季度": "quarter", "周": "week"}
     for m in window.finditer(text) if window else ():
         found.append((m.start(), m.end(), periods[m.group("p")]))
-    taken = [(s, e) for s, e, _ in found]
+    taken = SpanIndex(found)
     weak = set(vocab.get("clause_start_frequencies", []))
     for m in vocab.frequency_re.finditer(text):
         prev = text[m.start() - 1] if m.start() else ""
@@ -132,7 +186,7 @@ def _frequency_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]
             continue
         if prev and prev in _CN_DIGITS + "十":
             continue  # 十一月一日 is a date, not 一月一 (once a month)
-        if not any(s < m.end() and m.start() < e for s, e in taken):
+        if not taken.overlaps(m.start(), m.end()):
             found.append((m.start(), m.end(), _per_of(m.group(), vocab)))
     return sorted(found)
 
@@ -180,7 +234,7 @@ def _actor(text: str, start: int, vocab: Vocabulary) -> str:
     """Who must act: the sentence opening before its first ``actor_stop_words`` word (a verb,
     a frequency word), when it names a body (``actor_words``: 政府, 部门, 班子 …)."""
     s0, _ = _clause_bounds(text, start, start, _SENTENCE_END)
-    c0 = max(s0, max(text.rfind(c, 0, start) for c in "，,") + 1)
+    c0 = max(s0, _last_stop(text, start, "，,") + 1)
     for lo in (c0, s0):
         head = text[lo:start]
         m = vocab.actor_stop_re.search(head)
@@ -222,6 +276,7 @@ def _deadlines(
     """Deadline rows, and the spans of every calendar-year phrase (never counted as numbers)."""
     rows: list[dict[str, Any]] = []
     years: list[tuple[int, int, str]] = []
+    excluded_index = SpanIndex(excluded)
     lo, hi = vocab.get("year_range", [1949, 2100])
     for m in vocab.deadline_re.finditer(text):
         year = int(m.group("y"))
@@ -230,7 +285,7 @@ def _deadlines(
         years.append((m.start("y"), m.end(), "year"))
         if not (m.group("pre") or m.group("post") or m.group("qian")):
             continue
-        if _overlaps(m.start("y"), m.end("y") + 1, excluded):
+        if _overlaps(m.start("y"), m.end("y") + 1, excluded_index):
             continue
         if m.group("post") in ("上半年", "下半年") and not (m.group("pre") or m.group("qian")):
             continue
@@ -252,8 +307,11 @@ def _deadlines(
             )
         )  # fmt: skip
     relative = vocab.relative_deadline_re
+    # relative matches never overlap one another (finditer), so the spans they add below
+    # cannot block a later one: one index of what is blocked before the loop is exact
+    blocked = SpanIndex(excluded + years)
     for m in relative.finditer(text) if relative else ():
-        if _overlaps(m.start(), m.end(), excluded + years):
+        if _overlaps(m.start(), m.end(), blocked):
             continue
         c0, _ = _clause_bounds(text, m.start(), m.end(), _CLAUSE_END)
         years.append((m.start(), m.end(), "relative"))
@@ -337,18 +395,27 @@ def _comparator_of(
 
 
 def _period_of(
-    text: str, start: int, end: int, kind: str, freqs: list[tuple[int, int, str]]
+    text: str,
+    start: int,
+    end: int,
+    kind: str,
+    freqs: list[tuple[int, int, str]],
+    freq_starts: list[int],
 ) -> tuple[str, int | None]:
     """The ``per`` of a number and where its frequency word starts: the last frequency word
-    before it in its clause, or in its sentence for counts of occurrences (每年…，举办两期以上)."""
+    before it in its clause, or in its sentence for counts of occurrences (每年…，举办两期以上).
+
+    ``freqs`` is sorted and ``freq_starts`` holds their starts: only the words starting inside
+    the clause are looked at."""
     s0, _ = _clause_bounds(text, start, end, _SENTENCE_END)
     c0, _ = _clause_bounds(text, start, end, _CLAUSE_END)
     reach = s0 if kind == "frequency" else c0
-    per, freq_start = "", None
-    for fs, fe, fper in freqs:
-        if reach <= fs and fe <= start:
-            per, freq_start = fper, fs
-    return per, freq_start
+    first = bisect.bisect_left(freq_starts, reach)
+    for i in range(bisect.bisect_left(freq_starts, start) - 1, first - 1, -1):
+        fs, fe, fper = freqs[i]
+        if fe <= start:
+            return fper, fs
+    return "", None
 
 
 def _numbers(
@@ -360,15 +427,17 @@ def _numbers(
 ) -> list[dict[str, Any]]:
     """Rows for every number+unit phrase that survives the exclusions."""
     rows = []
+    excluded_index, freq_index = SpanIndex(excluded), SpanIndex(freqs)
+    freq_starts = [f[0] for f in freqs]
     units = vocab.get("units")
     kinds = vocab.unit_kind
     lo, hi = vocab.get("year_range", [1949, 2100])
     one_verbs = vocab.one_verbs
     for m in vocab.number_re.finditer(text):
         core_start, core_end = m.start(), m.end()
-        if _overlaps(core_start, core_end, excluded):
+        if _overlaps(core_start, core_end, excluded_index):
             continue
-        if any(s <= core_start < e for s, e, _ in freqs):
+        if freq_index.covers(core_start):
             continue
         a, b, unit = _reading(m, units)
         if a is None or (m.group("b") and b is None):
@@ -380,11 +449,11 @@ def _numbers(
         prev = text[core_start - 1] if core_start else ""
         if prev.isdigit() or prev in "．.":
             continue
-        if vocab.condition_re.match(text[core_end:]):
+        if vocab.condition_re.match(text[core_end : core_end + _LOOKAHEAD]):
             continue  # 对…1年内发生…的，…: a condition, not a commitment
         comparator, cmp_start = _comparator_of(text, m, b is not None, vocab)
         kind = kinds.get(unit, "quantity")
-        per, freq_start = _period_of(text, core_start, core_end, kind, freqs)
+        per, freq_start = _period_of(text, core_start, core_end, kind, freqs, freq_starts)
         c0, _ = _clause_bounds(text, core_start, core_end, _CLAUSE_END + "、")
         clause_per = freq_start is not None and freq_start >= c0
         article = m.group("a") is not None and not m.group("a")[0].isdigit()
@@ -424,12 +493,15 @@ def _bare_frequencies(
     rows = []
     bare = set(vocab.get("bare_frequencies", []))
     vague = vocab.get("vague_after", [])
+    # a numbered row [char_start, char_end] (end inclusive) blocks a frequency whose clause
+    # [fs, c1) it touches
+    numbered_index = SpanIndex((r["char_start"], r["char_end"] + 1) for r in numbered)
     for fs, fe, per in freqs:
         word = text[fs:fe]
         if word not in bare and not vocab.every_n_years_re.fullmatch(word):
             continue
         _, c1 = _clause_bounds(text, fs, fe, _CLAUSE_END)
-        if any(fs <= r["char_end"] and r["char_start"] < c1 for r in numbered):
+        if numbered_index.overlaps(fs, c1):
             continue
         rest = text[fe:c1]
         if any(v in rest for v in vague):
@@ -456,7 +528,8 @@ def extract_targets(text: str, doc_id: str = "", vocab: Vocabulary | None = None
     excluded = _excluded_spans(text, vocab)
     deadline_rows, years = _deadlines(text, doc_id, vocab, excluded)
     freqs = _frequency_spans(text, vocab)
-    freqs = [f for f in freqs if not _overlaps(f[0], f[1], excluded)]
+    excluded_index = SpanIndex(excluded)
+    freqs = [f for f in freqs if not _overlaps(f[0], f[1], excluded_index)]
     blocked = (
         excluded + years + [(r["char_start"], r["char_end"], "deadline") for r in deadline_rows]
     )
