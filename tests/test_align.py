@@ -207,29 +207,30 @@ def test_aligner_with_a_taxonomy_object_clones() -> None:
 def _align_by_public_calls(measures: pd.DataFrame, fitted, secondary_ratio: float = 0.5):
     """The alignments columns computed the plain way: every estimator method called separately
     on the same texts (no shared work), as align_measures did before it shared a batch."""
+    from compare.align import UNASSIGNED
+
     texts = measures["text"].tolist()
-    cat, lex_cat, lex_topic, topic_model = (
-        fitted.cat_model,
-        fitted.lex_cat,
-        fitted.lex_topic,
-        fitted.topic_model,
-    )
+    cat, lex_topic, topic_model = fitted.category, fitted.lex_topic, fitted.topic_model
     probs = cat.predict_proba(texts)
     classes = [str(c) for c in cat.classes_]
-    best = [classes[j] for j in np.argmax(probs, axis=1)]
-    score = np.round([float(probs[i, classes.index(b)]) for i, b in enumerate(best)], 4)
+    best = [str(b) for b in cat.predict(texts)]
+    top = np.array([probs[i, classes.index(b)] for i, b in enumerate(best)])
+    calibrated = fitted.calibration.score(top)
+    score = np.round(calibrated, 4)
     evidence = cat.explain(texts)
-    lex_raw = lex_cat.decision_function(texts)
     secondary = []
     for i, b in enumerate(best):
-        top = float(lex_raw[i].max())
-        order = np.argsort(-lex_raw[i], kind="stable")
+        order = np.argsort(-probs[i], kind="stable")
         other = [
-            str(lex_cat.classes_[j])
+            classes[j]
             for j in order
-            if str(lex_cat.classes_[j]) != b and lex_raw[i][j] >= secondary_ratio * top
+            if classes[j] != b and probs[i][j] >= secondary_ratio * probs[i].max()
         ]
-        secondary.append(";".join(other[:2]) if top > 0 else "")
+        if calibrated[i] < fitted.calibration.threshold:
+            other = [b, *other]
+        secondary.append(
+            ";".join(other[:3] if calibrated[i] < fitted.calibration.threshold else other[:2])
+        )
     lex_scores = lex_topic.topic_scores(texts)
     topic_ids = list(lex_topic.classes_)
     p = topic_model.predict_proba(texts)
@@ -246,6 +247,9 @@ def _align_by_public_calls(measures: pd.DataFrame, fitted, secondary_ratio: floa
                 s += part / part.sum()
         s[~mask] = -1.0
         topics.append(topic_ids[int(np.argmax(s))])
+    passed = calibrated >= fitted.calibration.threshold
+    best = [b if ok else UNASSIGNED for b, ok in zip(best, passed, strict=True)]
+    topics = [t if ok else "" for t, ok in zip(topics, passed, strict=True)]
     return best, score, evidence, secondary, topics
 
 
@@ -295,13 +299,13 @@ def test_align_measures_scores_tokenises_and_transforms_each_text_once(
     monkeypatch.setattr(Tokenizer, "tokenize", tokenize)
     monkeypatch.setattr(_Lexicon, "topic_scores", topic_scores)
     monkeypatch.setattr(TfidfVectorizer, "transform", transform)
-    fitted.cat_model.tokenizer_.forget()  # these texts were tokenised when the models were fitted
+    fitted.topic_model.tokenizer_.forget()  # these texts were tokenised when the models were fitted
     align.align_measures(sample, aligners=fitted)
     n = sample["text"].nunique()
-    assert counts["tokenize"] == n  # once per text, shared by both models
+    assert counts["tokenize"] == n  # once per text (the category model reads characters only)
     assert counts["lexicon"] == len(sample)  # one lexicon pass for every scorer and feature
-    # word + char vectorizers; the category and topic models were fitted on the same texts
-    assert counts["tfidf"] == 2
+    # the category model's char vectorizer, the topic model's word + char vectorizers
+    assert counts["tfidf"] == 3
 
 
 def test_fast_one_vs_rest_probabilities_are_sklearns(measures: pd.DataFrame) -> None:
@@ -310,7 +314,7 @@ def test_fast_one_vs_rest_probabilities_are_sklearns(measures: pd.DataFrame) -> 
 
     fitted = fit_aligners()
     texts = measures["text"].tolist()
-    for model in (fitted.cat_model, fitted.topic_model):
+    for model in (fitted.category, fitted.topic_model):
         X = model.features_.transform(texts)
         assert np.array_equal(_ovr_proba(model.model_, X), model.model_.predict_proba(X))
 
@@ -347,4 +351,7 @@ def test_heldout_figure_is_computed_on_texts_never_trained_on() -> None:
     report = evaluate_heldout(method="learned", level="category")
     print(f"held-out macro-F1 {report['macro_f1']:.3f}, accuracy {report['accuracy']:.3f}")
     assert report["n"] == len(held) >= 150
-    assert report["macro_f1"] >= 0.70  # regression floor: 0.767 when the models were frozen
+    # regression floor: 0.767 with the word+char+lexicon model trained on the seed plans; 0.699
+    # with the character model trained on the seeds and the dev gold (issue 12: better on new
+    # texts, leave-one-document-out 0.69 -> 0.76), measures left unassigned counted as wrong
+    assert report["macro_f1"] >= 0.67

@@ -33,8 +33,8 @@ from compare.manifest import load_manifest, manifest_data_date
 from compare.structure import measures, segment
 from compare.text import clean, dating, read
 
-TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "matches", "reuse",
-          "targets")  # fmt: skip
+TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "matches",
+          "counterparts", "reuse", "targets")  # fmt: skip
 
 #: Matches kept per measure: the best ``MATCH_PER_DOC`` in each other document, ``MATCH_K`` in all.
 MATCH_K, MATCH_PER_DOC = 10, 2
@@ -102,8 +102,8 @@ class Pipeline:
         files they are fitted from changed: :meth:`compare.config.DataFiles.derive`)."""
         from compare import align
 
-        fitted_from = ["taxonomy.yml", "labels/measures.csv", "labels/overrides.csv",
-                       tokenize.USERDICT, tokenize.STOPWORDS]  # fmt: skip
+        fitted_from = ["taxonomy.yml", "labels/measures.csv", "labels/dev.csv",
+                       "labels/overrides.csv", tokenize.USERDICT, tokenize.STOPWORDS]  # fmt: skip
         aligners = data.derive(fitted_from, lambda: align.fit_aligners(data=data))
         return cls(
             data=data,
@@ -156,9 +156,9 @@ class Pipeline:
 
     def warm_up(self) -> None:
         """Build the jieba tokenizer of the aligners now, so forked workers inherit it."""
-        model = getattr(self.aligners, "cat_model", None)
-        if model is not None:
-            model.tokenizer_.jieba  # noqa: B018 (built on first use)
+        tokenizer = getattr(self.aligners.category, "tokenizer_", None)
+        if tokenizer is not None:
+            tokenizer.jieba  # noqa: B018 (built on first use)
 
 
 def _documents_in(
@@ -335,6 +335,9 @@ def corpus_tables(collected: Collected, pipeline: Pipeline) -> dict[str, pd.Data
         tables[name] = collected.table(name)
     tables["matches"] = match.match_measures(
         tables["measures"], k=MATCH_K, per_document=MATCH_PER_DOC
+    )
+    tables["counterparts"] = match.counterparts(
+        tables["measures"], tables["documents"], tables["alignments"]
     )
     tables["reuse"] = match.find_reuse(
         collected.texts, min_length=REUSE_MIN_LENGTH, max_docs=REUSE_MAX_DOCS

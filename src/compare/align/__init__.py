@@ -1,6 +1,6 @@
 """Align measures to the taxonomy: a transparent lexicon scorer, a learned model, and overrides.
 
-Both aligners are scikit-learn classifiers with one interface (``fit`` / ``predict`` /
+Every aligner (lexicon, learned, semantic) is a scikit-learn classifier with one interface (``fit`` / ``predict`` /
 ``predict_proba`` / ``decision_function`` / ``explain``; :mod:`.base`); they take an iterable of
 measure texts (or a ``measures`` DataFrame, whose ``text`` column is used), so a notebook can swap
 them and ``cross_val_score`` treats both alike:
@@ -18,8 +18,15 @@ All fitted state lives on these objects; nothing is kept in module globals.
 
 from __future__ import annotations
 
-from compare.align.alignments import MIN_TRAINING, FittedAligners, align_measures, fit_aligners
+from compare.align.alignments import (
+    ALIGNERS,
+    MIN_TRAINING,
+    FittedAligners,
+    align_measures,
+    fit_aligners,
+)
 from compare.align.base import ALIGNMENT_COLUMNS, FALLBACK_CATEGORY, LEVELS
+from compare.align.calibrate import UNASSIGNED, UNASSIGNED_BELOW, Calibration, fit_calibration
 from compare.align.evaluate import (
     evaluate,
     evaluate_heldout,
@@ -33,16 +40,44 @@ from compare.align.labels import (
     load_heldout,
     load_labels,
     load_overrides,
+    load_training,
     training_set,
 )
 from compare.align.learned import LearnedAligner
 from compare.align.lexicon import LexiconAligner, LexiconFeatures
+from compare.align.semantic import EmbeddingCache, SemanticAligner
 from compare.align.taxonomy import Taxonomy, load_taxonomy
 
 __all__ = [
-    "ALIGNMENT_COLUMNS", "FALLBACK_CATEGORY", "LABEL_COLUMNS", "LEVELS", "MIN_TRAINING",
-    "OVERRIDE_COLUMNS", "FittedAligners", "LearnedAligner", "LexiconAligner", "LexiconFeatures",
-    "Taxonomy", "align_measures", "evaluate", "evaluate_heldout", "fit_aligners",
-    "load_heldout", "load_labels", "load_overrides", "load_taxonomy", "make_aligner",
-    "quality_summary", "score_predictions", "training_set",
+    "ALIGNERS",
+    "ALIGNMENT_COLUMNS",
+    "FALLBACK_CATEGORY",
+    "LABEL_COLUMNS",
+    "LEVELS",
+    "MIN_TRAINING",
+    "OVERRIDE_COLUMNS",
+    "UNASSIGNED",
+    "UNASSIGNED_BELOW",
+    "Calibration",
+    "EmbeddingCache",
+    "FittedAligners",
+    "LearnedAligner",
+    "LexiconAligner",
+    "LexiconFeatures",
+    "SemanticAligner",
+    "Taxonomy",
+    "align_measures",
+    "evaluate",
+    "evaluate_heldout",
+    "fit_aligners",
+    "fit_calibration",
+    "load_heldout",
+    "load_labels",
+    "load_overrides",
+    "load_taxonomy",
+    "load_training",
+    "make_aligner",
+    "quality_summary",
+    "score_predictions",
+    "training_set",
 ]  # fmt: skip

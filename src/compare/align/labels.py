@@ -71,6 +71,32 @@ def load_labels(
     return df
 
 
+#: Label files the aligners are trained on, in ``data/labels/``: the seed labels and the
+#: dev-split gold of the development corpus (never a frozen text), both with their texts.
+TRAINING_FILES = ("measures.csv", "dev.csv")
+
+
+def load_training(
+    path: str | Path | None = None,
+    taxonomy: Taxonomy | None = None,
+    data: DataFiles | None = None,
+) -> pd.DataFrame:
+    """The training labels: ``path`` alone, or every file of :data:`TRAINING_FILES` that
+    exists (the first measure_id wins when two files label the same measure)."""
+    if path:
+        return load_labels(path, taxonomy, data)
+    files = DataFiles.resolve(data)
+    tax = taxonomy or load_taxonomy(data=files)
+    parts = [
+        load_labels(files.path("labels", name), tax, files)
+        for name in TRAINING_FILES
+        if files.exists("labels", name)
+    ]
+    if not parts:
+        return pd.DataFrame(columns=[*LABEL_COLUMNS, "text"])
+    return pd.concat(parts, ignore_index=True).drop_duplicates("measure_id", keep="first")
+
+
 def load_overrides(
     path: str | Path | None = None,
     taxonomy: Taxonomy | None = None,

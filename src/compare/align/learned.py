@@ -37,13 +37,17 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
     lexicon features off); ``lexicon_blend`` (share of the lexicon's normalised scores mixed
     into the probabilities: with it every taxonomy class is in ``classes_``, so a class without
     training examples can still be predicted from its seed terms; 0 = purely learned);
-    ``random_state``; ``data`` (the data folder whose dictionary the word tokenizer uses).
+    ``random_state``; ``data`` (the data folder whose dictionary the word tokenizer uses);
+    ``word_features`` (False leaves the jieba words out: character n-grams only, no
+    tokenising).
 
     Fitted state: ``features_``, ``model_``, ``classes_``, ``feature_names_``, ``tokenizer_``
     (jieba with the taxonomy's seed terms), ``feature_kinds_`` (what each feature is),
     ``transform_keys_`` (a content key per fitted vectorizer: models fitted on the same texts
     share one transform of a batch), ``stacked_`` (the one-vs-rest weights in one matrix).
     """
+
+    method = "learned"
 
     def __init__(
         self,
@@ -56,6 +60,7 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
         lexicon_blend: float = 0.5,
         random_state: int = 0,
         data: DataFiles | None = None,
+        word_features: bool = True,
     ) -> None:
         self.taxonomy = taxonomy
         self.level = level
@@ -66,6 +71,7 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
         self.lexicon_blend = lexicon_blend
         self.random_state = random_state
         self.data = data
+        self.word_features = word_features
 
     def _features(self) -> FeatureUnion:
         parts: list[tuple[str, Any]] = [
@@ -90,6 +96,8 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
                 ),
             ),
         ]
+        if not self.word_features:
+            parts = parts[1:]
         if self.lexicon_weight:
             parts.append(("lex", LexiconFeatures(self.taxonomy, self.level, self.lexicon_weight)))
         return FeatureUnion(parts)
@@ -120,8 +128,9 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
         self.feature_kinds_ = _feature_kinds(self.feature_names_)
         self.transform_keys_ = [_transform_key(t) for _, t in self.features_.transformer_list]
         self.stacked_ = _stacked(self.model_)
+        # the lexicon: blended into the probabilities, and the seed terms of explain()
+        self.lexicon_ = LexiconAligner(self.taxonomy, level=self.level).fit(None, y)
         if self.lexicon_blend:
-            self.lexicon_ = LexiconAligner(self.taxonomy, level=self.level).fit(None, y)
             self.classes_ = self.lexicon_.classes_
         else:
             self.classes_ = self.model_.classes_
@@ -197,10 +206,7 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
             coef = np.vstack([-coef[0], coef[0]])
         model_index = {c: i for i, c in enumerate(self.model_.classes_)}
         preds = self._predict(batch)
-        lexicon = getattr(self, "lexicon_", None) or LexiconAligner(
-            self.taxonomy, level=self.level
-        ).fit(None)
-        lex_terms = lexicon._evidence(batch, preds, 3)
+        lex_terms = self.lexicon_._evidence(batch, preds, 3)
         kinds, values = self.feature_kinds_
         out = []
         for i, label in enumerate(preds):
@@ -215,7 +221,7 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
                 ranked = indices[order]
                 kind = kinds[ranked]
                 words = [values[j] for j in ranked[kind == 0]]
-                chars = [values[j] for j in ranked[kind == 1]]
+                chars = [values[j] for j in ranked[kind == 1] if len(values[j]) > 1]
                 for value in words or ([] if chosen else chars):
                     if len(chosen) >= top:
                         break

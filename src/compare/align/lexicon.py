@@ -98,6 +98,8 @@ class LexiconAligner(ClassifierMixin, BaseEstimator):
     (extra weight of a term found in the measure's short heading).
     """
 
+    method = "lexicon"
+
     def __init__(
         self,
         taxonomy: Taxonomy | str | Path | None = None,
@@ -177,6 +179,9 @@ class LexiconAligner(ClassifierMixin, BaseEstimator):
             pred = pred.copy()
             pred[empty] = fallback
         return pred
+
+    def _explain(self, batch: _Batch, top: int) -> list[str]:
+        return self._evidence(batch, self._predict(batch), top)
 
     def _evidence(self, batch: _Batch, labels: Sequence[str], top: int) -> list[str]:
         self._check()

@@ -337,3 +337,109 @@ def match_measures(
             "other_doc_id": doc_names[doc[cols]],
         }
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# counterparts: the matches a reader would compare, per other jurisdiction
+# ---------------------------------------------------------------------------------------------
+
+#: Cosine score from which the closest measure is reported as a counterpart. Chosen on the
+#: dev pairs of ``data/dev/gold/counterparts.csv`` (rank-1 pairs judged by a reader): the lowest
+#: threshold from which precision@1 (``same`` = right) stays >= 0.85 (0.87 on 69 dev pairs).
+COUNTERPART_MIN = 0.22
+
+#: Columns of the ``counterparts`` table.
+COUNTERPART_COLUMNS = [
+    "measure_id", "doc_id", "jurisdiction", "category_id", "other_jurisdiction",
+    "other_measure_id", "other_doc_id", "other_category_id", "score", "why", "status",
+]  # fmt: skip
+
+
+def shared_terms(text: str, other: str, top: int = 5, min_length: int = 2) -> str:
+    """What two measures share (``why``): the longest pieces of ``text`` found verbatim in
+    ``other`` (at least ``min_length`` characters, inside one clause), longest first."""
+    a, b = match_text(text), match_text(other)
+    n = min_length
+    grams = {b[i : i + n] for i in range(len(b) - n + 1) if " " not in b[i : i + n]}
+    covered = [False] * len(a)
+    for i in range(len(a) - n + 1):
+        if a[i : i + n] in grams:
+            covered[i : i + n] = [True] * n
+    runs: list[str] = []
+    start = None
+    for i, c in enumerate([*covered, False]):
+        if c and start is None:
+            start = i
+        elif not c and start is not None:
+            runs.extend(_common_pieces(a[start:i], b, n))
+            start = None
+    unique = list(dict.fromkeys(sorted(runs, key=lambda r: (-len(r), a.index(r)))))
+    return "; ".join(unique[:top])
+
+
+def _common_pieces(run: str, other: str, n: int) -> list[str]:
+    """``run`` cut, left to right, into the longest pieces found verbatim in ``other``."""
+    out, i = [], 0
+    while i <= len(run) - n:
+        j = i + n
+        if run[i:j] not in other or " " in run[i:j]:
+            i += 1
+            continue
+        while j < len(run) and run[j] != " " and run[i : j + 1] in other:
+            j += 1
+        out.append(run[i:j])
+        i = j
+    return out
+
+
+def counterparts(
+    measures: pd.DataFrame,
+    documents: pd.DataFrame,
+    alignments: pd.DataFrame,
+    min_score: float = COUNTERPART_MIN,
+) -> pd.DataFrame:
+    """The ``counterparts`` table: for every measure and every *other* jurisdiction of the corpus,
+    its closest measure there with ``score >= min_score`` (``status = "counterpart"``), or a row
+    with ``status = "none"`` and empty ``other_*`` when none passes. Rows carry both measures'
+    ``category_id`` and ``why`` (:func:`shared_terms`)."""
+    if len(measures) == 0:
+        return pd.DataFrame(columns=COUNTERPART_COLUMNS)
+    juris = documents.set_index("doc_id")["jurisdiction"].fillna("").astype(str).to_dict()
+    juris = {d: (j or d) for d, j in juris.items()}
+    cats = alignments.drop_duplicates("measure_id").set_index("measure_id")["category_id"]
+    m = measures[["doc_id", "measure_id", "text"]].assign(
+        jurisdiction=lambda f: f["doc_id"].map(lambda d: juris.get(d, d))
+    )
+    n_juris = m["jurisdiction"].nunique()
+    found = match_measures(
+        measures, k=max(1, min(n_juris * 2, 400)), per_document=1, min_score=min_score
+    )
+    found["other_jurisdiction"] = found["other_doc_id"].map(lambda d: juris.get(d, d))
+    own = m.set_index("measure_id")["jurisdiction"]
+    found = found[found["other_jurisdiction"].to_numpy() != own.loc[found["measure_id"]].to_numpy()]
+    best = found.sort_values(
+        ["measure_id", "other_jurisdiction", "score"], ascending=[True, True, False]
+    )
+    best = best.drop_duplicates(["measure_id", "other_jurisdiction"])
+    text = m.set_index("measure_id")["text"].fillna("").astype(str)
+    all_j = sorted(m["jurisdiction"].unique())
+    grid = m[["measure_id", "doc_id", "jurisdiction"]].merge(
+        pd.DataFrame({"other_jurisdiction": all_j}), how="cross"
+    )
+    grid = grid[grid["jurisdiction"] != grid["other_jurisdiction"]]
+    out = grid.merge(
+        best[["measure_id", "other_jurisdiction", "other_measure_id", "other_doc_id", "score"]],
+        on=["measure_id", "other_jurisdiction"],
+        how="left",
+    )
+    hit = out["other_measure_id"].notna()
+    out["status"] = np.where(hit, "counterpart", "none")
+    out["other_measure_id"] = out["other_measure_id"].fillna("")
+    out["other_doc_id"] = out["other_doc_id"].fillna("")
+    out["category_id"] = out["measure_id"].map(cats).fillna("")
+    out["other_category_id"] = out["other_measure_id"].map(cats).fillna("")
+    out["why"] = [
+        shared_terms(text[a], text[b]) if b else ""
+        for a, b in zip(out["measure_id"], out["other_measure_id"], strict=True)
+    ]
+    return out[COUNTERPART_COLUMNS].reset_index(drop=True)

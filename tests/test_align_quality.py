@@ -1,0 +1,118 @@
+"""Issue 12: calibrated scores and abstention, training labels, the semantic aligner's cache,
+counterparts above a judged threshold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from compare.build import BuildResult
+
+
+@pytest.fixture(scope="module")
+def seed(seed_build: tuple[BuildResult, Path]) -> BuildResult:
+    return seed_build[0]
+
+
+def test_training_labels_are_seeds_and_dev_gold_never_frozen() -> None:
+    from compare.align import load_training
+    from compare.config import DataFiles
+
+    train = load_training()
+    gold = DataFiles.resolve().root / "dev" / "gold" / "documents.csv"
+    docs = pd.read_csv(gold, dtype=str)
+    frozen = set(docs.loc[docs["split"] == "frozen", "doc_id"])
+    dev = set(docs.loc[docs["split"] == "dev", "doc_id"])
+    assert not set(train["doc_id"]) & frozen
+    assert len(set(train["doc_id"]) & dev) >= 15
+    assert len(train) >= 116 + 300 and (train["text"].str.len() > 0).all()
+
+
+def test_calibrated_score_is_monotone_in_the_models_probability() -> None:
+    from compare.align import fit_aligners
+
+    fitted = fit_aligners()
+    raw = np.linspace(0, 1, 101)
+    score = fitted.calibration.score(raw)
+    assert fitted.calibration.model is not None
+    assert np.all(np.diff(score) >= 0) and 0 <= score.min() and score.max() <= 1
+    assert fitted.calibration.threshold == 0.5
+
+
+def test_seed_build_leaves_few_unassigned_and_names_the_best_guess(seed: BuildResult) -> None:
+    a = seed.tables["alignments"]
+    left = a[a["category_id"] == "unassigned"]
+    assert len(left) <= 0.10 * len(a)
+    assert left["national2021"].isna().all()
+    assert all(s.split(";")[0].startswith("C") for s in left["secondary"])
+    assert (a["evidence"].str.len() > 0).mean() > 0.9
+
+
+def test_embedding_cache_reads_what_it_wrote(tmp_path: Path) -> None:
+    from compare.align import EmbeddingCache
+    from compare.align.semantic import EMBEDDERS
+
+    texts = ["加强行政复议工作。", "推进政务公开。", "加强行政复议工作。"]
+    calls: list[list[str]] = []
+
+    def embed(batch: list[str]) -> np.ndarray:
+        calls.append(batch)
+        return EMBEDDERS["e5"](batch)
+
+    cache = EmbeddingCache(tmp_path, "e5")
+    first = cache.get(texts, embed)
+    assert first.shape == (3, 384) and np.array_equal(first[0], first[2])
+    assert len(calls) == 1 and len(calls[0]) == 2  # a repeated text is embedded once
+    again = cache.get(texts[:2], embed)
+    assert len(calls) == 1 and np.array_equal(again, first[:2])
+    assert len(list((tmp_path / "embeddings" / "e5").glob("*.npy"))) == 2
+
+
+def test_counterparts_pass_the_threshold_or_say_none(seed: BuildResult) -> None:
+    from compare.match import COUNTERPART_MIN
+
+    c = seed.tables["counterparts"]
+    docs = seed.tables["documents"]
+    n_j = docs["jurisdiction"].nunique()
+    assert set(c["status"]) <= {"counterpart", "none"}
+    # one row per measure and other jurisdiction
+    assert len(c) == len(seed.tables["measures"]) * (n_j - 1)
+    hit = c[c["status"] == "counterpart"]
+    assert (hit["score"] >= COUNTERPART_MIN).all() and (hit["why"].str.len() > 0).all()
+    assert (hit["jurisdiction"] != hit["other_jurisdiction"]).all()
+    none = c[c["status"] == "none"]
+    assert (none["other_measure_id"] == "").all() and none["score"].isna().all()
+    assert (c["category_id"] != "").all()
+    assert (hit["other_category_id"] != "").all()
+
+
+def test_best_counterpart_shares_its_words(seed: BuildResult) -> None:
+    """The strongest counterpart's ``why`` names runs found in both texts."""
+    from compare.match import match_text
+
+    c = seed.tables["counterparts"]
+    row = c.loc[c["score"].idxmax()]
+    text = seed.tables["measures"].set_index("measure_id")["text"]
+    terms = row["why"].split("; ")
+    assert max(len(t) for t in terms) >= 4
+    for t in terms:
+        assert t in match_text(text[row["measure_id"]])
+        assert t in match_text(text[row["other_measure_id"]])
+
+
+def test_shared_terms_are_common_runs_longest_first() -> None:
+    from compare.match import shared_terms
+
+    why = shared_terms("健全行政调解机制，推进多元化解。", "建立健全行政调解机制。")
+    assert why.split("; ")[0] == "健全行政调解机制"
+
+
+def test_counterparts_of_an_empty_corpus() -> None:
+    from compare.match import COUNTERPART_COLUMNS, counterparts
+
+    empty = pd.DataFrame(columns=["doc_id", "measure_id", "text"])
+    out = counterparts(empty, pd.DataFrame(columns=["doc_id", "jurisdiction"]), empty)
+    assert list(out.columns) == COUNTERPART_COLUMNS and len(out) == 0
