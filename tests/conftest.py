@@ -9,6 +9,7 @@ import pytest
 
 from compare.build import BuildResult, build
 from compare.config import DataFiles
+from compare.match import counterparts
 
 #: (doc_id, label, label_en, jurisdiction, jurisdiction_en, level, doc_type, year) and measures:
 #: (path, text, category_id, topic_id). The third document has no year (bounds 2019-2021).
@@ -138,6 +139,7 @@ def make_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
         "reuse": pd.DataFrame(reuse),
         "targets": pd.DataFrame(targets),
     }
+    tables["counterparts"] = counterparts(tables["measures"], documents, tables["alignments"])
     return tables, texts
 
 

@@ -38,7 +38,7 @@ def test_calibrated_score_is_monotone_in_the_models_probability() -> None:
     raw = np.linspace(0, 1, 101)
     score = fitted.calibration.score(raw)
     assert fitted.calibration.model is not None
-    assert np.all(np.diff(score) >= 0) and 0 <= score.min() and score.max() <= 1
+    assert np.all(np.diff(score) >= 0) and score.min() >= 0 and score.max() <= 1
     assert fitted.calibration.threshold == 0.5
 
 
