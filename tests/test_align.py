@@ -249,7 +249,7 @@ def _align_by_public_calls(measures: pd.DataFrame, fitted, secondary_ratio: floa
         topics.append(topic_ids[int(np.argmax(s))])
     passed = calibrated >= fitted.calibration.threshold
     best = [b if ok else UNASSIGNED for b, ok in zip(best, passed, strict=True)]
-    topics = [t if ok else "" for t, ok in zip(topics, passed, strict=True)]
+    topics = [t if ok else UNASSIGNED for t, ok in zip(topics, passed, strict=True)]
     return best, score, evidence, secondary, topics
 
 

@@ -45,7 +45,10 @@ def test_calibrated_score_is_monotone_in_the_models_probability() -> None:
 def test_seed_build_leaves_few_unassigned_and_names_the_best_guess(seed: BuildResult) -> None:
     a = seed.tables["alignments"]
     left = a[a["category_id"] == "unassigned"]
+    assigned = a[a["category_id"] != "unassigned"]
     assert len(left) <= 0.10 * len(a)
+    assert (left["topic_id"] == "unassigned").all() and (left["score"] < 0.5).all()
+    assert (assigned["score"] >= 0.5).all() and not (assigned["topic_id"] == "unassigned").any()
     assert left["national2021"].isna().all()
     assert all(s.split(";")[0].startswith("C") for s in left["secondary"])
     assert (a["evidence"].str.len() > 0).mean() > 0.9

@@ -180,7 +180,7 @@ def align_measures(
 
     The aligners are fitted by :func:`fit_aligners` (pass ``aligners`` to reuse fitted ones).
     ``score`` is the calibrated probability that the best category is right; below the
-    calibration's threshold ``category_id`` is ``unassigned`` (``topic_id`` empty) and the best
+    calibration's threshold ``category_id`` and ``topic_id`` are ``unassigned`` and the best
     guess leads ``secondary``. ``secondary`` otherwise lists up to two other categories whose
     probability is at least ``secondary_ratio`` of the best one's. ``evidence``: the aligner's
     ``explain`` (terms, or nearest labelled examples). Overrides (default: the aligners', read
@@ -213,7 +213,7 @@ def align_measures(
             "doc_id": measures["doc_id"].astype(str).to_numpy(),
             "measure_id": measures["measure_id"].astype(str).to_numpy(),
             "category_id": np.where(assigned, best, UNASSIGNED),
-            "topic_id": np.where(assigned, topics, ""),
+            "topic_id": np.where(assigned, topics, UNASSIGNED),
             "score": np.round(score, 4),
             "evidence": evidence,
             "method": aligners.method,
