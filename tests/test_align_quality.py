@@ -119,3 +119,37 @@ def test_counterparts_of_an_empty_corpus() -> None:
     empty = pd.DataFrame(columns=["doc_id", "measure_id", "text"])
     out = counterparts(empty, pd.DataFrame(columns=["doc_id", "jurisdiction"]), empty)
     assert list(out.columns) == COUNTERPART_COLUMNS and len(out) == 0
+
+
+def test_reliability_diagram_draws_the_table() -> None:
+    from compare.align import quality
+    from compare.charts.quality import plot_reliability
+
+    score = [0.05, 0.15, 0.55, 0.58, 0.95, 0.97, 0.99]
+    right = [0, 0, 1, 0, 1, 1, 1]
+    table = quality.reliability_table(score, right)
+    assert table["n"].tolist() == [1, 1, 2, 3]
+    assert table["accuracy"].tolist() == [0.0, 0.0, 0.5, 1.0]
+    fig = plot_reliability(table, lang="en", data_date="2026-01-01")
+    ax = fig.subfigs[0].axes[0]
+    points = ax.collections[0].get_offsets()
+    assert np.allclose(points[:, 0], table["mean_score"]) and np.allclose(
+        points[:, 1], [0, 0, 0.5, 1]
+    )
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "1", "2", "3"]
+
+
+def test_confusion_chart_writes_every_count() -> None:
+    from compare.align import quality
+    from compare.charts.quality import plot_confusion
+
+    m = quality.confusion(["C01", "C01", "C02", "C02"], ["C01", "C02", "C02", "unassigned"],
+                          ["C01", "C02"])  # fmt: skip
+    assert m.columns.tolist() == ["C01", "C02", "unassigned"]
+    assert m.to_numpy().tolist() == [[1, 1, 0], [0, 1, 1]]
+    ax = plot_confusion(m, lang="zh", data_date="2026-01-01").subfigs[0].axes[0]
+    drawn = {
+        (round(t.get_position()[1]), round(t.get_position()[0])): t.get_text() for t in ax.texts
+    }
+    assert drawn == {(0, 0): "1", (0, 1): "1", (1, 1): "1", (1, 2): "1"}
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["C01", "C02", "unassigned"]

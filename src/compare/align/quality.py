@@ -1,0 +1,125 @@
+"""How far the alignment can be trusted (notebook 06): leave-one-document-out predictions on
+the training labels, a reliability table of the calibrated score, and the built alignments of a
+gold corpus (e.g. the frozen split of ``data/dev``) beside the reader's labels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.isotonic import IsotonicRegression
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
+
+from compare.align.base import _as_texts
+from compare.align.calibrate import top_probability
+from compare.errors import CompareError
+
+
+def lodo_predictions(aligner: Any, labels: pd.DataFrame) -> pd.DataFrame:
+    """Each labelled measure predicted by a clone of ``aligner`` fitted on every other document
+    (leave-one-document-out on ``doc_id``): ``doc_id, measure_id, true, predicted, top``, and
+    ``score``, the top probability calibrated by an isotonic map fitted on other documents'
+    predictions (grouped 5-fold), so no figure comes from a text the model or its calibration
+    saw."""
+    for col in ("doc_id", "category_id", "text"):
+        if col not in labels.columns:
+            raise CompareError(f"labels need a {col!r} column")
+    texts = _as_texts(labels)
+    y = labels["category_id"].astype(str).to_numpy()
+    groups = labels["doc_id"].astype(str).to_numpy()
+    pred = np.empty(len(texts), dtype=object)
+    top = np.zeros(len(texts))
+    for train, test in LeaveOneGroupOut().split(texts, y, groups):
+        model = clone(aligner).fit([texts[i] for i in train], y[train])
+        chunk = [texts[i] for i in test]
+        p = model.predict(chunk)
+        pred[test] = p
+        top[test] = top_probability(model, model.predict_proba(chunk), p)
+    right = (pred == y).astype(float)
+    score = np.zeros(len(texts))
+    for fit_on, apply_to in GroupKFold(n_splits=min(5, len(set(groups)))).split(texts, y, groups):
+        iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+        score[apply_to] = iso.fit(top[fit_on], right[fit_on]).predict(top[apply_to])
+    return pd.DataFrame(
+        {
+            "doc_id": groups,
+            "measure_id": labels["measure_id"].astype(str).to_numpy(),
+            "true": y,
+            "predicted": pred.astype(str),
+            "top": top,
+            "score": score,
+        }
+    )
+
+
+def reliability_table(score: Any, correct: Any, bins: int = 10) -> pd.DataFrame:
+    """Per score bin (``bins`` equal widths on [0, 1]): ``bin_lo, bin_hi, n, mean_score,
+    accuracy`` (empty bins left out)."""
+    s = np.asarray(score, dtype=float)
+    c = np.asarray(correct, dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(s, edges[1:-1]), 0, bins - 1)
+    rows = []
+    for b in range(bins):
+        m = which == b
+        if m.any():
+            rows.append({"bin_lo": edges[b], "bin_hi": edges[b + 1], "n": int(m.sum()),
+                         "mean_score": float(s[m].mean()), "accuracy": float(c[m].mean())})  # fmt: skip
+    return pd.DataFrame(rows, columns=["bin_lo", "bin_hi", "n", "mean_score", "accuracy"])
+
+
+def expected_calibration_error(table: pd.DataFrame) -> float:
+    """Share-weighted mean gap between score and accuracy over a :func:`reliability_table`."""
+    n = table["n"].sum()
+    gap = (table["mean_score"] - table["accuracy"]).abs() * table["n"]
+    return float(gap.sum() / n) if n else float("nan")
+
+
+def abstention_curve(score: Any, correct: Any, thresholds: Any) -> pd.DataFrame:
+    """For each threshold: the share left unassigned and the accuracy of the rest."""
+    s = np.asarray(score, dtype=float)
+    c = np.asarray(correct, dtype=bool)
+    rows = []
+    for t in thresholds:
+        keep = s >= t
+        acc = float(c[keep].mean()) if keep.any() else float("nan")
+        rows.append({"threshold": float(t), "unassigned": float(1 - keep.mean()), "accuracy": acc})
+    return pd.DataFrame(rows)
+
+
+def gold_beside_built(
+    gold_measures: pd.DataFrame, built: dict[str, pd.DataFrame], doc_ids: Any
+) -> pd.DataFrame:
+    """The reader's category beside the built alignment of every gold measure of ``doc_ids``
+    found in the build: ``doc_id, measure_id, gold, built, guess, score, evidence, text``
+    (``guess``: the best category even when ``built`` is ``unassigned``)."""
+    from compare.evaluate import align_outcomes, match_measures
+
+    ids = set(doc_ids)
+    gm = gold_measures[gold_measures["doc_id"].isin(ids)]
+    bm = built["measures"][built["measures"]["doc_id"].isin(ids)]
+    matched = match_measures(gm, bm)
+    out = align_outcomes(gm, matched, built["alignments"])
+    a = built["alignments"].drop_duplicates("measure_id").set_index("measure_id")
+    text = bm.drop_duplicates("measure_id").set_index("measure_id")["text"]
+    out["score"] = out["measure_id"].map(a["score"])
+    out["evidence"] = out["measure_id"].map(a["evidence"]).fillna("")
+    first = a["secondary"].fillna("").str.split(";").str[0]
+    out["guess"] = np.where(
+        out["built"] == "unassigned", out["measure_id"].map(first), out["built"]
+    )
+    out["text"] = out["measure_id"].map(text).fillna("")
+    return out.reset_index(drop=True)
+
+
+def confusion(true: Any, predicted: Any, labels: list[str]) -> pd.DataFrame:
+    """Counts, rows = the reader's label, columns = the aligner's (``labels`` in order; any
+    other predicted value, e.g. ``unassigned``, gets its own last column)."""
+    t = pd.Series(list(true), dtype=str)
+    p = pd.Series(list(predicted), dtype=str)
+    cols = labels + sorted(set(p) - set(labels))
+    table = pd.crosstab(t, p).reindex(index=labels, columns=cols, fill_value=0)
+    return table.fillna(0).astype(int)
