@@ -360,3 +360,87 @@ def test_labels_from_native_taxonomy_columns() -> None:
     inds = INDICATORS.rename(columns={"id": "indicator_id"}).assign(topic_id="en.reform")
     assert L._tax_labels(["training_hours"], inds, "en") == ["Annual legal training hours"]
     assert L._tax_labels(["unknown"], CATS, "en") == ["unknown"]
+
+
+# --------------------------------------------------------------------------- what is drawn
+def _scatter_points(fig: Figure, ax: int = 0) -> list[tuple[float, float]]:
+    from matplotlib.collections import PathCollection
+
+    axes = fig.get_axes()[ax]
+    return [
+        (float(x), float(y))
+        for c in axes.collections
+        if isinstance(c, PathCollection)
+        for x, y in c.get_offsets()
+    ]
+
+
+def _bars(fig: Figure, ax: int = 0) -> list[tuple[float, float]]:
+    """(y centre, width) of every horizontal bar of one panel."""
+    from matplotlib.patches import Rectangle
+
+    axes = fig.get_axes()[ax]
+    return [
+        (round(p.get_y() + p.get_height() / 2, 6), float(p.get_width()))
+        for p in axes.patches
+        if isinstance(p, Rectangle)
+    ]
+
+
+def test_heatmap_cells_are_the_matrix_handed_in() -> None:
+    import numpy as np
+    from matplotlib.collections import QuadMesh
+
+    matrix = A.coverage_matrix(COV)
+    fig = TABLES["heatmap"]("en")
+    mesh = next(c for c in fig.get_axes()[0].collections if isinstance(c, QuadMesh))
+    drawn = np.ma.filled(mesh.get_array().astype(float), np.nan).reshape(matrix.shape[::-1])
+    np.testing.assert_allclose(drawn, matrix.to_numpy(dtype=float).T, equal_nan=True)
+
+
+def test_category_shift_points_are_the_shares() -> None:
+    shift = A.category_shift(COV, "yixing-2012", "nanjing-2021", "caoxian-2016")
+    by_row: dict[float, list[float]] = {}
+    for x, y in _scatter_points(TABLES["shift"]("en")):
+        by_row.setdefault(y, []).append(round(x, 9))
+    drawn = sorted(sorted(v) for v in by_row.values())
+    expected = sorted(
+        sorted(round(float(r[c]), 9) for c in ("share_a", "share_mid", "share_b"))
+        for _, r in shift.iterrows()
+    )
+    assert drawn == expected
+
+
+def test_keyness_bars_are_the_signed_g2_of_the_top_terms() -> None:
+    widths = sorted(round(w, 6) for _, w in _bars(TABLES["keyness"]("en")))
+    top = KEY[KEY["g2"] != 0]
+    assert widths == sorted(round(float(g), 6) for g in top["g2"])
+
+
+def test_overview_bars_add_up_to_the_counts_per_level() -> None:
+    counts = A.corpus_counts(DOCS)
+    fig = TABLES["overview"]("en")
+    for ax, col, scale in ((0, "n_docs", 1), (1, "n_chars", 1000)):
+        per_row: dict[float, float] = {}
+        for y, w in _bars(fig, ax):
+            per_row[y] = per_row.get(y, 0.0) + w
+        expected = counts.groupby("level")[col].sum() / scale
+        assert sorted(per_row.values()) == sorted(expected.astype(float))
+
+
+def test_target_range_points_are_low_median_and_high() -> None:
+    ranges = A.target_ranges(_targets(), DOCS, INDICATORS)
+    fig = TABLES["targets"]("en")
+    for ax, (_, panel) in enumerate(ranges.groupby("indicator", sort=False)):
+        drawn = sorted({round(x, 6) for x, _ in _scatter_points(fig, ax)})
+        expected = sorted({round(float(v), 6) for c in ("low", "high", "median") for v in panel[c]})
+        assert drawn == expected
+
+
+def test_cleaning_bars_are_the_characters_per_action() -> None:
+    summary = A.cleaning_summary(_cleaning_log())
+    fig = TABLES["cleaning"]("en")
+    drawn = sorted(w for ax in (0, 1) for _, w in _bars(fig, ax) if w)
+    cols = [c for c in summary.columns if c.startswith("chars_")]
+    expected = sorted(float(v) for c in cols for v in summary[c] if v)
+    assert drawn == expected
