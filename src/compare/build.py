@@ -148,7 +148,9 @@ class Pipeline:
         segs = segment.segment_text(text, doc_id=doc_id, config=self.segmentation)
         found_measures = measures.extract_measures(segs, text, config=self.segmentation)
         aligned = align.align_measures(found_measures, aligners=self.aligners)
-        found = targets.extract_targets(text, doc_id=doc_id, vocab=self.vocabulary)
+        found = targets.extract_targets(
+            text, doc_id=doc_id, vocab=self.vocabulary, year=_year(meta), measures=found_measures
+        )
         found = targets.assign_measures(found, found_measures)
         meta["n_chars"] = len(text)
         meta["n_measures"] = len(found_measures)
@@ -159,6 +161,14 @@ class Pipeline:
         tokenizer = getattr(self.aligners.category, "tokenizer_", None)
         if tokenizer is not None:
             tokenizer.jieba  # noqa: B018 (built on first use)
+
+
+def _year(meta: dict[str, Any]) -> int | None:
+    """The document's year as an int (None when unknown)."""
+    try:
+        return int(float(meta.get("year")))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 def _documents_in(

@@ -19,12 +19,13 @@ Conventions where docs/design.md is silent:
   once per period (value 1, 次); with a vague word after it (每年选取一些…) it is not quantified.
 - ``kind``: frequency for counts of occurrences (次 期 轮 批 场), duration for time units,
   scope for a share of a population (…总数的5%, 覆盖率), deadline, else quantity.
-- A deadline without a year (确保年底前…, 4月15日前) is kept with an empty ``deadline``; a
-  recurring date after a frequency word (每年1月底前) is read as that frequency instead.
-- ``status`` is ``achievement`` for reported results and states (累计…, 只有1人), decided by the
-  cue lists in the YAML file; ``target`` otherwise.
-- Not targets: 一个/一项 used as an article, conditions (…1年内发生…的，), numbers inside short
-  quotes or named slogans, ordinals, placeholders (xx项), dates of issue, plan periods.
+- A deadline without a year (确保年底前…, 4月15日前) takes the document's year when known, else
+  an empty ``deadline``; a recurring date after a frequency word (每年1月底前) is read as that
+  frequency instead; a 年内 in a clause with a quantity belongs to that quantity's row.
+- ``status`` (target, achievement, baseline): :mod:`compare.targets.status`.
+- Not targets: 一个/一批 used as an article, conditions (…1年内发生…的，), numbers inside short
+  quotes or named slogans, ordinals, placeholders (xx项), dates of issue, plan periods, years
+  before the document's, URLs, a report's glossary.
 
 Every row's ``quote == text[char_start:char_end]``.
 """
@@ -32,15 +33,24 @@ Every row's ``quote == text[char_start:char_end]``.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from compare.targets.normalise import resolve_deadline
+from compare.targets.normalise import relative_deadline, resolve_deadline
+from compare.targets.spans import CLAUSE_END as _CLAUSE_END
+from compare.targets.spans import SENTENCE_END as _SENTENCE_END
+from compare.targets.spans import SpanIndex, last_stop
+from compare.targets.spans import clause_bounds as _clause_bounds
+from compare.targets.status import (
+    NOT_QUANTITIES,
+    Passages,
+    deadline_status,
+    passages,
+    quantity_status,
+)
 from compare.targets.vocabulary import (
     _CN_DIGITS,
     Vocabulary,
@@ -72,8 +82,6 @@ COLUMNS = [
 _LEADING_PARTICLES_RE = re.compile(r"^[的地得\s]+")
 _DIGIT_OR_STOP_RE = re.compile(r"\d|[。；]")
 _DU_RE = re.compile(r"\s*度")
-_CLAUSE_END = "，。；！？：\n,;"
-_SENTENCE_END = "。；！？\n;"
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -88,59 +96,6 @@ _SENTENCE_END = "。；！？\n;"
 #: How far after a number ``condition_pattern`` (data/targets.yml) may look: the slice it is
 #: matched against ends here, instead of copying the rest of the text for every number.
 _LOOKAHEAD = 500
-#: First window searched for a clause boundary; it grows fourfold until a boundary is found, so
-#: the cost follows the clause's length, never the text's (a 30 MB text stays linear).
-_WINDOW = 256
-
-
-def _last_stop(text: str, start: int, stops: str) -> int:
-    """Index of the last char of ``stops`` before ``start`` (-1 when there is none)."""
-    width = _WINDOW
-    while True:
-        lo = max(0, start - width)
-        found = max(text.rfind(c, lo, start) for c in stops)
-        if found >= 0 or lo == 0:
-            return found
-        width *= 4
-
-
-def _next_stop(text: str, end: int, stops: str) -> int:
-    """Index of the first char of ``stops`` at or after ``end`` (``len(text)`` when none)."""
-    width = _WINDOW
-    while True:
-        hi = min(len(text), end + width)
-        found = [i for i in (text.find(c, end, hi) for c in stops) if i >= 0]
-        if found:
-            return min(found)
-        if hi == len(text):
-            return hi
-        width *= 4
-
-
-def _clause_bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
-    """Start and end of the clause (bounded by any char of ``stops``) around [start, end)."""
-    return _last_stop(text, start, stops) + 1, _next_stop(text, end, stops)
-
-
-class SpanIndex:
-    """Spans ``[start, end)`` sorted by start with the running maximum of their ends, so that
-    "does ``[a, b)`` overlap any span?" costs a binary search instead of a scan of every span
-    (a scan per number made extraction quadratic in the document's length)."""
-
-    def __init__(self, spans: Iterable[tuple[int, int] | tuple[int, int, str]]) -> None:
-        pairs = sorted((s[0], s[1]) for s in spans)
-        self.starts = [s for s, _ in pairs]
-        self.max_end = list(itertools.accumulate((e for _, e in pairs), max))
-
-    def overlaps(self, a: int, b: int) -> bool:
-        """Whether some span has ``start < b`` and ``a < end``."""
-        i = bisect.bisect_left(self.starts, b)
-        return i > 0 and self.max_end[i - 1] > a
-
-    def covers(self, point: int) -> bool:
-        """Whether some span has ``start <= point < end``."""
-        i = bisect.bisect_right(self.starts, point)
-        return i > 0 and self.max_end[i - 1] > point
 
 
 def _excluded_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
@@ -191,50 +146,11 @@ def _frequency_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]
     return sorted(found)
 
 
-def _cue_in(text: str, cues: tuple[re.Pattern[str], ...]) -> bool:
-    return any(c.search(text) for c in cues)
-
-
-def _status(text: str, start: int, end: int, vocab: Vocabulary) -> str:
-    """``target`` or ``achievement``: a commitment cue before the number in its clause wins,
-    then a reporting cue in the sentence, then a commitment cue in the sentence, then a
-    reporting cue earlier in the paragraph; ``target`` when nothing decides."""
-    c0, _ = _clause_bounds(text, start, end, _CLAUSE_END)
-    s0, s1 = _clause_bounds(text, start, end, _SENTENCE_END)
-    p0, _ = _clause_bounds(text, start, end, "\n")
-    target_cues, done_cues = vocab.target_cue_res, vocab.achievement_cue_res
-    if _cue_in(text[c0:end], target_cues):
-        return "target"
-    if _cue_in(text[s0:s1], done_cues):
-        return "achievement"
-    if _cue_in(text[s0:s1], target_cues):
-        return "target"
-    if _cue_in(text[p0:s0], done_cues):
-        return "achievement"
-    return _section_status(text, p0, vocab)
-
-
-def _section_status(text: str, para_start: int, vocab: Vocabulary) -> str:
-    """The status suggested by the nearest heading line above (…成效 → achievement)."""
-    limit = int(vocab.get("max_heading_chars", 40))
-    end = para_start - 1
-    while end > 0:
-        start = text.rfind("\n", 0, end) + 1
-        line = text[start:end].strip()
-        if 0 < len(line) <= limit:
-            if any(w in line for w in vocab.get("section_achievement", [])):
-                return "achievement"
-            if any(w in line for w in vocab.get("section_target", [])):
-                return "target"
-        end = start - 1
-    return "target"
-
-
 def _actor(text: str, start: int, vocab: Vocabulary) -> str:
     """Who must act: the sentence opening before its first ``actor_stop_words`` word (a verb,
     a frequency word), when it names a body (``actor_words``: 政府, 部门, 班子 …)."""
     s0, _ = _clause_bounds(text, start, start, _SENTENCE_END)
-    c0 = max(s0, _last_stop(text, start, "，,") + 1)
+    c0 = max(s0, last_stop(text, start, "，,") + 1)
     for lo in (c0, s0):
         head = text[lo:start]
         m = vocab.actor_stop_re.search(head)
@@ -271,9 +187,16 @@ def _row(doc_id: str, text: str, start: int, end: int, **fields: Any) -> dict[st
 
 
 def _deadlines(
-    text: str, doc_id: str, vocab: Vocabulary, excluded: list[tuple[int, int, str]]
+    text: str,
+    doc_id: str,
+    vocab: Vocabulary,
+    excluded: list[tuple[int, int, str]],
+    where: Passages,
+    doc_year: int | None,
 ) -> tuple[list[dict[str, Any]], list[tuple[int, int, str]]]:
-    """Deadline rows, and the spans of every calendar-year phrase (never counted as numbers)."""
+    """Deadline rows, and the spans of every calendar-year phrase (never counted as numbers).
+    A year before the document's is a time reference, not a deadline; a phrase without a year
+    (年内, 8月底前) takes the document's year when it is known."""
     rows: list[dict[str, Any]] = []
     years: list[tuple[int, int, str]] = []
     excluded_index = SpanIndex(excluded)
@@ -283,7 +206,7 @@ def _deadlines(
         if not lo <= year <= hi:
             continue
         years.append((m.start("y"), m.end(), "year"))
-        if not (m.group("pre") or m.group("post") or m.group("qian")):
+        if not (m.group("pre") or m.group("post") or m.group("qian") or m.group("since")):
             continue
         if _overlaps(m.start("y"), m.end("y") + 1, excluded_index):
             continue
@@ -291,8 +214,10 @@ def _deadlines(
             continue
         month = int(m.group("m")) if m.group("m") else None
         day = int(m.group("d")) if m.group("d") else None
-        if day is not None and not m.group("qian"):
+        if day is not None and not (m.group("qian") or m.group("since")):
             continue
+        if doc_year and year < doc_year:
+            continue  # 于2009年…: a past date used as a time reference
         start, end = m.start(), m.end()
         while end > start and text[end - 1].isspace():
             end -= 1
@@ -302,7 +227,8 @@ def _deadlines(
         rows.append(
             _row(
                 doc_id, text, start, end,
-                comparator="by", deadline=deadline, kind="deadline", status="target",
+                comparator="by", deadline=deadline, kind="deadline",
+                status=deadline_status(where.mode_at(start)),
                 subject=_subject(text, start, end, forward=True), actor=_actor(text, start, vocab),
             )
         )  # fmt: skip
@@ -320,7 +246,9 @@ def _deadlines(
         rows.append(
             _row(
                 doc_id, text, m.start(), m.end(),
-                comparator="by", kind="deadline", status="target",
+                comparator="by", kind="deadline", status=deadline_status(where.mode_at(m.start())),
+                _relative=True,
+                deadline=relative_deadline(m.group(), doc_year) if doc_year else "",
                 subject=_subject(text, m.start(), m.end(), forward=True),
                 actor=_actor(text, m.start(), vocab),
             )
@@ -424,6 +352,7 @@ def _numbers(
     vocab: Vocabulary,
     excluded: list[tuple[int, int, str]],
     freqs: list[tuple[int, int, str]],
+    where: Passages,
 ) -> list[dict[str, Any]]:
     """Rows for every number+unit phrase that survives the exclusions."""
     rows = []
@@ -458,6 +387,8 @@ def _numbers(
         clause_per = freq_start is not None and freq_start >= c0
         article = m.group("a") is not None and not m.group("a")[0].isdigit()
         if not comparator and not clause_per and a == 1 and b is None and article:
+            if unit in vocab.get("article_units", []):
+                continue  # 培育一批…, 建立一套…: always an article
             head = text[max(0, core_start - 3) : core_start]
             if not any(head.endswith(v) for v in one_verbs):
                 continue  # 一个/一次/一项 read as an article
@@ -476,7 +407,9 @@ def _numbers(
                 value=a, value_max=b if b is not None else float("nan"),
                 comparator=comparator or "=", unit=unit, per=per, kind=kind,
                 subject=_subject(text, start, core_end),
-                actor=_actor(text, start, vocab), status=_status(text, core_start, core_end, vocab),
+                actor=_actor(text, start, vocab), status=quantity_status(
+                    text, core_start, core_end, vocab, where.mode_at(core_start)
+                ),
             )
         )  # fmt: skip
     return rows
@@ -488,6 +421,7 @@ def _bare_frequencies(
     vocab: Vocabulary,
     freqs: list[tuple[int, int, str]],
     numbered: list[dict[str, Any]],
+    where: Passages,
 ) -> list[dict[str, Any]]:
     """每年部署… / 实行每周通报制度: a period word with no number in its clause → once per period."""
     rows = []
@@ -513,32 +447,54 @@ def _bare_frequencies(
             _row(
                 doc_id, text, fs, end,
                 value=1.0, comparator="=", unit="次", per=per, kind="frequency",
-                subject=rest.strip()[:20], actor=_actor(text, fs, vocab), status="target",
+                subject=rest.strip()[:20], actor=_actor(text, fs, vocab),
+                status=quantity_status(text, fs, fe, vocab, where.mode_at(fs)),
             )
         )  # fmt: skip
     return rows
 
 
-def extract_targets(text: str, doc_id: str = "", vocab: Vocabulary | None = None) -> pd.DataFrame:
-    """Every quantified commitment (and reported result) in a clean text, in text order.
+def extract_targets(
+    text: str,
+    doc_id: str = "",
+    vocab: Vocabulary | None = None,
+    *,
+    year: int | None = None,
+    measures: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every quantity in a clean text, in text order, each with its ``status``.
 
-    Returns the ``targets`` table with ``measure_id`` and ``indicator`` empty.
+    ``year`` (the document's) resolves deadlines written without one and drops past years;
+    ``measures`` (with a ``mode`` column) gives the passage of each number
+    (:mod:`compare.targets.status`). Returns the ``targets`` table with ``measure_id`` and
+    ``indicator`` empty.
     """
     vocab = vocab or load_vocabulary()
+    where = passages(text, vocab, year, measures)
     excluded = _excluded_spans(text, vocab)
-    deadline_rows, years = _deadlines(text, doc_id, vocab, excluded)
+    deadline_rows, years = _deadlines(text, doc_id, vocab, excluded, where, year)
     freqs = _frequency_spans(text, vocab)
     excluded_index = SpanIndex(excluded)
     freqs = [f for f in freqs if not _overlaps(f[0], f[1], excluded_index)]
     blocked = (
         excluded + years + [(r["char_start"], r["char_end"], "deadline") for r in deadline_rows]
     )
-    number_rows = _numbers(text, doc_id, vocab, blocked, freqs)
-    bare_rows = _bare_frequencies(text, doc_id, vocab, freqs, number_rows)
+    number_rows = _numbers(text, doc_id, vocab, blocked, freqs, where)
+    bare_rows = _bare_frequencies(text, doc_id, vocab, freqs, number_rows, where)
+    deadline_rows = [
+        r for r in deadline_rows if not (r.get("_relative") and _clause_holds(text, r, number_rows))
+    ]
     rows = sorted(
         deadline_rows + number_rows + bare_rows, key=lambda r: (r["char_start"], r["char_end"])
     )
-    return _frame(rows)
+    return _frame([r for r in rows if where.mode_at(r["char_start"]) not in NOT_QUANTITIES])
+
+
+def _clause_holds(text: str, row: dict[str, Any], others: list[dict[str, Any]]) -> bool:
+    """Whether the clause of ``row`` holds one of ``others`` (年内完成查违235万平方米: the
+    deadline belongs to that quantity's commitment)."""
+    c0, c1 = _clause_bounds(text, row["char_start"], row["char_end"], _CLAUSE_END)
+    return any(c0 <= o["char_start"] < c1 for o in others)
 
 
 def _text_cell(value: Any) -> str:

@@ -72,3 +72,20 @@ def resolve_deadline(
     if by_lib and by_lib.startswith(f"{year:04d}"):
         return by_lib
     return deadline_by_rule(year, month, day, post)
+
+
+_MONTH_RE = re.compile(r"(\d{1,2})\s*月")
+_DAY_RE = re.compile(r"(\d{1,2})\s*日")
+
+
+def relative_deadline(phrase: str, year: int) -> str:
+    """ISO date of a deadline written without a year (年内, 年底前, 8月底前, 5月1日前) in a
+    document of ``year``; empty for a day with no month (末5日前)."""
+    month = _MONTH_RE.search(phrase)
+    day = _DAY_RE.search(phrase)
+    if month is None:
+        return "" if day else f"{year:04d}-12-31"
+    try:
+        return deadline_by_rule(year, int(month.group(1)), int(day.group(1)) if day else None, "")
+    except ValueError:  # 2月30日: not a date
+        return ""

@@ -71,6 +71,16 @@ class Vocabulary:
         return tuple(re.compile(c) for c in self.get("achievement_cues", []))
 
     @functools.cached_property
+    def result_cue_res(self) -> tuple[re.Pattern[str], ...]:
+        """``result_cues`` compiled (words that report a result outside commitment passages)."""
+        return tuple(re.compile(c) for c in self.get("result_cues", []))
+
+    @functools.cached_property
+    def baseline_cue_res(self) -> tuple[re.Pattern[str], ...]:
+        """``baseline_cues`` compiled."""
+        return tuple(re.compile(c) for c in self.get("baseline_cues", []))
+
+    @functools.cached_property
     def relative_deadline_re(self) -> re.Pattern[str] | None:
         """``relative_deadline`` compiled (None when absent or empty)."""
         rx = self.get("relative_deadline")
@@ -115,7 +125,8 @@ class Vocabulary:
     def precompile(self) -> Vocabulary:
         """Build every derived pattern now (bad patterns raise here, at load time)."""
         for name in (
-            "slogan_res", "quote_res", "target_cue_res", "achievement_cue_res",
+            "slogan_res", "quote_res", "target_cue_res", "achievement_cue_res", "result_cue_res",
+            "baseline_cue_res",
             "relative_deadline_re", "period_window_re", "unit_kind", "one_verbs",
             "actor_stop_re", "actor_re", "time_units", "same_units",
         ):  # fmt: skip
@@ -163,7 +174,7 @@ def _compile(raw: dict[str, Any]) -> Vocabulary:
         rf"(?P<pre>(?<![关对由基属等])(?:{pre})\s*)?(?P<y>(?:19|20)\d{{2}})\s*年(?!度)\s*"
         r"(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?)?\s*"
         rf"(?P<post>{post})?\s*"
-        r"(?P<qian>以前|之前|前)?"
+        r"(?P<qian>以前|之前|前)?(?P<since>起|开始)?"
     )
     every_n = re.compile(rf"每\s*(?P<n>\d+|[{_CN_DIGITS}十]+)\s*个?\s*(?P<p>年|月|周|季度)")
     frequency_re = re.compile(_alternation(raw["frequencies"]))

@@ -1,0 +1,149 @@
+"""Whether a quantity is a commitment (``target``), a reported result (``achievement``) or a
+starting point (``baseline``).
+
+Two things decide, in this order (every word list and pattern is in ``data/targets.yml``):
+
+1. **The passage** the number stands in. A measure's ``mode`` when the measures table has one
+   (``review`` → achievement; ``problem`` and ``rationale`` → baseline); otherwise the top-level
+   heading above it (:func:`passages`): a report's ``一、2019年工作回顾`` opens a review part, its
+   ``二、2020年主要工作`` a commitment part, ``存在问题`` a problems part; a heading about work
+   naming an earlier year than the document's is a review, the document's year or later a
+   commitment.
+2. **The sentence's own tense and modality** (:func:`quantity_status`): a baseline cue before the
+   number in its clause (截至…, 现有); a commitment cue (要, 应当, 确保, 力争, 不少于, 每年…)
+   before it in its clause; a past-tense cue (已, 累计, 先后, 去年) in its sentence; in a passage
+   not known to be a commitment, words that report a result (共, 同比, 办结率); a commitment cue
+   in the sentence; a past-tense cue (or, outside commitments, a result word) earlier in the
+   paragraph; else ``target``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from compare.targets.spans import CLAUSE_END, SENTENCE_END, clause_bounds
+from compare.targets.vocabulary import Vocabulary
+
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+#: The status of a number in a passage of each mode (a commitment passage decides nothing alone).
+MODE_STATUS = {"review": "achievement", "problem": "baseline", "rationale": "baseline"}
+#: Passages whose numbers are not quantities of the document (a report's glossary, annexes).
+NOT_QUANTITIES = frozenset({"notes"})
+
+
+#: How many measures starting before a position are looked at for the innermost one holding it.
+_NESTING = 64
+
+
+@dataclass(frozen=True)
+class Passages:
+    """The modes of a document's passages: heading sections and measures, each a sorted tuple of
+    ``(start, end, mode)`` (sections do not overlap; measures nest)."""
+
+    sections: tuple[tuple[int, int, str], ...] = ()
+    measures: tuple[tuple[int, int, str], ...] = ()
+
+    def mode_at(self, pos: int) -> str:
+        """The mode at a character offset: the innermost measure holding it that has a mode
+        (the latest-starting one, among the nearest ``_NESTING``), else its section's."""
+        i = bisect.bisect_right(self.measures, (pos, float("inf")))
+        for start, end, mode in self.measures[max(0, i - _NESTING) : i][::-1]:
+            if start <= pos < end and mode:
+                return mode
+        j = bisect.bisect_right(self.sections, (pos, float("inf"))) - 1
+        if j >= 0 and self.sections[j][0] <= pos < self.sections[j][1]:
+            return self.sections[j][2]
+        return ""
+
+
+def heading_mode(title: str, vocab: Vocabulary, year: int | None) -> str | None:
+    """The mode a top-level heading opens: by its words (``passage_words``, checked in order),
+    else, for a heading about work (``passage_year_words``: 关于2019年工作), by the last year it
+    names against the document's; ``None`` when it says nothing."""
+    for mode, words in vocab.get("passage_words", {}).items():
+        if any(w in title for w in words):
+            return str(mode)
+    years = _YEAR_RE.findall(title)
+    about_work = any(w in title for w in vocab.get("passage_year_words", []))
+    if years and year and about_work:
+        return "review" if int(years[-1]) < year else "commitment"
+    return None
+
+
+def _sections(text: str, vocab: Vocabulary, year: int | None) -> list[tuple[int, int, str]]:
+    """Sections between top-level headings, each with the mode its heading opens. A short
+    unnumbered line that names a mode or a year (``2022年工作回顾``) opens a section that its
+    numbered sub-headings (一、…) do not change; otherwise a numbered heading that names a mode
+    opens one. A heading that names no mode changes nothing."""
+    numbered = re.compile(vocab.get("passage_numbered_heading", r"(?!)"))
+    plain = re.compile(vocab.get("passage_plain_heading", r"(?!)"))
+    marks: list[tuple[int, str]] = []
+    top_level = False
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        m = numbered.fullmatch(stripped)
+        if m and not top_level:
+            mode = heading_mode(m.group("title"), vocab, year)
+            if mode is not None:
+                marks.append((pos, mode))
+        elif not m and plain.fullmatch(stripped):
+            mode = heading_mode(stripped, vocab, year)
+            if mode is not None:
+                marks.append((pos, mode))
+                top_level = True
+        pos += len(line)
+    ends = [s for s, _ in marks[1:]] + [len(text)] * bool(marks)
+    return [(s, e, mode) for (s, mode), e in zip(marks, ends, strict=True)]
+
+
+def passages(
+    text: str, vocab: Vocabulary, year: int | None = None, measures: pd.DataFrame | None = None
+) -> Passages:
+    """The passage modes of a clean text: heading sections, and measures with a ``mode``."""
+    spans: list[tuple[int, int, str]] = []
+    if measures is not None and "mode" in measures.columns and len(measures):
+        starts = measures["char_start"].astype(int).tolist()
+        ends = measures["char_end"].astype(int).tolist()
+        modes = measures["mode"].fillna("").astype(str).tolist()
+        spans = sorted(zip(starts, ends, modes, strict=True))
+    return Passages(tuple(_sections(text, vocab, year)), tuple(spans))
+
+
+def _cue(text: str, cues: tuple[re.Pattern[str], ...]) -> bool:
+    return any(c.search(text) for c in cues)
+
+
+def quantity_status(text: str, start: int, end: int, vocab: Vocabulary, mode: str = "") -> str:
+    """``target``, ``achievement`` or ``baseline`` for the number at ``text[start:end]`` in a
+    passage of ``mode`` (the order of the rules is in the module doc)."""
+    c0, _ = clause_bounds(text, start, end, CLAUSE_END)
+    s0, s1 = clause_bounds(text, start, end, SENTENCE_END)
+    p0, _ = clause_bounds(text, start, end, "\n")
+    if _cue(text[c0:start], vocab.baseline_cue_res):
+        return "baseline"
+    if mode in MODE_STATUS:
+        return MODE_STATUS[mode]
+    if _cue(text[c0:end], vocab.target_cue_res):
+        return "target"
+    if _cue(text[s0:s1], vocab.achievement_cue_res):
+        return "achievement"
+    if mode != "commitment" and _cue(text[s0:s1], vocab.result_cue_res):
+        return "achievement"
+    if _cue(text[s0:s1], vocab.target_cue_res):
+        return "target"
+    if _cue(text[p0:s0], vocab.achievement_cue_res):
+        return "achievement"
+    if mode != "commitment" and _cue(text[p0:s0], vocab.result_cue_res):
+        return "achievement"
+    return "target"
+
+
+def deadline_status(mode: str) -> str:
+    """A deadline is a commitment unless its passage reports or describes (review, problem)."""
+    return MODE_STATUS.get(mode, "target")

@@ -1,0 +1,120 @@
+"""Tests for the status of quantities (target / achievement / baseline) and what is not a
+quantity, on real texts: the seeds (data/raw) and the development corpus (data/dev/raw, `dev`
+split only). Every expected value below was read from the text, not from this code's output."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from compare import targets as tg
+from compare.targets import status
+from compare.text.clean import clean_text
+from compare.text.read import read_source
+
+DEV_RAW = Path(__file__).resolve().parents[1] / "data" / "dev" / "raw"
+
+
+@lru_cache(maxsize=8)
+def dev_targets(name: str, year: int) -> tuple[str, pd.DataFrame]:
+    """Clean text of a dev-split file and its targets, extracted as the build does."""
+    text = clean_text(read_source(DEV_RAW / name).text).text
+    return text, tg.extract_targets(text, doc_id=name, year=year)
+
+
+def rows_at(text: str, found: pd.DataFrame, phrase: str) -> pd.DataFrame:
+    """The rows whose span lies inside the first occurrence of ``phrase``."""
+    start = text.index(phrase)
+    end = start + len(phrase)
+    return found[(found.char_start >= start) & (found.char_end <= end)]
+
+
+def test_review_figures_of_a_work_report_are_achievements() -> None:
+    text, found = dev_targets("luohu_2019_gzbg.txt", 2019)
+    # 一、2018年工作回顾: last year's results
+    done = rows_at(text, found, "新增学位4400个")
+    assert list(zip(done.value, done.unit, done.status, strict=True)) == [
+        (4400, "个", "achievement")
+    ]
+    # 二、2019年主要工作: this year's commitments, and 年内 read as the report's year
+    plan = rows_at(text, found, "年内完成查违235万平方米")
+    assert list(zip(plan.value, plan.unit, plan.status, strict=True)) == [
+        (2350000, "平方米", "target")
+    ]
+    due = rows_at(text, found, "力争年内完成片区详规编制")
+    assert list(zip(due.kind, due.deadline, due.status, strict=True)) == [
+        ("deadline", "2019-12-31", "target")
+    ]
+    in_review = found[found.char_start < text.index("二、2019年主要工作")]
+    assert len(in_review) > 50 and set(in_review.status) <= {"achievement", "baseline"}
+
+
+def test_glossary_and_past_dates_are_not_quantities() -> None:
+    text, found = dev_targets("luohu_2019_gzbg.txt", 2019)
+    assert found[found.char_start > text.index("名词解释")].empty  # “四个千亿”: 1000亿元以上…
+    text, found = dev_targets("futian_2020_gzbg.txt", 2020)
+    assert rows_at(text, found, "始于2009年").empty  # a time reference, not a deadline
+    assert rows_at(text, found, "市委六届十三次全会").empty  # an ordinal
+
+
+def test_legal_time_limits_and_sanction_ranges_are_targets() -> None:
+    text, found = dev_targets("zj_2016_xinfang.md", 2016)
+    limit = rows_at(text, found, "自收到之日起五个工作日内")
+    assert list(zip(limit.value, limit.unit, limit.comparator, limit.status, strict=True)) == [
+        (5, "工作日", "<=", "target")
+    ]
+    text, found = dev_targets("shangqiu_2020_yingshang.md", 2020)
+    fine = rows_at(text, found, "违法所得三倍以上五倍以下罚款")
+    assert list(zip(fine.value, fine.unit, fine.status, strict=True)) == [
+        (3, "倍", "target"),
+        (5, "倍", "target"),
+    ]
+
+
+def test_cycle_every_two_years_is_once_per_two_years() -> None:
+    found = tg.extract_targets("坚持每2年清理一次规范性文件，清理结果向社会公布。", "x")
+    assert list(zip(found.value, found.unit, found.per, found.status, strict=True)) == [
+        (1, "次", "2-year", "target")
+    ]
+
+
+def test_sentence_tense_and_modality() -> None:
+    vocab = tg.load_vocabulary()
+
+    def status_of(text: str, number: str, mode: str = "") -> str:
+        i = text.index(number)
+        return status.quantity_status(text, i, i + len(number), vocab, mode)
+
+    assert status_of("截至2020年底，全区现有执法人员120名。", "120名") == "baseline"
+    assert status_of("全年累计培训执法人员800人。", "800人") == "achievement"
+    assert status_of("每年培训执法人员不少于800人。", "800人") == "target"
+    assert status_of("新改扩建学校5所。", "5所", mode="review") == "achievement"
+    assert status_of("全年共新增学位2万个。", "2万个", mode="commitment") == "target"
+    assert status_of("全年共新增学位2万个。", "2万个") == "achievement"
+
+
+def test_heading_modes() -> None:
+    vocab = tg.load_vocabulary()
+    assert status.heading_mode("2018年工作回顾", vocab, 2019) == "review"
+    assert status.heading_mode("关于2019年工作", vocab, 2020) == "review"
+    assert status.heading_mode("关于2020年工作", vocab, 2020) == "commitment"
+    assert status.heading_mode("存在问题", vocab, 2020) == "problem"
+    assert status.heading_mode("有关名词解释", vocab, 2020) == "notes"
+    assert status.heading_mode("总则", vocab, 2020) is None
+
+
+def test_measure_mode_wins_over_the_heading() -> None:
+    text = "一、2020年主要工作\n（一）去年的成绩。新建学校5所。\n（二）今年任务。新建学校8所。\n"
+    first = text.index("（一）")
+    second = text.index("（二）")
+    measures = pd.DataFrame(
+        {"char_start": [first, second], "char_end": [second, len(text)],
+         "mode": ["review", "commitment"]}
+    )  # fmt: skip
+    found = tg.extract_targets(text, "x", year=2020, measures=measures)
+    assert list(zip(found.value, found.status, strict=True)) == [
+        (5, "achievement"),
+        (8, "target"),
+    ]
