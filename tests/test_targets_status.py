@@ -67,10 +67,10 @@ def test_legal_time_limits_and_sanction_ranges_are_targets() -> None:
     ]
     text, found = dev_targets("shangqiu_2020_yingshang.md", 2020)
     fine = rows_at(text, found, "违法所得三倍以上五倍以下罚款")
-    assert list(zip(fine.value, fine.unit, fine.status, strict=True)) == [
-        (3, "倍", "target"),
-        (5, "倍", "target"),
+    assert list(zip(fine.value, fine.value_max, fine.comparator, fine.unit, strict=True)) == [
+        (3, 5, "range", "倍")
     ]
+    assert set(fine.status) == {"target"}
 
 
 def test_cycle_every_two_years_is_once_per_two_years() -> None:

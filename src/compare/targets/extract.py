@@ -247,7 +247,7 @@ def _deadlines(
             _row(
                 doc_id, text, m.start(), m.end(),
                 comparator="by", kind="deadline", status=deadline_status(where.mode_at(m.start())),
-                _relative=True,
+                _relative="month" if any(c.isdigit() for c in m.group()) else "year",
                 deadline=relative_deadline(m.group(), doc_year) if doc_year else "",
                 subject=_subject(text, m.start(), m.end(), forward=True),
                 actor=_actor(text, m.start(), vocab),
@@ -479,10 +479,12 @@ def extract_targets(
     blocked = (
         excluded + years + [(r["char_start"], r["char_end"], "deadline") for r in deadline_rows]
     )
-    number_rows = _numbers(text, doc_id, vocab, blocked, freqs, where)
+    number_rows = _merge_ranges(text, _numbers(text, doc_id, vocab, blocked, freqs, where))
     bare_rows = _bare_frequencies(text, doc_id, vocab, freqs, number_rows, where)
     deadline_rows = [
-        r for r in deadline_rows if not (r.get("_relative") and _clause_holds(text, r, number_rows))
+        r
+        for r in deadline_rows
+        if not (r.get("_relative") == "year" and _clause_holds(text, r, number_rows))
     ]
     rows = sorted(
         deadline_rows + number_rows + bare_rows, key=lambda r: (r["char_start"], r["char_end"])
@@ -490,9 +492,30 @@ def extract_targets(
     return _frame([r for r in rows if where.mode_at(r["char_start"]) not in NOT_QUANTITIES])
 
 
+def _merge_ranges(text: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``X以上Y以下`` as one range (处五万元以上五十万元以下罚款: value 5万, value_max 50万):
+    a ``>=`` row directly followed by a ``<=`` row of the same unit."""
+    out: list[dict[str, Any]] = []
+    for row in sorted(rows, key=lambda r: r["char_start"]):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev["comparator"] == ">="
+            and row["comparator"] == "<="
+            and prev["unit"] == row["unit"]
+            and not text[prev["char_end"] : row["char_start"]].strip()
+            and prev["value"] <= row["value"]
+        ):
+            prev.update(value_max=row["value"], comparator="range", char_end=row["char_end"])
+            prev["quote"] = text[prev["char_start"] : prev["char_end"]]
+            continue
+        out.append(row)
+    return out
+
+
 def _clause_holds(text: str, row: dict[str, Any], others: list[dict[str, Any]]) -> bool:
-    """Whether the clause of ``row`` holds one of ``others`` (年内完成查违235万平方米: the
-    deadline belongs to that quantity's commitment)."""
+    """Whether the clause of ``row`` holds one of ``others`` (年内完成查违235万平方米: a 年内
+    without a month belongs to that quantity's commitment)."""
     c0, c1 = _clause_bounds(text, row["char_start"], row["char_end"], _CLAUSE_END)
     return any(c0 <= o["char_start"] < c1 for o in others)
 

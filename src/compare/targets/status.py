@@ -13,8 +13,8 @@ Two things decide, in this order (every word list and pattern is in ``data/targe
    number in its clause (截至…, 现有); a commitment cue (要, 应当, 确保, 力争, 不少于, 每年…)
    before it in its clause; a past-tense cue (已, 累计, 先后, 去年) in its sentence; in a passage
    not known to be a commitment, words that report a result (共, 同比, 办结率); a commitment cue
-   in the sentence; a past-tense cue (or, outside commitments, a result word) earlier in the
-   paragraph; else ``target``.
+   in the sentence; outside commitment passages, a past-tense cue or a result word earlier in
+   the paragraph; else ``target``.
 """
 
 from __future__ import annotations
@@ -137,9 +137,7 @@ def quantity_status(text: str, start: int, end: int, vocab: Vocabulary, mode: st
         return "achievement"
     if _cue(text[s0:s1], vocab.target_cue_res):
         return "target"
-    if _cue(text[p0:s0], vocab.achievement_cue_res):
-        return "achievement"
-    if mode != "commitment" and _cue(text[p0:s0], vocab.result_cue_res):
+    if mode != "commitment" and _cue(text[p0:s0], vocab.achievement_cue_res + vocab.result_cue_res):
         return "achievement"
     return "target"
 

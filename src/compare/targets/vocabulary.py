@@ -173,7 +173,7 @@ def _compile(raw: dict[str, Any]) -> Vocabulary:
     deadline_re = re.compile(
         rf"(?P<pre>(?<![关对由基属等])(?:{pre})\s*)?(?P<y>(?:19|20)\d{{2}})\s*年(?!度)\s*"
         r"(?:(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*日)?)?\s*"
-        rf"(?P<post>{post})?\s*"
+        rf"(?:(?P<post>{post})(?!步))?\s*"  # 2020年初步建成: not 年初
         r"(?P<qian>以前|之前|前)?(?P<since>起|开始)?"
     )
     every_n = re.compile(rf"每\s*(?P<n>\d+|[{_CN_DIGITS}十]+)\s*个?\s*(?P<p>年|月|周|季度)")
