@@ -293,12 +293,12 @@ def test_aligned_pairs_uses_both_directions_one_to_one():
 def _targets() -> pd.DataFrame:
     rows = [
         # doc, value, value_max, unit, deadline, indicator, status
-        ("a-2012", 80.0, None, "%", "2015年底前", "review", "ok"),
-        ("a-2012", 90.0, 95.0, "%", "2015", "review", "ok"),
-        ("b-2021", 100.0, None, "%", "2025-12-31", "review", "ok"),
-        ("b-2021", 40.0, None, "学时", pd.Timestamp("2023-06-30"), "training", "ok"),
-        ("b-2021", 7.0, None, "%", None, "review", "rejected"),
-        ("c-20xx", 3.0, None, "次", 2019, "", "ok"),  # no indicator
+        ("a-2012", 80.0, None, "%", "2015年底前", "review", "target"),
+        ("a-2012", 90.0, 95.0, "%", "2015", "review", "target"),
+        ("b-2021", 100.0, None, "%", "2025-12-31", "review", "target"),
+        ("b-2021", 40.0, None, "学时", pd.Timestamp("2023-06-30"), "training", "target"),
+        ("b-2021", 7.0, None, "%", 2024, "review", "achievement"),
+        ("c-20xx", 3.0, None, "次", 2019, "", "target"),  # no indicator
     ]
     return pd.DataFrame(
         {
@@ -333,20 +333,20 @@ INDICATORS = pd.DataFrame(
 
 
 def test_target_ranges_by_jurisdiction():
-    tr = A.target_ranges(_targets(), DOCS, INDICATORS, statuses=["ok"])
+    tr = A.target_ranges(_targets(), DOCS, INDICATORS)
     assert list(tr["indicator"]) == ["training", "review", "review"]  # indicators' order
     a = tr[(tr["indicator"] == "review") & (tr["jurisdiction"] == "甲市")].iloc[0]
     assert (a["n"], a["low"], a["high"], a["median"]) == (2, 80.0, 95.0, 85.0)
     assert a["label"] == "甲市" and a["label_en_doc"] == "A city" and a["unit"] == "%"
     assert a["comparators"] == ">=;between"
     b = tr[(tr["indicator"] == "review") & (tr["jurisdiction"] == "乙市")].iloc[0]
-    assert b["n"] == 1  # the rejected 7 % is left out
-    every = A.target_ranges(_targets(), DOCS, INDICATORS)
+    assert b["n"] == 1  # the achievement (7 %) is no target: left out
+    every = A.target_ranges(_targets(), DOCS, INDICATORS, statuses=None)
     assert every[every["jurisdiction"] == "乙市"]["n"].sum() == 3
 
 
 def test_target_ranges_by_document_labels():
-    tr = A.target_ranges(_targets(), DOCS, INDICATORS, by="doc_id", statuses=["ok"])
+    tr = A.target_ranges(_targets(), DOCS, INDICATORS, by="doc_id")
     assert "doc_id" in tr.columns
     assert set(tr["label"]) == {"甲 2012", "乙 2021–2025"}
 
@@ -425,6 +425,6 @@ def test_taxonomy_tables_with_native_id_columns():
     t = A.coverage(_alignments(), _measures(), DOCS, level="topic", taxonomy=topics)
     assert list(t["topic_id"].iloc[:4]) == ["enf.a", "enf.b", "dec.a", "sup.a"]
     assert list(t["category_id"].iloc[:4]) == ["enf", "enf", "dec", "sup"]
-    tr = A.target_ranges(_targets(), DOCS, inds, statuses=["ok"])
+    tr = A.target_ranges(_targets(), DOCS, inds)
     assert list(tr["indicator"]) == ["training", "review", "review"]
     assert tr["label_en"].iloc[0] == "Training hours"

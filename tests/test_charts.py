@@ -154,7 +154,7 @@ def _targets() -> pd.DataFrame:
             "subject": "",
             "actor": "",
             "indicator": ["review_rate", "review_rate", "review_rate", "training_hours"],
-            "status": "ok",
+            "status": "target",
         }
     )
 

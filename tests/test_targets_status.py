@@ -118,3 +118,46 @@ def test_measure_mode_wins_over_the_heading() -> None:
         (5, "achievement"),
         (8, "target"),
     ]
+
+
+def test_no_achievement_reaches_the_targets_views(seed_build) -> None:
+    from compare import analysis
+    from compare.align.taxonomy import load_taxonomy
+
+    result, _ = seed_build
+    built, docs = result.tables["targets"], result.tables["documents"]
+    assert {"target", "achievement"} <= set(built["status"])
+    indicators = load_taxonomy().indicators
+    for view in (
+        analysis.target_ranges(built, docs, indicators, by="doc_id"),
+        analysis.deadline_timeline(built, docs),
+    ):
+        kept = view["n" if "n" in view else "n_targets"].sum()
+        assert 0 < kept < len(built)
+    ranges = analysis.target_ranges(built, docs, indicators, by="doc_id")
+    side = analysis.side_by_side(built, docs)
+    targets_only = built[built["status"] == "target"]
+    drawn = targets_only[(targets_only["indicator"] != "") & targets_only["value"].notna()]
+    assert ranges["n"].sum() == len(drawn)
+    assert set(side["quote"]) <= set(targets_only["quote"])
+
+
+def test_cleanup_cycle_reads_two_years(seed_build) -> None:
+    """Yixing 2012: 坚持每2年清理一次规范性文件 — once every two years, a cycle of 2 年."""
+    from compare import analysis
+    from compare.align.taxonomy import load_taxonomy
+
+    result, _ = seed_build
+    built, docs = result.tables["targets"], result.tables["documents"]
+    row = built[(built.doc_id == "yixing-2012") & (built.quote == "每2年清理一次")].iloc[0]
+    assert (row.value, row.unit, row.per, row.indicator) == (
+        1,
+        "次",
+        "2-year",
+        "normative_doc_cleanup_cycle",
+    )
+    ranges = analysis.target_ranges(built, docs, load_taxonomy().indicators, by="doc_id")
+    cycle = ranges[
+        (ranges.indicator == "normative_doc_cleanup_cycle") & (ranges.doc_id == "yixing-2012")
+    ].iloc[0]
+    assert (cycle.unit, cycle.low, cycle.high) == ("年", 2.0, 2.0)

@@ -13,6 +13,8 @@ import pandas as pd
 from compare.analysis.base import _id_col, _require, _year_of, blank
 from compare.analysis.documents import document_order, label_table
 from compare.errors import CompareError
+from compare.targets.link import indicator_reading
+from compare.targets.vocabulary import Vocabulary, load_vocabulary
 
 #: Columns of the side-by-side view.
 SIDE_COLUMNS = [
@@ -105,12 +107,17 @@ def target_ranges(
     documents: pd.DataFrame,
     indicators: pd.DataFrame,
     by: Literal["jurisdiction", "doc_id"] = "jurisdiction",
-    statuses: Collection[str] | None = None,
+    statuses: Collection[str] | None = ("target",),
+    vocab: Vocabulary | None = None,
 ) -> pd.DataFrame:
     """Per indicator × jurisdiction (or × document): the range of the numeric targets set.
 
-    Keeps targets with an indicator and a value (and, if given, a ``status`` in ``statuses``).
-    A target's low end is ``value``, its high end ``value_max`` when set, else ``value``.
+    Keeps targets with an indicator and a value whose ``status`` is in ``statuses`` (commitments
+    only by default, so no achievement reaches a targets chart; ``None`` keeps every status).
+    A target's low and high ends are read in the indicator's unit
+    (:func:`compare.targets.indicator_reading`): ``value`` and ``value_max`` (else ``value``),
+    except a count per period against a time-unit indicator, read as a cycle (每2年清理一次 →
+    2 年; the period lengths come from ``vocab``, default data/targets.yml).
     Returns ``indicator, label_zh, label_en, unit, <by>, label, label_en_doc, year, n, low, high,
     median, comparators, units_seen, doc_ids`` in the indicators' order, then by year. ``label`` /
     ``label_en_doc`` name the row's jurisdiction (or document) for charts; ``unit`` is the
@@ -125,13 +132,24 @@ def target_ranges(
     if statuses is not None and "status" in t:
         t = t[t["status"].isin(list(statuses))]
     t = t[~blank(t["indicator"]) & t["value"].notna()]
-    t["low"] = t["value"].astype(float)
-    vmax = t["value_max"] if "value_max" in t else pd.Series(np.nan, index=t.index)
-    t["high"] = vmax.astype(float).fillna(t["low"])
-    t["low"], t["high"] = t[["low", "high"]].min(axis=1), t[["low", "high"]].max(axis=1)
-    for col in ("comparator", "unit"):
+    for col in ("comparator", "unit", "per"):
         if col not in t:
             t[col] = pd.NA
+    vmax = t["value_max"] if "value_max" in t else pd.Series(np.nan, index=t.index)
+    ind_units = indicators.set_index(indicators[ind_id].astype(str)).get("unit")
+    vocab = vocab or load_vocabulary()
+    readings = [
+        indicator_reading(
+            float(v), float(vm), str(u or ""), "" if blank_p else str(p),
+            "" if ind_units is None else str(ind_units.get(str(i), "") or ""), vocab,
+        )
+        for v, vm, u, p, blank_p, i in zip(
+            t["value"], vmax.astype(float), t["unit"].fillna(""), t["per"],
+            blank(t["per"]), t["indicator"], strict=True,
+        )
+    ]  # fmt: skip
+    t["low"] = [lo for lo, _ in readings]
+    t["high"] = [hi for _, hi in readings]
     d = documents.copy()
     d["doc_id"] = d["doc_id"].astype(str)
     d = d.merge(label_table(documents), on="doc_id", suffixes=("_orig", ""))
@@ -181,16 +199,23 @@ def target_ranges(
     return out[cols].reset_index(drop=True)
 
 
-def deadline_timeline(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def deadline_timeline(
+    targets: pd.DataFrame,
+    documents: pd.DataFrame,
+    statuses: Collection[str] | None = ("target",),
+) -> pd.DataFrame:
     """How many targets each document sets for each deadline year.
 
     The deadline year is the first four-digit year in ``deadline`` (a date, ``2025``,
-    ``2025-12-31`` or ``2025年底前``); targets without one are left out. Returns
+    ``2025-12-31`` or ``2025年底前``); targets without one, or whose ``status`` is not in
+    ``statuses`` (commitments only by default; ``None`` keeps all), are left out. Returns
     ``doc_id, label, label_en, doc_year, deadline_year, lead_years, n_targets, indicators``
     (``lead_years = deadline_year - doc_year``), sorted by document year, document, deadline.
     """
     _require(targets, ["doc_id", "deadline"], "targets")
     t = targets.copy()
+    if statuses is not None and "status" in t:
+        t = t[t["status"].isin(list(statuses))]
     t["doc_id"] = t["doc_id"].astype(str)
     t["deadline_year"] = t["deadline"].map(_year_of)
     t = t[t["deadline_year"].notna()]

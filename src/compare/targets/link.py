@@ -1,8 +1,11 @@
-"""Linking targets to the rest: the measure each target lies in (:func:`assign_measures`) and
-the taxonomy indicator it reports on (:func:`map_indicators`)."""
+"""Linking targets to the rest: the measure each target lies in (:func:`assign_measures`), the
+taxonomy indicator it reports on (:func:`map_indicators`) and its reading in that indicator's
+unit (:func:`indicator_reading`: 每2年清理一次 is a cycle of 2 年)."""
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 import numpy as np
@@ -91,3 +94,33 @@ def map_indicators(
         chosen.append(best)
     out["indicator"] = chosen
     return out
+
+
+_N_PERIOD_RE = re.compile(r"(?P<n>\d+)-(?P<period>[a-z-]+)")
+
+
+def period_years(per: str, vocab: Vocabulary) -> float | None:
+    """Length in years of a ``per`` period (``year`` 1, ``quarter`` 0.25, ``2-year`` 2), from
+    ``period_years`` in data/targets.yml; ``None`` for an unknown or empty period."""
+    table = vocab.get("period_years", {})
+    m = _N_PERIOD_RE.fullmatch(per or "")
+    if m:
+        one = table.get(m.group("period"))
+        return None if one is None else int(m.group("n")) * float(one)
+    one = table.get(per or "")
+    return None if one is None else float(one)
+
+
+def indicator_reading(
+    value: float, value_max: float, unit: str, per: str, indicator_unit: str, vocab: Vocabulary
+) -> tuple[float, float]:
+    """A target's low and high value in its indicator's unit. A count per period read against an
+    indicator in a time unit (``unit_years``) is a cycle: 每2年清理一次 (1 次 per 2-year) is
+    2 年, 每年2次 is 0.5 年; every other target reads as written (value, value_max or value)."""
+    high = value if value_max is None or math.isnan(value_max) else value_max
+    unit_len = vocab.get("unit_years", {}).get(indicator_unit)
+    span = period_years(per, vocab)
+    if unit_len is None or span is None or unit in vocab.time_units or not value > 0:
+        return min(value, high), max(value, high)
+    cycle = [span / count / float(unit_len) for count in (value, high) if count > 0]
+    return min(cycle), max(cycle)
