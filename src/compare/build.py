@@ -2,7 +2,9 @@
 
 Per source file (in parallel, cached by :mod:`compare.cache`): read -> clean -> date ->
 segment -> measures -> align -> targets (:meth:`Pipeline.process_source`). Then across the
-corpus: matches, reuse, target indicators. Then every table is written to ``build/`` atomically.
+corpus: matches, reuse, target indicators. Then every table, every clean text and
+``build_info.json`` are written into a fresh folder that replaces ``build/`` by one rename
+(:mod:`compare.output`): an error or an interrupt at any point leaves the previous build whole.
 
 A :class:`Pipeline` holds what every document is processed with — the data folder's cleaning
 rules, segmentation vocabulary, targets vocabulary and the fitted aligners — loaded once per
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +33,7 @@ from compare.config import DataFiles
 from compare.errors import CompareError
 from compare.io import write_table, write_text
 from compare.manifest import load_manifest, manifest_data_date
+from compare.output import Output, cache_folder
 from compare.structure import measures, segment
 from compare.text import clean, dating, read
 
@@ -65,6 +69,7 @@ class BuildResult:
     n_files: int = 0
     n_cached: int = 0
     up_to_date: bool = False  # nothing changed: the tables were read back, not rebuilt
+    data: DataFiles | None = None  # the data folder the build used
 
 
 def _doc_meta(
@@ -201,6 +206,16 @@ _WORKER: Pipeline | None = None
 def _start_worker(pipeline: Pipeline) -> None:
     global _WORKER
     _WORKER = pipeline
+    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it (and
+    # stops the workers), so no worker prints a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now (after an interrupt), without waiting for their current task."""
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _process_in_worker(rows: list[dict[str, Any]]) -> list[DocResult]:
@@ -294,7 +309,11 @@ def process_all(
             ) as pool:
                 chunks = max(1, min(32, len(todo) // (jobs * 4)))
                 rows = [groups[i] for i in todo]
-                yield from pool.map(_process_in_worker, rows, chunksize=chunks)
+                try:
+                    yield from pool.map(_process_in_worker, rows, chunksize=chunks)
+                except BaseException:
+                    _stop_workers(pool)
+                    raise
         else:
             for i in todo:
                 yield pipeline.process_source(groups[i])
@@ -371,9 +390,12 @@ def build(
 
     ``data_dir``: the data folder (default: :meth:`compare.config.DataFiles.resolve` — the
     manifest's folder when it holds a taxonomy, else ``$COMPARE_DATA``, else ``data/``).
-    Nothing is written unless every document was processed without error.
+    Nothing in ``out_dir`` changes unless every document was processed without error: the
+    new build is written beside it and swapped in at the end (:class:`compare.output.Output`).
     """
     corpus, out_dir = Path(corpus), Path(out_dir)
+    output = Output(out_dir)
+    output.check()
     data = DataFiles.resolve(data_dir, manifest=corpus)
     manifest = load_manifest(corpus)
     groups = _group_by_source(manifest)
@@ -389,18 +411,20 @@ def build(
         if progress:
             progress(len(manifest))
         return BuildResult(
-            load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True
+            load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True, data
         )
     pipeline = Pipeline.load(data)
-    cache = DocCache(out_dir / ".cache" / "docs")
+    output.tidy()
+    cache = DocCache(cache_folder(out_dir) / "docs")
     collected, n_cached = process_all(
         pipeline, groups, keys, cache, jobs=jobs, progress=progress, reuse=use_cache
     )
     tables = corpus_tables(collected, pipeline)
     texts = collected.texts
     data_date = given_date or newest_date(tables["documents"])
-    write_outputs(tables, texts, out_dir, data_date=data_date, build_key=key)
-    return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached)
+    with output as folder:
+        write_outputs(tables, texts, folder, data_date=data_date, build_key=key, data=data)
+    return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached, data=data)
 
 
 def newest_date(documents: pd.DataFrame) -> str:
@@ -419,8 +443,10 @@ def write_outputs(
     out_dir: Path,
     data_date: str | None = None,
     build_key: str = "",
+    data: DataFiles | None = None,
 ) -> None:
-    """Write every table (Parquet + CSV) and every clean text, each file atomically.
+    """Write every table (Parquet + CSV), every clean text and ``build_info.json`` into
+    ``out_dir`` (:func:`build` gives a fresh folder, swapped in afterwards).
 
     ``data_date`` (default: the newest document date) goes into ``build_info.json``.
     """
@@ -434,6 +460,7 @@ def write_outputs(
         "compare_version": compare.__version__,
         "data_date": data_date,
         "build_key": build_key,
+        "data_dir": str(data.root) if data else "",
         "tables": {n: len(t) for n, t in tables.items()},
     }
     write_text(out_dir / "build_info.json", json.dumps(info, ensure_ascii=False, indent=2))

@@ -1,4 +1,5 @@
-"""The build's cache: per-source-file results under ``build/.cache/docs/<key>.pkl``, and the
+"""The build's cache: per-source-file results under ``.build-store/cache/docs/<key>.pkl`` (beside
+``build/``, outside every build: :mod:`compare.output`), and the
 whole-build key that says whether ``build/`` is already up to date.
 
 A file's key hashes the build fingerprint (:func:`compare.config.fingerprint`: every data file

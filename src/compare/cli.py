@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +25,21 @@ def _fail(exc: CompareError) -> None:
     raise typer.Exit(code=2)
 
 
+#: Exit status after Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+
+
+@contextlib.contextmanager
+def _interruptible(out: Path) -> Iterator[None]:
+    """Turn Ctrl-C into one line and exit status 130: a build swaps its folder in only at its
+    very end (:mod:`compare.output`), so an interrupted one has left ``out`` as it was."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        err.print(f"interrupted; {out}/ unchanged", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=INTERRUPTED) from None
+
+
 @app.command()
 def build(
     corpus: Annotated[
@@ -39,6 +56,12 @@ def build(
         bool, typer.Option("--no-cache", help="Reprocess every document (the cache is refreshed).")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", "-d", help="Data folder (taxonomy, rules); default: found from the manifest."
+        ),
+    ] = None,
 ) -> None:
     """Build documents, measures, alignments, targets, matches and reuse tables."""
     from compare import build as pipeline
@@ -47,19 +70,23 @@ def build(
     started = time.perf_counter()
     progress = Progress(
         TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, disable=quiet or (not err.is_terminal and "CI" in __import__("os").environ),
+        console=err, transient=True, disable=quiet or (not err.is_terminal and "CI" in __import__("os").environ),
     )  # fmt: skip
     try:
-        with progress:
+        with _interruptible(out), progress:
             task = progress.add_task("build", total=None)
             result = pipeline.build(
-                corpus, out, jobs=jobs or None, use_cache=not no_cache,
+                corpus, out, jobs=jobs or None, use_cache=not no_cache, data_dir=data,
                 on_start=lambda n: progress.update(task, total=n),
                 progress=lambda n: progress.advance(task, n),
             )  # fmt: skip
     except CompareError as exc:
         _fail(exc)
     elapsed = time.perf_counter() - started
+    if result.data is not None:
+        used = result.data
+        err.print(f"data: {used.root} ({used.origin}); taxonomy {used.path('taxonomy.yml')}",
+                  highlight=False, soft_wrap=True)  # fmt: skip
     sizes = ", ".join(f"{name} {len(df)}" for name, df in result.tables.items())
     err.print(
         f"built {len(result.texts)} documents from {result.n_files} files "
@@ -91,7 +118,8 @@ def eval_cmd(
         _fail(CompareError(f"--split must be dev, frozen or all, not {split!r}"))
     try:
         gold_tables = evaluate.read_gold(gold)
-        result = pipeline.build(corpus, out, jobs=jobs or None)
+        with _interruptible(out):
+            result = pipeline.build(corpus, out, jobs=jobs or None)
         splits = ["dev", "frozen"] if split == "all" else [split]
         for name in splits:
             scored = evaluate.evaluate_build(result.tables, gold_tables, name)

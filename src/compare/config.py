@@ -1,9 +1,11 @@
 """The one way data files are read: :class:`DataFiles`, and the build's content fingerprint.
 
 Everything a researcher may edit (taxonomy, cleaning and segmentation rules, word lists, chart
-strings, dictionaries, labels) lives in one ``data/`` folder. :meth:`DataFiles.resolve` finds it:
-an explicit ``data_dir`` argument, else the manifest's folder when it holds a ``taxonomy.yml``,
-else ``$COMPARE_DATA``, else the checkout's ``data/``.
+strings, dictionaries, labels) lives in one ``data/`` folder. :meth:`DataFiles.resolve` finds it
+(:func:`find_data_dir`): an explicit ``data_dir`` (``--data``), else the first folder holding a
+``taxonomy.yml`` (itself or as ``data/``) at or above the manifest's folder, else
+``$COMPARE_DATA``, else the same search from the working folder; only then the checkout the
+package was installed from, and ``compare build`` says so.
 
 Every file is parsed through :meth:`DataFiles.load` (or the :meth:`~DataFiles.yaml`,
 :meth:`~DataFiles.csv`, :meth:`~DataFiles.lines` shorthands), and so is every object derived from
@@ -22,7 +24,7 @@ import hashlib
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -115,19 +117,56 @@ def parse_csv(path: Path) -> pd.DataFrame:
         raise CompareError("file not found", path) from None
 
 
+#: The file that makes a folder a data folder.
+MARKER = "taxonomy.yml"
+
+
+def _data_at_or_above(folder: Path) -> Path | None:
+    """The first data folder found walking up from ``folder``: the folder itself when it holds
+    a ``taxonomy.yml``, else its ``data/`` child when that does, else the same for its parent."""
+    for here in (folder, *folder.parents):
+        for candidate in (here, here / "data"):
+            if (candidate / MARKER).is_file():
+                return candidate
+    return None
+
+
+def find_data_dir(
+    data_dir: str | Path | None = None,
+    manifest: str | Path | None = None,
+    cwd: str | Path | None = None,
+) -> tuple[Path, str]:
+    """The data folder and how it was found, in this order: ``data_dir`` (``--data``); at or
+    above the manifest's folder; ``$COMPARE_DATA``; at or above the working folder (the project
+    you are in); the checkout the package was installed from (said so in the second value)."""
+    if data_dir is not None:
+        folder = Path(data_dir)
+        if not (folder / MARKER).is_file():
+            raise CompareError(f"not a data folder (no {MARKER})", folder)
+        return folder, "given"
+    if manifest is not None:
+        found = _data_at_or_above(Path(manifest).resolve().parent)
+        if found is not None:
+            return found, "found from the manifest"
+    env = os.environ.get("COMPARE_DATA")
+    if env:
+        return Path(env), "from $COMPARE_DATA"
+    found = _data_at_or_above(Path(cwd or Path.cwd()).resolve())
+    if found is not None:
+        return found, "found from the working folder"
+    if (REPO_ROOT / "data" / MARKER).is_file():
+        return REPO_ROOT / "data", "the toolkit's own (none near the manifest or here)"
+    raise CompareError(
+        f"no data folder (a folder with {MARKER}) at or above the manifest's folder or the "
+        "working folder; pass --data DIR"
+    )
+
+
 def resolve_data_dir(
     data_dir: str | Path | None = None, manifest: str | Path | None = None
 ) -> Path:
-    """The data folder: ``data_dir``, else the manifest's folder when it holds a
-    ``taxonomy.yml``, else ``$COMPARE_DATA``, else the checkout's ``data/``."""
-    if data_dir is not None:
-        return Path(data_dir)
-    if manifest is not None:
-        folder = Path(manifest).resolve().parent
-        if (folder / "taxonomy.yml").is_file():
-            return folder
-    env = os.environ.get("COMPARE_DATA")
-    return Path(env) if env else REPO_ROOT / "data"
+    """The data folder chosen by :func:`find_data_dir`."""
+    return find_data_dir(data_dir, manifest)[0]
 
 
 @dataclass(frozen=True)
@@ -135,15 +174,18 @@ class DataFiles:
     """One data folder and the single way its files are read (see the module doc)."""
 
     root: Path
+    #: How the folder was found (:func:`find_data_dir`), for messages; not part of equality.
+    origin: str = field(default="", compare=False)
 
     @classmethod
     def resolve(
         cls, data_dir: str | Path | DataFiles | None = None, manifest: str | Path | None = None
     ) -> DataFiles:
-        """The data folder chosen by :func:`resolve_data_dir` (a ``DataFiles`` passes through)."""
+        """The data folder chosen by :func:`find_data_dir` (a ``DataFiles`` passes through)."""
         if isinstance(data_dir, DataFiles):
             return data_dir
-        return cls(resolve_data_dir(data_dir, manifest).resolve())
+        folder, origin = find_data_dir(data_dir, manifest)
+        return cls(folder.resolve(), origin)
 
     def path(self, *parts: str) -> Path:
         """A file inside the folder, e.g. ``path("labels", "measures.csv")``."""
