@@ -51,37 +51,40 @@ display(found["status"].value_counts())
 # %% [markdown]
 # ## Indicator × jurisdiction
 #
-# One cell per indicator and jurisdiction: the commitment in short form (`≥2 期/year`,
-# `by 2023-12-31`); when a jurisdiction has several documents the latest wins, and `(n)` says
-# how many commitments there were. Below the matrix, the long table with the quoted source.
+# One row per indicator, one column per jurisdiction: the commitment written out with its unit
+# and period (`≥60 学时/年`, `每2年1次`), blank where a jurisdiction sets none. Indicators that
+# two or more jurisdictions set come first, on grey. Only rows with status `target` count
+# (achievements and baselines stay out); when a jurisdiction sets an indicator several times, a
+# value wins over a bare deadline, then its latest document. `reports/targets_matrix.xlsx`
+# holds the same cells.
 
 # %%
-side = analysis.side_by_side(found, documents)
-display(analysis.target_matrix(side, documents))
-
-# %%
-display(analysis.label_ids(side, taxonomy))
-
-# %% [markdown]
-# ## Ranges per indicator
-#
-# For each indicator, each jurisdiction's targets as a range from the lowest to the highest
-# value set (dots), with the median (diamond) and the number of targets; units are the
-# indicator's, values are not converted.
-
-# %%
-ranges = analysis.target_ranges(found, documents, taxonomy.indicators, statuses=["target"])
-if ranges.empty:
-    display(Markdown("No target in this build is mapped to an indicator: no range chart."))
+cells = analysis.comparison_cells(found, documents, taxonomy.indicators)
+if cells.empty:
+    display(Markdown("No target in this build is mapped to an indicator: no matrix."))
 else:
     display(
-        built.save(
-            charts.plot_target_ranges,
-            "04_target_ranges",
-            ranges=ranges,
-        )
+        built.save(charts.plot_target_matrix, "04_target_matrix", cells=cells, documents=documents)
     )
-display(ranges)
+display(analysis.comparison_matrix(cells, "zh"))
+
+# %% [markdown]
+# ## Where two or more jurisdictions set the same indicator
+#
+# Each panel is one indicator set with a value by at least two jurisdictions; the dot is the
+# target on a common scale (per year where the text gives a period: 每季度1次 is 4 per year),
+# the label the commitment as written.
+
+# %%
+shared = cells[cells["annual"].notna()]
+shared = shared[shared.groupby("indicator")["jurisdiction"].transform("nunique") >= 2]
+if shared.empty:
+    display(Markdown("No indicator is set with a value by two or more jurisdictions: no dots."))
+else:
+    display(
+        built.save(charts.plot_target_dots, "04_target_dots", cells=cells, documents=documents)
+    )
+display(shared.drop(columns=["row", "col"]))
 
 # %% [markdown]
 # ## Deadlines

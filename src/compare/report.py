@@ -69,7 +69,11 @@ def run_report(
     langs: list[str],
     notebooks_dir: Path = REPO_ROOT / "notebooks",
 ) -> list[Path]:
-    """Execute every notebook against the built tables; return the HTML files written."""
+    """Execute every notebook against the built tables, then write the Excel exports
+    (:func:`compare.export.write_exports`); return the files written."""
+    from compare.config import DataFiles
+    from compare.export import write_exports
+
     params = {
         "build_dir": str(build_dir.resolve()),
         "corpus": str(corpus.resolve()),
@@ -81,6 +85,7 @@ def run_report(
         started = time.perf_counter()
         written.append(run_notebook(nb, reports_dir, params))
         print(f"executed {nb.name} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    written += write_exports(build_dir, reports_dir, DataFiles.resolve(manifest=corpus))
     return written
 
 
@@ -99,7 +104,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     print(
-        f"wrote {len(html)} reports to {args.reports}/ and figures to {args.figures}/",
+        f"wrote {len(html)} reports and Excel files to {args.reports}/ and figures to "
+        f"{args.figures}/",
         file=sys.stderr,
     )
 

@@ -11,12 +11,20 @@ new DataFrame (or a small value); nothing is drawn or written here, except that
 - :mod:`.change`: category shift, topics appearing or vanishing, keyness, aligned pairs;
 - :mod:`.targets`: side by side, :func:`target_matrix` (the one indicator × jurisdiction
   matrix), ranges and deadlines;
+- :mod:`.comparison`: the targets comparison matrix (figure, dot plot and Excel agree);
 - :mod:`.lookups`: one topic's measures everywhere, a measure's counterparts and passages.
 """
 
 from __future__ import annotations
 
 from compare.analysis.change import aligned_pairs, category_shift, keyness, topic_presence_change
+from compare.analysis.comparison import (
+    CELL_COLUMNS,
+    comparison_cells,
+    comparison_matrix,
+    reading,
+    target_words,
+)
 from compare.analysis.coverage import (
     coverage,
     coverage_matrix,
@@ -57,6 +65,7 @@ from compare.analysis.targets import (
 )
 
 __all__ = [
+    "CELL_COLUMNS",
     "COUNTERPART_COLUMNS",
     "LEVEL_ORDER",
     "PASSAGE_COLUMNS",
@@ -65,6 +74,8 @@ __all__ = [
     "aligned_pairs",
     "category_shift",
     "cleaning_summary",
+    "comparison_cells",
+    "comparison_matrix",
     "corpus_counts",
     "corpus_overview",
     "coverage",
@@ -83,10 +94,12 @@ __all__ = [
     "most_shared_topic",
     "pick_documents",
     "primary_alignments",
+    "reading",
     "shared_passages",
     "side_by_side",
     "target_matrix",
     "target_ranges",
+    "target_words",
     "top_categories",
     "topic_breakdown",
     "topic_presence_change",

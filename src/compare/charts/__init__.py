@@ -21,6 +21,7 @@ from compare.charts.corpus import (
 )
 from compare.charts.coverage import plot_coverage_heatmap, plot_topic_drilldown
 from compare.charts.labels import wrap
+from compare.charts.matrix import plot_target_dots, plot_target_matrix
 from compare.charts.style import (
     OKABE_ITO,
     SEQUENTIAL_CMAP,
@@ -33,6 +34,7 @@ from compare.charts.targets import plot_deadline_timeline, plot_target_ranges
 __all__ = [
     "OKABE_ITO", "SEQUENTIAL_CMAP", "cjk_font_path", "plot_category_shift", "plot_cleaning_summary",
     "plot_corpus_timeline", "plot_coverage_heatmap", "plot_deadline_timeline",
-    "plot_documents_overview", "plot_keyness", "plot_target_ranges", "plot_topic_drilldown",
+    "plot_documents_overview", "plot_keyness", "plot_target_dots", "plot_target_matrix",
+    "plot_target_ranges", "plot_topic_drilldown",
     "save_figure", "use_cjk_font", "wrap",
 ]  # fmt: skip
