@@ -162,10 +162,10 @@ class Pipeline:
         return DocResult(meta, text, log, segs, found_measures, aligned, found)
 
     def warm_up(self) -> None:
-        """Build the jieba tokenizer of the aligners now, so forked workers inherit it."""
+        """Build the tokenizer engine of the aligners now, so forked workers inherit it."""
         tokenizer = getattr(self.aligners.category, "tokenizer_", None)
         if tokenizer is not None:
-            tokenizer.jieba  # noqa: B018 (built on first use)
+            tokenizer.engine  # noqa: B018 (built on first use)
 
 
 def _year(meta: dict[str, Any]) -> int | None:
