@@ -130,7 +130,9 @@ def test_no_web_junk_inside_measures() -> None:
 
 @pytest.mark.parametrize(
     ("doc_id", "n"),
-    [("yixing-2012", 28), ("caoxian-2016", 37), ("district-20xx", 11), ("nanjing-2021", 40)],
+    # issue 11: framing items count (Yixing +2 总体要求/工作目标, Caoxian +4 指导思想/总体目标/
+    # 基本原则/衡量标准, district +2 指导思想/工作内容); Nanjing counted them already
+    [("yixing-2012", 30), ("caoxian-2016", 41), ("district-20xx", 13), ("nanjing-2021", 40)],
 )
 def test_seed_measure_counts(doc_id: str, n: int) -> None:
     assert len(seed(doc_id)[2]) == n
@@ -142,8 +144,8 @@ def test_seed_measure_counts(doc_id: str, n: int) -> None:
 def test_yixing() -> None:
     _, segs, m = seed("yixing-2012")
     paths = list(m["path"])
-    assert paths[:4] == ["二/（一）/1", "二/（一）/2", "二/（一）/3", "二/（一）/4"]
-    assert paths[24:] == ["二/（七）/25", "三/（一）", "三/（二）", "三/（三）"]
+    assert paths[:4] == ["一/（一）", "一/（二）", "二/（一）/1", "二/（一）/2"]
+    assert paths[26:] == ["二/（七）/25", "三/（一）", "三/（二）", "三/（三）"]
     assert "二/（三）/8" in paths and "二/（四）/11" in paths
     mp = by_path(m)
     assert mp.loc["二/（一）/1", "heading"] == "深化行政管理体制改革"
@@ -156,9 +158,11 @@ def test_yixing() -> None:
         == "主要任务 / 推进政府职能转变，提升行政管理水平和服务效能"
     )
     assert mp.loc["二/（六）/17", "parent_path"] == "二/（六）"
-    # 一、总体要求和工作目标 frames its two items; they are segments but not measures
-    framed = segs.set_index("path").loc[["一/（一）", "一/（二）"]]
-    assert list(framed["heading"]) == ["总体要求", "工作目标"] and not framed["is_measure"].any()
+    # 一、总体要求和工作目标: its two items are measures that frame the plan (issue 11)
+    framed = mp.loc[["一/（一）", "一/（二）"]]
+    assert list(framed["heading"]) == ["总体要求", "工作目标"] and framed["framing"].all()
+    assert not mp.drop(index=["一/（一）", "一/（二）"])["framing"].any()
+    assert (m["mode"] == "commitment").all()
     sig = segs[segs["kind"] == "signature"]
     assert len(sig) == 1
     assert "".join(sig["text"].iloc[0].split()).startswith("宜兴市人民政府二○一二年四月五日")
@@ -168,11 +172,11 @@ def test_yixing() -> None:
 
 def test_caoxian() -> None:
     _, segs, m = seed("caoxian-2016")
-    assert m["path"].iloc[0] == "二/（一）/1" and m["path"].iloc[-1] == "三/37"
-    assert list(m["path"].iloc[7:9]) == ["二/（二）/8", "二/（二）/9"]  # numbering runs on
-    framed = segs.set_index("path").loc[["一/（一）", "一/（二）", "一/（三）", "一/（四）"]]
+    assert m["path"].iloc[4] == "二/（一）/1" and m["path"].iloc[-1] == "三/37"
+    assert list(m["path"].iloc[11:13]) == ["二/（二）/8", "二/（二）/9"]  # numbering runs on
+    framed = by_path(m).loc[["一/（一）", "一/（二）", "一/（三）", "一/（四）"]]
     assert list(framed["heading"]) == ["指导思想", "总体目标", "基本原则", "衡量标准"]
-    assert not framed["is_measure"].any()
+    assert framed["framing"].all() and int(m["framing"].sum()) == 4
     mp = by_path(m)
     assert mp.loc["二/（一）/1", "heading"] == "明确政府职能定位"
     assert mp.loc["二/（一）/1", "lead_units"] == "县编办"
@@ -189,7 +193,7 @@ def test_caoxian() -> None:
     assert mp.loc["三/30", "lead_units"] == "县委办公室；县政府办公室"
     assert mp.loc["三/30", "responsible_units"] == "乡镇（街道）；县直有关部门"
     assert mp.loc["三/30", "parent_headings"] == "组织保障和落实机制"
-    assert (m["lead_units"] != "").all()
+    assert (m["lead_units"].iloc[4:] != "").all()  # the four framing items carry no units
     closing = segs[segs["kind"] == "closing"]["text"].iloc[0]
     assert closing.startswith("各级各部门要认真贯彻执行本纲要")
 
@@ -213,14 +217,17 @@ def test_nanjing_is_flat() -> None:
 def test_district_plan() -> None:
     _, segs, m = seed("district-20xx")
     zh = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一"]
-    assert list(m["path"]) == [f"四/（{n}）" for n in zh]
+    # 一、指导思想 and 三、工作内容 frame the plan; 二、责任单位 lists units: no measure
+    assert list(m["path"]) == ["一", "三"] + [f"四/（{n}）" for n in zh]
+    assert list(m["framing"]) == [True, True] + [False] * 11
+    m = m.iloc[2:]
     mp = by_path(m)
     assert mp.loc["四/（二）", "heading"] == "深化政府职能转变，优化政府服务"
     assert mp.loc["四/（十一）", "heading"] == "深入开展普法宣传教育，提高全民法治意识"
     assert (m["parent_headings"] == "工作安排").all()
     sp = segs.set_index("path")
     assert sp.loc["二", "kind"] == "heading" and sp.loc["二", "heading"] == "责任单位"
-    assert not sp.loc[["一", "二/（一）", "二/（二）", "三"], "is_measure"].any()
+    assert not sp.loc[["二/（一）", "二/（二）"], "is_measure"].any()
     closing = segs[segs["kind"] == "closing"]["text"].iloc[0]
     assert closing.lstrip().startswith("通过以上措施的实施")
 
@@ -244,7 +251,7 @@ def test_speeches() -> None:
     assert "一/一是~2" in m1.index  # a second 一是… run restarts under the same chapter
     # a speaker who mixes 一要 / 二要 / 三是 keeps one run
     m4 = by_path(parts[3][2])
-    assert list(m4.index) == ["三/一要", "三/二要", "三/三是"]
+    assert list(m4.index) == ["一", "二", "三/一要", "三/二要", "三/三是"]  # top leaves count
     assert m4.loc["三/三是", "heading"] == "严格督察督办"
     # 一是 … with 1. … under it, numbering restarting in 二是
     m5 = by_path(parts[4][2])
@@ -266,35 +273,32 @@ def test_speeches() -> None:
 
 def test_regulation_articles_and_chapters() -> None:
     _, segs, m = fixture("regulation")
-    assert list(m["path"]) == [
-        "第二章/第三条", "第二章/第四条/（一）", "第二章/第四条/（二）", "第二章/第四条/（三）",
-        "第三章/第五条",
-    ]  # fmt: skip
+    # issue 11: the article is the measure; its （一）项 stay inside it (``points``)
+    assert list(m["path"]) == ["第二章/第三条", "第二章/第四条", "第三章/第五条"]
+    assert list(m["points"]) == [0, 3, 0]
     mp = by_path(m)
     assert (
         mp.loc["第二章/第三条", "heading"] == "起草行政规范性文件，应当深入调查研究，广泛听取意见"
     )
-    assert mp.loc["第二章/第四条/（三）", "text"] == "（三）违反本办法第三条规定的。"
-    assert mp.loc["第二章/第四条/（一）", "parent_headings"] == (
-        "制定程序 / 行政规范性文件有下列情形之一的，不得发布"
-    )
+    assert mp.loc["第二章/第四条", "text"].endswith("（三）违反本办法第三条规定的。")
+    assert mp.loc["第二章/第四条", "parent_headings"] == "制定程序"
     sp = segs.set_index("path")
     assert sp.loc["第一章", "heading"] == "总则" and sp.loc["第四章", "heading"] == "附则"
     assert not sp.loc[["第一章/第一条", "第一章/第二条", "第四章/第六条"], "is_measure"].any()
-    assert sp.loc["第二章/第四条", "kind"] == "heading"
+    assert sp.loc["第二章/第四条", "kind"] == "item"
 
 
 def test_paren_arabic_under_chapters() -> None:
     _, segs, m = fixture("paren_arabic")
-    assert list(m["path"]) == ["一/（1）", "一/（2）", "二/（1）", "二/（2）", "二/（3）"]
+    assert list(m["path"]) == ["一/（1）", "一/（2）", "二/（1）", "二/（2）", "二/（3）", "三"]
     mp = by_path(m)
     assert mp.loc["二/（3）", "heading"] == "加强执法人员培训"
     assert mp.loc["一/（2）", "parent_headings"] == "加强制度建设"
     assert segs["kind"].iloc[-1] == "signature"
     assert segs["text"].iloc[-1] == "某县人民政府办公室\n2023年2月20日\n"
-    # 三、 has prose only: a top-level leaf of a deeper tree, not a measure; keeps its body
+    # 三、 has prose only: a top-level leaf is the finest numbered item, a measure (issue 11)
     three = segs.set_index("path").loc["三"]
-    assert not three["is_measure"] and "予以通报" in three["text"]
+    assert three["is_measure"] and "予以通报" in three["text"]
 
 
 def test_fullwidth_dot_items_and_units() -> None:
@@ -313,12 +317,12 @@ def test_fullwidth_dot_items_and_units() -> None:
 
 def test_speech_with_inline_runs() -> None:
     _, segs, m = fixture("speech")
-    assert list(m["path"]) == [
-        "一/一是", "一/二是", "一/三是", "二/第一/一要", "二/第一/二要", "二/第二", "二/第三",
-    ]  # fmt: skip
+    # issue 11: runs written inside a paragraph (…：一是…；二是…) are points, not measures
+    assert list(m["path"]) == ["一", "二/第一", "二/第二", "二/第三"]
     mp = by_path(m)
-    assert mp.loc["一/一是", "text"] == "一是制度体系更加完善，出台规范性文件12件；"
-    assert mp.loc["二/第一/一要", "heading"] == "全面推行权责清单制度"
+    assert "一是制度体系更加完善" in mp.loc["一", "text"]
+    assert list(m["points"]) == [3, 2, 0, 0]
+    assert mp.loc["一", "mode"] == "review"
     assert mp.loc["二/第二", "number"] == "第二，"
     assert mp.loc["二/第二", "heading"] == "严格规范公正文明执法"
     # "统一是非标准" is no marker; the paragraph after a one-paragraph run is plain text
@@ -329,7 +333,7 @@ def test_speech_with_inline_runs() -> None:
 
 def test_plan_with_running_arabic_numbers() -> None:
     _, segs, m = fixture("plan_zh_arabic")
-    assert list(m["path"]) == ["二/1", "二/2", "二/3", "三/4", "三/5"]
+    assert list(m["path"]) == ["一", "二/1", "二/2", "二/3", "三/4", "三/5"]
     mp = by_path(m)
     assert mp.loc["二/1", "lead_units"] == "区司法局"
     assert mp.loc["二/1", "responsible_units"] == "各街道；区直各部门"
@@ -337,7 +341,7 @@ def test_plan_with_running_arabic_numbers() -> None:
     assert mp.loc["二/3", "responsible_units"] == ""
     assert mp.loc["三/4", "parent_headings"] == "保障措施"
     assert segs["kind"].iloc[-1] == "closing"
-    assert not segs.set_index("path").loc["一", "is_measure"]
+    assert by_path(m).loc["一", "framing"]  # a top-level framing item is a measure
 
 
 # ------------------------------------------------------------------ false positives, units
@@ -369,17 +373,18 @@ def test_flattened_text_without_line_breaks() -> None:
     )
     segs = segment_text(text)
     m = extract_measures(segs, text)
-    assert list(m["path"]) == ["二/（一）/1", "二/（一）/2"]
-    assert list(m["heading"]) == ["深化体制改革", "改革管理方式"]
-    assert m["text"].iloc[1] == "2、改革管理方式。推行一站式服务。"
+    assert list(m["path"]) == ["一/（一）", "二/（一）/1", "二/（一）/2"]
+    assert list(m["heading"]) == ["指导思想", "深化体制改革", "改革管理方式"]
+    assert m["text"].iloc[2] == "2、改革管理方式。推行一站式服务。"
     assert segs["text"].iloc[-1] == "宜兴市人民政府 二○一二年四月五日"
 
 
 def test_parts_and_half_bracket_numbers() -> None:
     text = "第一部分 总体要求\n坚持依法行政。\n第二部分 主要任务\n1）加强立法。\n2）规范执法。\n"
     m = extract_measures(segment_text(text), text)
-    assert list(m["path"]) == ["第二部分/1）", "第二部分/2）"]
-    assert list(m["heading"]) == ["加强立法", "规范执法"]
+    assert list(m["path"]) == ["第一部分", "第二部分/1）", "第二部分/2）"]
+    assert list(m["heading"]) == ["总体要求", "加强立法", "规范执法"]
+    assert list(m["framing"]) == [True, False, False]
 
 
 def test_repeated_paths_get_suffixes() -> None:

@@ -36,10 +36,14 @@ def test_every_table_written_and_loadable(seed_build: tuple[BuildResult, Path]) 
 
 def test_acceptance_measure_counts(seed: BuildResult) -> None:
     counts = seed.tables["measures"].groupby("doc_id").size()
-    assert counts["yixing-2012"] == 28  # 25 numbered measures + 3 工作要求 items
-    assert counts["caoxian-2016"] == 37
-    assert counts["nanjing-2021"] == 40
-    assert counts["district-20xx"] == 11  # the 工作安排 items
+    # issue 11: framing items are measures (framing = true)
+    assert counts["yixing-2012"] == 30  # 25 numbered + 3 工作要求 + 总体要求, 工作目标
+    assert counts["caoxian-2016"] == 41  # 37 + 指导思想, 总体目标, 基本原则, 衡量标准
+    assert counts["nanjing-2021"] == 40  # its 指导思想, 主要原则, 总体目标 counted already
+    assert counts["district-20xx"] == 13  # the 11 工作安排 items + 指导思想, 工作内容
+    docs = seed.tables["documents"].set_index("doc_id")
+    assert docs.loc["caoxian-2016", "structure"] == "plan" and docs.loc["caoxian-2016", "wrapper"]
+    assert docs.loc["speeches-01", "structure"] == "speech"
     speeches = [f"speeches-{i:02d}" for i in range(1, 13)]
     assert all(counts.get(s, 0) >= 1 for s in speeches)
 

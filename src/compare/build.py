@@ -34,7 +34,7 @@ from compare.errors import CompareError
 from compare.io import write_table, write_text
 from compare.manifest import load_manifest, manifest_data_date
 from compare.output import Output, cache_folder
-from compare.structure import measures, segment
+from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
 
 TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "matches",
@@ -150,8 +150,12 @@ class Pipeline:
         log.insert(0, "doc_id", doc_id)
         evidence = dating.date_evidence(source_text, text, data=self.data)
         meta.update(dating.resolve_dates(meta, evidence))
-        segs = segment.segment_text(text, doc_id=doc_id, config=self.segmentation)
-        found_measures = measures.extract_measures(segs, text, config=self.segmentation)
+        doc_kind = kinds.recognise(text, meta.get("doc_type"), self.segmentation)
+        meta["structure"], meta["wrapper"] = doc_kind.kind, doc_kind.wrapper
+        segs = segment.segment_text(text, doc_id, self.segmentation, kind=doc_kind.kind)
+        found_measures = measures.extract_measures(
+            segs, text, config=self.segmentation, kind=doc_kind.kind
+        )
         aligned = align.align_measures(found_measures, aligners=self.aligners)
         found = targets.extract_targets(
             text, doc_id=doc_id, vocab=self.vocabulary, year=_year(meta), measures=found_measures
@@ -340,7 +344,7 @@ DOCUMENT_COLUMNS = [
     "doc_id", "source_file", "part", "title", "label", "label_en", "jurisdiction",
     "jurisdiction_en", "level", "province", "adcode", "issuer", "doc_type", "doc_number", "year",
     "date", "period", "year_basis", "year_min", "year_max", "date_flags", "encoding", "format",
-    "n_chars", "n_measures",
+    "structure", "wrapper", "n_chars", "n_measures",
 ]  # fmt: skip
 
 
@@ -353,6 +357,7 @@ def documents_table(meta: list[dict[str, Any]]) -> pd.DataFrame:
     df = df[DOCUMENT_COLUMNS].copy()
     for col in ("part", "year", "year_min", "year_max", "n_chars", "n_measures"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+    df["wrapper"] = df["wrapper"].fillna(False).astype(bool)
     return df
 
 

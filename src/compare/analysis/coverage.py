@@ -29,8 +29,13 @@ def coverage(
     level: Literal["category", "topic"] = "category",
     weight: Literal["measures", "chars"] = "measures",
     taxonomy: pd.DataFrame | None = None,
+    modes: tuple[str, ...] | None = ("commitment",),
 ) -> pd.DataFrame:
     """How much of each document falls in each category (or topic).
+
+    Only measures whose ``mode`` is in ``modes`` count (default: commitments; ``None``: every
+    measure, reviews, problems and rationales too); a measures table without ``mode`` counts
+    whole.
 
     Returns a long table ``doc_id, [category_id,] <category_id|topic_id>, n, total, share``:
     ``n`` counts the document's measures aligned there (``weight="measures"``) or their
@@ -49,6 +54,8 @@ def coverage(
     _require(measures, ["doc_id", "measure_id", "char_start", "char_end"], "measures")
     _require(alignments, ["measure_id", "category_id", key], "alignments")
 
+    if modes is not None and "mode" in measures.columns:
+        measures = measures[measures["mode"].isin(modes)]
     m = measures[["doc_id", "measure_id", "char_start", "char_end"]].copy()
     m["doc_id"] = m["doc_id"].astype(str)
     m["size"] = 1 if weight == "measures" else (m["char_end"] - m["char_start"]).astype("int64")

@@ -1,10 +1,12 @@
-"""The measure contract: which segments are measures, and what a measure row holds.
+"""What a measure row holds: the ``measures`` table.
 
-``extract_measures(segments, text)`` keeps the segments flagged ``is_measure`` (the rule lives
-in :mod:`compare.structure.segment`) and gives each its ``heading`` (the short title, as the
-segmenter read it), ``body`` (:func:`measure_body`: the text after marker and heading) and the
-unit notes (:func:`parse_units`). Later stages read heading and body from this table; none
-splits a measure again.
+``extract_measures(segments, text, kind=...)`` keeps the segments flagged ``is_measure`` (the
+rule lives in :mod:`compare.structure.contract`) and gives each its ``heading`` (the short
+title, as the segmenter read it), ``body`` (:func:`measure_body`: the text after marker and
+heading), ``framing`` and ``mode`` (:mod:`compare.structure.contract`), ``points`` (how many
+enumerated points — 款 items （一）, inline 一是 … — it holds) and the unit notes
+(:func:`parse_units`). Later stages read heading and body from this table; none splits a
+measure again.
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ from functools import lru_cache
 
 import pandas as pd
 
-from compare.structure.segment import HSPACE, Config, load_config, typed_frame
+from compare.structure import contract, tree
+from compare.structure.config import Config, load_config
+from compare.structure.kinds import recognise
+from compare.structure.segment import HSPACE, typed_frame
 
 MEASURE_COLUMNS = [
     "doc_id", "measure_id", "seq", "path", "number", "heading", "body", "text", "char_start",
-    "char_end", "parent_path", "parent_headings", "lead_units", "responsible_units",
+    "char_end", "parent_path", "parent_headings", "framing", "mode", "points", "lead_units",
+    "responsible_units",
 ]  # fmt: skip
 
 
@@ -101,34 +107,64 @@ def measure_body(text: str, number: str, heading: str) -> str:
     return rest
 
 
+def count_points(body: str, cfg: Config) -> int:
+    """How many enumerated points (runs numbered from 1: （一）（二）, 一是 二是 …) ``body``
+    holds after its own marker."""
+    cands = tree.find_candidates(body, cfg)
+    if cands and cands[0].start == len(body) - len(body.lstrip(HSPACE)):
+        cands = cands[1:]  # the measure's own marker
+    last: dict[str, int] = {}
+    n = 0
+    for c in cands:
+        if c.n == 1 or last.get(c.style.name) == c.n - 1:
+            last[c.style.name] = c.n
+            n += 1
+    return n - sum(1 for v in last.values() if v == 1)  # a lone "1" is not a run
+
+
 def extract_measures(
-    segments: pd.DataFrame, text: str, config: Config | None = None
+    segments: pd.DataFrame, text: str, config: Config | None = None, kind: str | None = None
 ) -> pd.DataFrame:
-    """The ``measures`` table from one document's ``segments`` and its clean ``text``."""
+    """The ``measures`` table from one document's ``segments`` and its clean ``text``;
+    ``kind`` (plan | regulation | report | speech) is recognised from the text when not given."""
     cfg = config or load_config()
-    cols = ("doc_id", "seq", "kind", "path", "number", "heading", "char_start", "char_end")
-    recs = sorted(zip(*(segments[c].tolist() for c in cols), segments["is_measure"].tolist(),
-                      strict=True), key=lambda r: r[1])  # fmt: skip
-    headings = {r[3]: r[5] for r in recs if r[2] in ("heading", "item")}
+    kind = kind or recognise(text, None, cfg).kind
+    cols = ("doc_id", "seq", "kind", "path", "number", "heading", "char_start", "char_end",
+            "text", "is_measure")  # fmt: skip
+    recs = sorted(
+        (dict(zip(cols, r, strict=True)) for r in zip(*(segments[c].tolist() for c in cols),
+                                                      strict=True)),
+        key=lambda r: r["seq"],
+    )  # fmt: skip
+    headings = {r["path"]: r["heading"] for r in recs if r["kind"] in ("heading", "item")}
     rows = []
-    for doc_id, _, _, path, number, heading, char_start, char_end, is_measure in recs:
-        if not is_measure:
+    for k, r in enumerate(recs):
+        if not r["is_measure"]:
             continue
-        start = int(char_start)
-        end = start + len(text[start : int(char_end)].rstrip())
+        path, number, heading = r["path"], r["number"], r["heading"]
+        start = int(r["char_start"])
+        end = start + len(text[start : int(r["char_end"])].rstrip())
         body = text[start:end]
         parent_path = path.rsplit("/", 1)[0] if "/" in path else ""
         ancestors = parent_path.split("/") if parent_path else []
         parent_headings = [
-            headings.get("/".join(ancestors[: k + 1]), "") for k in range(len(ancestors))
+            headings.get("/".join(ancestors[: k2 + 1]), "") for k2 in range(len(ancestors))
         ]
+        ctx = contract.context(recs, k)
+        own = measure_body(body, number, heading)
+        framing = contract.is_framing(
+            [heading, *parent_headings], ctx[1:], own.split("\n", 1)[0], kind, cfg
+        )
         lead, resp = parse_units(body, cfg)
         rows.append({
-            "doc_id": doc_id,
-            "measure_id": f"{doc_id}/{path}" if doc_id else path,
+            "doc_id": r["doc_id"],
+            "measure_id": f"{r['doc_id']}/{path}" if r["doc_id"] else path,
             "seq": len(rows), "path": path, "number": number, "heading": heading,
-            "body": measure_body(body, number, heading), "text": body, "char_start": start, "char_end": end, "parent_path": parent_path,
-            "parent_headings": " / ".join(parent_headings), "lead_units": "；".join(lead),
-            "responsible_units": "；".join(resp),
+            "body": own, "text": body, "char_start": start, "char_end": end,
+            "parent_path": parent_path, "parent_headings": " / ".join(parent_headings),
+            "framing": framing, "mode": contract.measure_mode(ctx, own, kind, cfg),
+            "points": count_points(body, cfg),
+            "lead_units": "；".join(lead), "responsible_units": "；".join(resp),
         })  # fmt: skip
-    return typed_frame(rows, MEASURE_COLUMNS, ("seq", "char_start", "char_end"), ())
+    return typed_frame(rows, MEASURE_COLUMNS, ("seq", "char_start", "char_end", "points"),
+                       ("framing",))  # fmt: skip
