@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from compare.config import DataFiles
 from compare.evaluate import evaluate_build, macro_f1, match_measures, match_targets, read_gold
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _built_measures() -> pd.DataFrame:
@@ -138,3 +143,42 @@ def test_gold_files_are_consistent() -> None:
     assert (measures["category_id"] != "").sum() >= 300
     assert set(measures["mode"]) <= {"commitment", "review", "problem", "rationale"}
     assert set(gold["targets"]["status"]) <= {"target", "achievement", "baseline"}
+
+
+#: README rows of the held-out table: label -> (summary column, higher is better).
+README_FIGURES = {
+    "measures precision": ("measures_precision", True),
+    "measures recall": ("measures_recall", True),
+    "targets precision": ("targets_precision", True),
+    "targets recall": ("targets_recall", True),
+    "alignment agreement on assigned measures": ("align_accuracy", True),
+    "alignment share unassigned": ("align_unassigned", False),
+}
+
+
+def readme_frozen_figures() -> dict[str, float]:
+    """The figures the README's held-out table states, by label."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- frozen-figures -->")[1]
+    out = {}
+    for label in README_FIGURES:
+        match = re.search(rf"^\| {re.escape(label)} \| \*\*([0-9.]+)\*\*", block, re.M)
+        assert match, f"README's held-out table lacks the row {label!r}"
+        out[label] = float(match.group(1))
+    return out
+
+
+def test_frozen_figures_hold_what_the_readme_says(tmp_path: Path) -> None:
+    """Build the development corpus and score the frozen split: no figure below the README's."""
+    from compare.build import build
+
+    data = DataFiles.resolve()
+    result = build(data.path("dev", "corpus.yml"), tmp_path / "build", jobs=2)
+    scored = evaluate_build(result.tables, read_gold(data.path("dev", "gold")), "frozen")
+    stated = readme_frozen_figures()
+    for label, (column, higher_is_better) in README_FIGURES.items():
+        measured = scored.overall(column)
+        if higher_is_better:
+            assert measured >= stated[label] - 0.005, (label, measured, stated[label])
+        else:
+            assert measured <= stated[label] + 0.005, (label, measured, stated[label])

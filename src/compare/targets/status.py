@@ -50,15 +50,21 @@ class Passages:
 
     def mode_at(self, pos: int) -> str:
         """The mode at a character offset: the innermost measure holding it that has a mode
-        (the latest-starting one, among the nearest ``_NESTING``), else its section's."""
+        (the latest-starting one, among the nearest ``_NESTING``), else its section's; a
+        default ``commitment`` yields to a section that names a review or problems part."""
+        j = bisect.bisect_right(self.sections, (pos, float("inf"))) - 1
+        section = ""
+        if j >= 0 and self.sections[j][0] <= pos < self.sections[j][1]:
+            section = self.sections[j][2]
         i = bisect.bisect_right(self.measures, (pos, float("inf")))
         for start, end, mode in self.measures[max(0, i - _NESTING) : i][::-1]:
             if start <= pos < end and mode:
+                # ``commitment`` is also a measure's default when nothing marks it: a heading
+                # that names a review or a problems part (关于2019年工作 in a 2020 report) wins.
+                if mode == "commitment" and section in ("review", "problem"):
+                    return section
                 return mode
-        j = bisect.bisect_right(self.sections, (pos, float("inf"))) - 1
-        if j >= 0 and self.sections[j][0] <= pos < self.sections[j][1]:
-            return self.sections[j][2]
-        return ""
+        return section
 
 
 def heading_mode(title: str, vocab: Vocabulary, year: int | None) -> str | None:
