@@ -50,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
 clean:
-	rm -rf $(BUILD) reports .pytest_cache
+	rm -rf $(BUILD) .$(notdir $(BUILD))-store reports .pytest_cache
