@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from compare.config import REPO_ROOT, DataFiles, fingerprint, parse_yaml, resolve_data_dir
+from compare.errors import CompareError
 
 
 def test_data_folder_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -21,6 +22,10 @@ def test_data_folder_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert resolve_data_dir(manifest=manifest) == tmp_path / "env"  # no taxonomy there
     (manifest.parent / "taxonomy.yml").write_text("{}", encoding="utf-8")
     assert resolve_data_dir(manifest=manifest) == manifest.parent.resolve()
+    with pytest.raises(CompareError, match="not a data folder"):
+        resolve_data_dir(tmp_path / "given", manifest=manifest)  # --data must hold a taxonomy
+    (tmp_path / "given").mkdir()
+    (tmp_path / "given" / "taxonomy.yml").write_text("{}", encoding="utf-8")
     assert resolve_data_dir(tmp_path / "given", manifest=manifest) == tmp_path / "given"
 
 
