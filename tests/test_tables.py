@@ -12,6 +12,7 @@ import pytest
 from compare.build import TABLES, BuildResult, build, load_tables
 from compare.config import DataFiles
 from compare.manifest import load_manifest
+from compare.output import cache_folder
 from compare.text import read
 from compare.text.clean import restore_source
 
@@ -141,6 +142,8 @@ def test_a_sixth_document_joins_every_table(
 ) -> None:
     out = tmp_path / "build"
     shutil.copytree(seed_build[1], out)
+    # the per-file cache lives in the store beside the build link, not inside the build
+    shutil.copytree(cache_folder(seed_build[1]), cache_folder(out))
     corpus = tmp_path / "corpus.yml"
     raw = tmp_path / "raw"
     shutil.copytree(DataFiles.resolve().path("raw"), raw)
