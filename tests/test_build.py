@@ -207,24 +207,30 @@ def test_seed_tables_are_byte_identical_to_the_frozen_build(
 def test_two_builds_in_one_process_follow_their_own_data(
     tmp_path: Path, seed_build: tuple[BuildResult, Path]
 ) -> None:
-    """No state carries over between builds: a build with an edited taxonomy (its own data
-    folder) gets its own alignments, and the default data folder's build is unchanged after."""
+    """No state carries over between builds, and an edit in place is noticed even by a kept
+    cache: one :class:`DataFiles` (its cache kept between the builds, as in a notebook) builds
+    a copy of the data folder whose taxonomy lacks a term, then the same folder with the file
+    restored in place; the first gets other alignments, the second exactly the seed build's."""
     import os
 
     seed, _ = seed_build
-    data = tmp_path / "data"
-    shutil.copytree(DataFiles.resolve().root, data, ignore=shutil.ignore_patterns("raw"))
-    (data / "raw").symlink_to(DataFiles.resolve().path("raw"))
-    taxonomy = data / "taxonomy.yml"
-    text = taxonomy.read_text(encoding="utf-8")
-    assert "行政复议: " in text
-    # the new data folder's lexicon knows one term less: 行政复议 no longer scores anything
-    taxonomy.write_text(text.replace("行政复议: ", "行政覆议: "), encoding="utf-8")
+    data_dir = tmp_path / "data"
+    shutil.copytree(DataFiles.resolve().root, data_dir, ignore=shutil.ignore_patterns("raw"))
+    (data_dir / "raw").symlink_to(DataFiles.resolve().path("raw"))
+    taxonomy = data_dir / "taxonomy.yml"
+    original = taxonomy.read_text(encoding="utf-8")
+    assert "行政复议: " in original
+    data = DataFiles(data_dir)
+    # the lexicon knows one term less: 行政复议 no longer scores anything (same size on disk)
+    taxonomy.write_text(original.replace("行政复议: ", "行政覆议: "), encoding="utf-8")
     os.utime(taxonomy, ns=(10**18, 10**18))
-    edited = build(data / "corpus.yml", tmp_path / "edited", jobs=1)
-    again = build(DataFiles.resolve().path("corpus.yml"), tmp_path / "again", jobs=1)
+    edited = build(data_dir / "corpus.yml", tmp_path / "out", jobs=1, data_dir=data)
+    assert edited.data is data
+    taxonomy.write_text(original, encoding="utf-8")
+    os.utime(taxonomy, ns=(2 * 10**18, 2 * 10**18))  # only the time tells the files apart
+    again = build(data_dir / "corpus.yml", tmp_path / "out", jobs=1, data_dir=data)
+    assert again.n_cached == 0  # the edited build's cache entries are not this data's
     key = ["measure_id", "category_id", "topic_id", "score", "evidence"]
     assert not edited.tables["alignments"][key].equals(seed.tables["alignments"][key])
-    pd.testing.assert_frame_equal(again.tables["alignments"], seed.tables["alignments"])
-    for name in ("measures", "targets", "matches"):
+    for name in ("alignments", "measures", "targets", "matches", "counterparts"):
         pd.testing.assert_frame_equal(again.tables[name], seed.tables[name])

@@ -9,10 +9,11 @@ package was installed from, and ``compare build`` says so.
 
 Every file is parsed through :meth:`DataFiles.load` (or the :meth:`~DataFiles.yaml`,
 :meth:`~DataFiles.csv`, :meth:`~DataFiles.lines` shorthands), and so is every object derived from
-files (:meth:`DataFiles.derive`: compiled rules, a tokenizer). There is one cache policy: a value
-is kept under the ``(path, mtime_ns, size)`` of each file it was made from, so an edited file is
-read again on the next call ("edit the YAML and re-run" holds for every file, in a notebook too),
-and two data folders never share a value.
+files (:meth:`DataFiles.derive`: compiled rules, a tokenizer). There is one cache policy, and
+the cache lives on the ``DataFiles`` object (none in this module): a value is kept under the
+``(path, mtime_ns, size)`` of each file it was made from, so an edited file is read again on the
+next call ("edit the YAML and re-run" holds for every file, in a notebook too), and two data
+folders, or two objects, never share a value. A YAML error names the file, line and column.
 
 :func:`fingerprint` hashes the content of every data file and of the package's own ``.py``
 files: the build's cache key, with no hand-kept list of modules.
@@ -47,10 +48,8 @@ CORPUS_FOLDERS = ("raw", "dev")
 T = TypeVar("T")
 Stamp = tuple[str, int, int]
 
-#: The cache behind :meth:`DataFiles.load` and :meth:`DataFiles.derive`; its keys hold the
-#: stamps of the files a value came from, so a stale value is never returned.
-_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_CACHE_SIZE = 128
+#: How many values one :class:`DataFiles` keeps (least recently used dropped first).
+CACHE_SIZE = 128
 
 
 def stamp(path: Path) -> Stamp:
@@ -62,40 +61,41 @@ def stamp(path: Path) -> Stamp:
     return (str(path), st.st_mtime_ns, st.st_size)
 
 
-def _memo(key: tuple[Any, ...], make: Callable[[], T]) -> T:
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    value = make()
-    _CACHE[key] = value
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return value
-
-
 def _name(func: Callable[..., Any]) -> str:
     return f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}"
 
 
-def read_file(path: str | Path, parse: Callable[[Path], T]) -> T:
-    """``parse(path)``, cached on the file's stamp (for files outside the data folder, such as
-    a manifest)."""
-    p = Path(path)
-    return _memo(("file", _name(parse), stamp(p)), lambda: parse(p))
+def _yaml_error(err: yaml.YAMLError, path: Path, what: str) -> CompareError:
+    """A :class:`CompareError` for a PyYAML error: file, line and column (1-based, from the
+    error's ``problem_mark``) and PyYAML's own words for the problem."""
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    words = [getattr(err, "context", None), getattr(err, "problem", None)]
+    problem = ", ".join(w for w in words if w) or (str(err).strip().splitlines() or [""])[0]
+    if mark is None:
+        return CompareError(f"{what} is not valid YAML: {problem}", path)
+    return CompareError(
+        f"{what} is not valid YAML: {problem}", path, line=mark.line + 1, column=mark.column + 1
+    )
 
 
-def parse_yaml(path: Path, what: str = "data file") -> Any:
-    """The YAML content of ``path``; a missing or malformed file raises :class:`CompareError`."""
+def parse_yaml(
+    path: Path, what: str = "data file", loader: type[yaml.SafeLoader] = yaml.SafeLoader
+) -> Any:
+    """The YAML content of ``path`` (read with ``loader``, PyYAML's safe loader by default);
+    a missing, undecodable or malformed file raises :class:`CompareError` naming the file and,
+    for a YAML error, the line and column."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CompareError(f"{what} not found", path) from None
+    except UnicodeDecodeError as err:
+        raise CompareError(f"{what} is not UTF-8 text (byte {err.start})", path) from None
     except OSError as err:
         raise CompareError(f"cannot read {what}: {err}", path) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # a SafeLoader or a subclass
     except yaml.YAMLError as err:
-        raise CompareError(f"invalid YAML: {str(err).splitlines()[0]}", path) from None
+        raise _yaml_error(err, path, what) from None
 
 
 def parse_lines(path: Path) -> tuple[str, ...]:
@@ -171,21 +171,56 @@ def resolve_data_dir(
 
 @dataclass(frozen=True)
 class DataFiles:
-    """One data folder and the single way its files are read (see the module doc)."""
+    """One data folder and the single way its files are read (see the module doc).
+
+    The object holds its own cache (nothing is kept in the module): values parsed from a file,
+    or derived from several, under the stamps of those files. Keep one ``DataFiles`` for as
+    long as its values may be reused (a build's :class:`compare.build.Pipeline` holds one and
+    passes it to every stage); a new one starts empty. Two objects of one folder are equal but
+    never share a value; a copy or a pickle (a worker process) starts with an empty cache.
+    """
 
     root: Path
     #: How the folder was found (:func:`find_data_dir`), for messages; not part of equality.
     origin: str = field(default="", compare=False)
+    _cache: OrderedDict[tuple[Any, ...], Any] = field(
+        default_factory=OrderedDict, init=False, repr=False, compare=False
+    )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"root": self.root, "origin": self.origin}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_cache", OrderedDict())
 
     @classmethod
     def resolve(
         cls, data_dir: str | Path | DataFiles | None = None, manifest: str | Path | None = None
     ) -> DataFiles:
-        """The data folder chosen by :func:`find_data_dir` (a ``DataFiles`` passes through)."""
+        """The data folder chosen by :func:`find_data_dir` (a ``DataFiles`` passes through,
+        cache and all; anything else gives a new object with an empty cache)."""
         if isinstance(data_dir, DataFiles):
             return data_dir
         folder, origin = find_data_dir(data_dir, manifest)
         return cls(folder.resolve(), origin)
+
+    def _memo(self, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()``, kept under ``key`` (which holds the stamps of the files it reads)."""
+        cache = self._cache
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        value = make()
+        cache[key] = value
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every cached value."""
+        self._cache.clear()
 
     def path(self, *parts: str) -> Path:
         """A file inside the folder, e.g. ``path("labels", "measures.csv")``."""
@@ -199,12 +234,12 @@ class DataFiles:
         """``parse(path)`` of a data file (``name`` relative to the folder, or absolute),
         cached until the file changes. Callers treat the value as read-only."""
         p = self.path(name) if isinstance(name, str) else Path(name)
-        return read_file(p, parse)
+        return self._memo(("file", _name(parse), stamp(p)), lambda: parse(p))
 
     def derive(self, names: Iterable[str | Path], make: Callable[[], T], key: Any = ()) -> T:
         """``make()``, cached until one of the files ``names`` changes (and per ``key``)."""
         paths = [self.path(n) if isinstance(n, str) else Path(n) for n in names]
-        return _memo(("derived", _name(make), key, *map(stamp, paths)), make)
+        return self._memo(("derived", _name(make), key, *map(stamp, paths)), make)
 
     def yaml(self, name: str | Path, what: str = "data file") -> Any:
         """The parsed YAML of a data file."""

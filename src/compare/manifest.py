@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 import re
@@ -12,7 +11,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from compare.config import read_file
+from compare.config import parse_yaml
 from compare.errors import CompareError
 
 LEVELS = ("national", "province", "city", "county", "district")
@@ -74,18 +73,14 @@ def manifest_data_date(path: str | Path) -> str | None:
     return value or None
 
 
-def _parse_yaml(path: Path) -> Any:
+def _yaml(path: Path) -> Any:
+    """The parsed manifest, read anew on every call (through :func:`compare.config.parse_yaml`:
+    a YAML error names the line and column)."""
     try:
-        return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_Loader)
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+        return parse_yaml(path, "manifest", loader=_Loader)
+    except ValueError as exc:  # a value PyYAML cannot construct (e.g. an out-of-range number)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CompareError(f"malformed manifest (not valid YAML): {first}", path) from None
-
-
-def _yaml(path: Path) -> Any:
-    """The parsed manifest (through :func:`compare.config.read_file`: read again when the
-    file changes); a copy, as the entries are expanded in place."""
-    return copy.deepcopy(read_file(path, _parse_yaml))
 
 
 def _read_yaml(path: Path) -> list[dict[str, Any]]:

@@ -137,12 +137,8 @@ def _check_unique(ids: list[str], kind: str, path: Path) -> None:
         seen.add(i)
 
 
-def parse_taxonomy(doc: Any, path: str | Path = "<taxonomy>") -> Taxonomy:
-    """Validate a loaded YAML document and build the :class:`Taxonomy`."""
-    path = Path(path)
-    if not isinstance(doc, dict):
-        raise CompareError("taxonomy must be a mapping with categories, topics, indicators", path)
-
+def _parse_categories(doc: dict[str, Any], path: Path) -> list[dict[str, Any]]:
+    """The ``categories`` entries as rows of :data:`CATEGORY_COLUMNS` (ids unique)."""
     cats = []
     for i, item in enumerate(_entries(doc, "categories", path)):
         what = f"category {item.get('id', f'#{i + 1}')!r}"
@@ -160,8 +156,12 @@ def parse_taxonomy(doc: Any, path: str | Path = "<taxonomy>") -> Taxonomy:
             }
         )
     _check_unique([c["category_id"] for c in cats], "category", path)
-    cat_ids = {c["category_id"] for c in cats}
+    return cats
 
+
+def _parse_topics(doc: dict[str, Any], cat_ids: list[str], path: Path) -> list[dict[str, Any]]:
+    """The ``topics`` entries as rows of :data:`TOPIC_COLUMNS`: each under a known category,
+    ids unique (also against category ids), every category with at least one topic."""
     topics = []
     for i, item in enumerate(_entries(doc, "topics", path)):
         what = f"topic {item.get('id', f'#{i + 1}')!r}"
@@ -180,15 +180,18 @@ def parse_taxonomy(doc: Any, path: str | Path = "<taxonomy>") -> Taxonomy:
                 "weights": weights,
             }
         )
-    _check_unique([t["topic_id"] for t in topics], "topic", path)
-    _check_unique(
-        [t["topic_id"] for t in topics] + [c["category_id"] for c in cats], "category/topic", path
-    )
-    topic_ids = {t["topic_id"] for t in topics}
-    empty = sorted(cat_ids - {t["category_id"] for t in topics})
+    topic_ids = [t["topic_id"] for t in topics]
+    _check_unique(topic_ids, "topic", path)
+    _check_unique(topic_ids + cat_ids, "category/topic", path)
+    empty = sorted(set(cat_ids) - {t["category_id"] for t in topics})
     if empty:
         raise CompareError(f"category {empty[0]!r} has no topic", path)
+    return topics
 
+
+def _parse_indicators(doc: dict[str, Any], topic_ids: set[str], path: Path) -> list[dict[str, Any]]:
+    """The optional ``indicators`` entries as rows of :data:`INDICATOR_COLUMNS`: each under a
+    known topic, with at least one term, ids unique."""
     indicators = []
     for i, item in enumerate(doc.get("indicators") or []):
         if not isinstance(item, dict):
@@ -211,7 +214,18 @@ def parse_taxonomy(doc: Any, path: str | Path = "<taxonomy>") -> Taxonomy:
             }
         )
     _check_unique([x["indicator_id"] for x in indicators], "indicator", path)
+    return indicators
 
+
+def parse_taxonomy(doc: Any, path: str | Path = "<taxonomy>") -> Taxonomy:
+    """Validate a loaded YAML document and build the :class:`Taxonomy`: categories, then the
+    topics under them, then the indicators under the topics."""
+    path = Path(path)
+    if not isinstance(doc, dict):
+        raise CompareError("taxonomy must be a mapping with categories, topics, indicators", path)
+    cats = _parse_categories(doc, path)
+    topics = _parse_topics(doc, [c["category_id"] for c in cats], path)
+    indicators = _parse_indicators(doc, {t["topic_id"] for t in topics}, path)
     categories = pd.DataFrame(cats, columns=CATEGORY_COLUMNS)
     categories["national2021"] = categories["national2021"].astype("Int64")
     return Taxonomy(
