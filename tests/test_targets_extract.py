@@ -20,7 +20,7 @@ import pytest
 from compare import analysis
 from compare import targets as tg
 from compare.config import DataFiles
-from compare.targets import extract
+from compare.targets import deadlines, extract, numbers, rows, spans
 
 FIX = Path(__file__).parent / "fixtures" / "targets"
 SEED_FILES = {
@@ -447,13 +447,13 @@ def _frame_by_pandas(rows: list[dict]) -> pd.DataFrame:
 
 def test_frame_is_the_plain_pandas_frame() -> None:
     text = "到2025年底前，每年至少开展2次培训，约1-2名人员。"
-    rows = [
-        extract._row("d", text, 0, 9, comparator="by", deadline="2025-12-31", kind="deadline"),
-        extract._row("d", text, 10, 20, value=2.0, comparator=">=", unit="次", per=None, kind=7),
-        extract._row("d", text, 21, 27, value=1.0, value_max=2.0, subject=float("nan")),
+    sample_rows = [
+        rows.make_row("d", text, 0, 9, comparator="by", deadline="2025-12-31", kind="deadline"),
+        rows.make_row("d", text, 10, 20, value=2.0, comparator=">=", unit="次", per=None, kind=7),
+        rows.make_row("d", text, 21, 27, value=1.0, value_max=2.0, subject=float("nan")),
     ]
-    for sample in (rows, rows[:1], []):
-        pd.testing.assert_frame_equal(extract._frame(sample), _frame_by_pandas(sample))
+    for sample in (sample_rows, sample_rows[:1], []):
+        pd.testing.assert_frame_equal(rows.to_frame(sample), _frame_by_pandas(sample))
     found = 0
     for doc_id, text in seed_texts().items():
         got = tg.extract_targets(text, doc_id)
@@ -484,4 +484,5 @@ def test_no_pattern_is_compiled_per_call(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(re, "_compile", spy)
     tg.extract_targets(text, "d", vocab)
-    assert not [c for c in callers if Path(c) == Path(extract.__file__)]
+    modules = {Path(m.__file__) for m in (extract, numbers, deadlines, rows, spans)}
+    assert not [c for c in callers if Path(c) in modules]
