@@ -47,19 +47,23 @@ coverage_args = dict(
 # %% [markdown]
 # ## Categories × documents, as a share of measures
 #
-# Each cell is the share of the document's measures whose primary alignment is that category; a
-# column sums to at most 100 % (the rest is unaligned). A document without numbered measures (a
-# speech, typically) shows `–`. Columns follow the manifest's order: reorder `data/corpus.yml` to
-# reorder them.
+# Each cell is the share of the document's measures whose primary alignment is that category;
+# the last row, *unassigned*, holds the measures the aligner abstained on (too unsure to name a
+# category), so a column sums to 100 %. `n` under each column is the number of measures counted
+# (commitments); a column with fewer than `coverage.min_measures` (`data/figures.yml`) is hatched:
+# a share of 2 measures says little. A document without measures shows `–`. Columns follow the
+# manifest's order: reorder `data/corpus.yml` to reorder them.
 
 # %%
 by_measures = analysis.coverage(**coverage_args, level="category", taxonomy=taxonomy.categories)
+n_measures = analysis.document_totals(by_measures)
 built.save(
     charts.plot_coverage_heatmap,
     "02_coverage_heatmap",
     matrix=analysis.coverage_matrix(by_measures),
     documents=documents,
     categories=taxonomy.categories,
+    totals=n_measures,
 )
 
 # %% [markdown]
@@ -78,6 +82,7 @@ built.save(
     matrix=analysis.coverage_matrix(by_chars),
     documents=documents,
     categories=taxonomy.categories,
+    totals=n_measures,
     per_lang={
         "zh": {"title": "各文件的类别分布（按措施字数加权）"},
         "en": {"title": "Where each document's text falls, by category (weighted by length)"},
@@ -93,21 +98,25 @@ display(analysis.label_ids(by_measures[by_measures["n"] > 0], taxonomy))
 # %% [markdown]
 # ## Drill-down to topics
 #
-# All topics × documents in one view, then the topics of the largest categories (or of
+# The topics holding the most measures (`coverage.top_topics` of `data/figures.yml`, so the
+# chart fits a page) × documents, then the topics of the largest categories (or of
 # `drill_categories`), where the colour is the topic's share of the document's measures *in that
-# category*.
+# category*. The table under the drill-downs lists every topic.
 
 # %%
 topic_cov = analysis.coverage(**coverage_args, level="topic", taxonomy=taxonomy.topics)
+top = analysis.top_topics(topic_cov, n=charts.figure_settings()["coverage"]["top_topics"])
+n_topics = len([t for t in top if t != analysis.UNASSIGNED])
 built.save(
     charts.plot_coverage_heatmap,
     "02_topic_heatmap",
-    matrix=analysis.coverage_matrix(topic_cov),
+    matrix=analysis.coverage_matrix(topic_cov)[top],
     documents=documents,
     categories=taxonomy.topics,
+    totals=n_measures,
     per_lang={
-        "zh": {"title": "各文件措施的主题分布"},
-        "en": {"title": "Where each document's measures fall, by topic"},
+        lang: {"title": charts.chart_string(lang, "t_topics_top", n=str(n_topics))}
+        for lang in langs
     },
 )
 

@@ -118,11 +118,17 @@ def _share(cov: pd.DataFrame, doc: str, key: str, col: str = "category_id") -> f
 def test_coverage_by_measures_hand_values():
     cov = A.coverage(_alignments(), _measures(), DOCS, taxonomy=CATS)
     assert list(cov.columns) == ["doc_id", "category_id", "n", "total", "share"]
-    assert len(cov) == 4 * 3  # every document × every category, zeros included
+    assert len(cov) == 4 * 4  # every document × every category and unassigned, zeros included
     # a-2012: 4 measures, 2 enf, 1 dec (its weaker 'sup' duplicate ignored), 1 unaligned
     assert _share(cov, "a-2012", "enf") == pytest.approx(2 / 4)
     assert _share(cov, "a-2012", "dec") == pytest.approx(1 / 4)
     assert _share(cov, "a-2012", "sup") == 0
+    assert _share(cov, "a-2012", "unassigned") == pytest.approx(1 / 4)
+    assert list(cov["category_id"].iloc[:4]) == ["enf", "dec", "sup", "unassigned"]
+    shares = cov[cov["total"] > 0].groupby("doc_id")["share"].sum()
+    assert np.allclose(shares, 1.0)  # nothing lost: the unassigned row holds the rest
+    without = A.coverage(_alignments(), _measures(), DOCS, taxonomy=CATS, unassigned=False)
+    assert len(without) == 4 * 3 and "unassigned" not in set(without["category_id"])
     assert _share(cov, "b-2021", "sup") == pytest.approx(2 / 3)
     # a document without measures: n 0, share NaN (not 0: nothing to share)
     sp = cov[cov["doc_id"] == "sp-01"]
@@ -153,7 +159,7 @@ def test_coverage_topic_level_carries_category():
 
 def test_coverage_without_taxonomy_uses_seen_ids_and_rejects_bad_args():
     cov = A.coverage(_alignments(), _measures(), DOCS)
-    assert sorted(pd.unique(cov["category_id"])) == ["dec", "enf", "sup"]
+    assert list(pd.unique(cov["category_id"])) == ["dec", "enf", "sup", "unassigned"]
     with pytest.raises(CompareError):
         A.coverage(_alignments(), _measures(), DOCS, level="section")
     with pytest.raises(CompareError):
@@ -164,9 +170,31 @@ def test_coverage_matrix_is_wide_in_order():
     cov = A.coverage(_alignments(), _measures(), DOCS, taxonomy=CATS)
     m = A.coverage_matrix(cov)
     assert list(m.index) == list(DOCS["doc_id"])
-    assert list(m.columns) == ["enf", "dec", "sup"]
+    assert list(m.columns) == ["enf", "dec", "sup", "unassigned"]
     assert m.loc["a-2012", "enf"] == pytest.approx(0.5)
     assert A.coverage_matrix(cov, value="n").loc["b-2021", "sup"] == 2
+
+
+def test_unassigned_counts_the_aligners_abstentions_and_missing_rows():
+    al = _alignments()
+    al.loc[al["measure_id"] == "b-2021/2", ["category_id", "topic_id"]] = "unassigned"
+    al = al[al["measure_id"] != "c-20xx/1"]  # no alignment row at all
+    cov = A.coverage(al, _measures(), DOCS, level="topic", taxonomy=TOPICS)
+    un = cov[cov["topic_id"] == "unassigned"].set_index("doc_id")
+    assert un.loc["b-2021", "n"] == 1 and un.loc["c-20xx", "n"] == 1 and un.loc["a-2012", "n"] == 1
+    assert (un["category_id"] == "unassigned").all()
+    assert A.top_topics(cov, n=2)[-1] == "unassigned"
+    assert "unassigned" not in set(A.distinctive_topics(cov)["topic_id"])
+    cats = A.coverage(al, _measures(), DOCS, taxonomy=CATS)
+    assert "unassigned" not in A.top_categories(cats, n=10)
+    assert A.document_totals(cats).to_dict() == {"a-2012": 4, "b-2021": 3, "c-20xx": 2, "sp-01": 0}
+
+
+def test_top_topics_keeps_taxonomy_order():
+    cov = A.coverage(_alignments(), _measures(), DOCS, level="topic", taxonomy=TOPICS)
+    # enf.a 2, enf.b 2, dec.a 2, sup.a 2 measures; unassigned 1 (a-2012/4)
+    assert A.top_topics(cov, n=4) == ["enf.a", "enf.b", "dec.a", "sup.a", "unassigned"]
+    assert len(A.top_topics(cov, n=2)) == 3
 
 
 def test_topic_breakdown_share_in_category():
@@ -201,7 +229,7 @@ def test_distinctive_topics_hand_values():
 def test_category_shift_with_midpoint():
     cov = A.coverage(_alignments(), _measures(), DOCS, taxonomy=CATS)
     s = A.category_shift(cov, "a-2012", "b-2021", doc_mid="c-20xx")
-    assert list(s["category_id"]) == ["sup", "enf", "dec"]  # by delta, descending
+    assert list(s["category_id"]) == ["sup", "enf", "dec", "unassigned"]  # by delta, descending
     sup = s.set_index("category_id").loc["sup"]
     assert sup["share_a"] == 0 and sup["share_b"] == pytest.approx(2 / 3)
     assert sup["delta"] == pytest.approx(2 / 3)

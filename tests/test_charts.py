@@ -186,6 +186,8 @@ TABLES: dict[str, Callable[[str], Figure]] = {
         A.coverage_matrix(COV),
         documents=DOCS,
         categories=CATS,
+        totals=A.document_totals(COV),
+        min_measures=4,
         lang=lang,
         sources=SOURCES,
         data_date=DATE,
@@ -240,8 +242,15 @@ TABLES: dict[str, Callable[[str], Figure]] = {
 #: Strings each chart must show (zh, en): its labels come from label tables, not ids.
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "heatmap": (
-        ["各文件措施的类别分布", "宜兴 2012", "健全行政执法工作体系", "讲话01（市）"],
-        ["by category", "Yixing 2012", "Administrative law enforcement"],
+        [
+            "各文件措施的类别分布",
+            "宜兴 2012",
+            "健全行政执法工作体系",
+            "讲话01（市）",
+            "未归类",
+            "少于4条",
+        ],
+        ["by category", "Yixing 2012", "Administrative law enforcement", "Unassigned", "n=4"],
     ),
     "drilldown": (
         ["健全行政执法工作体系：各文件的主题分布", "综合行政执法体制改革"],
@@ -396,6 +405,19 @@ def test_heatmap_cells_are_the_matrix_handed_in() -> None:
     mesh = next(c for c in fig.get_axes()[0].collections if isinstance(c, QuadMesh))
     drawn = np.ma.filled(mesh.get_array().astype(float), np.nan).reshape(matrix.shape[::-1])
     np.testing.assert_allclose(drawn, matrix.to_numpy(dtype=float).T, equal_nan=True)
+
+
+def test_heatmap_prints_n_under_each_column_and_hatches_small_documents() -> None:
+    fig = TABLES["heatmap"]("zh")
+    ax = fig.get_axes()[0]
+    totals = A.document_totals(COV)
+    drawn = {t.get_gid(): t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("n-")}
+    assert drawn == {f"n-{j}": f"n={int(n)}" for j, n in enumerate(totals)}
+    hatched = sorted(p.get_gid() for p in ax.patches if (p.get_gid() or "").startswith("small"))
+    # min 4: yixing (3) and caoxian (3) are small; nanjing (4) is not; the speech (0) is blank
+    assert hatched == ["small-0", "small-1"]
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert rows[-1].startswith("未归类")
 
 
 def test_category_shift_points_are_the_shares() -> None:

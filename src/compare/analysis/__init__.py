@@ -26,11 +26,14 @@ from compare.analysis.comparison import (
     target_words,
 )
 from compare.analysis.coverage import (
+    UNASSIGNED,
     coverage,
     coverage_matrix,
     distinctive_topics,
+    document_totals,
     primary_alignments,
     top_categories,
+    top_topics,
     topic_breakdown,
 )
 from compare.analysis.documents import (
@@ -71,6 +74,7 @@ __all__ = [
     "PASSAGE_COLUMNS",
     "SIDE_COLUMNS",
     "TOPIC_VIEW_COLUMNS",
+    "UNASSIGNED",
     "aligned_pairs",
     "category_shift",
     "cleaning_summary",
@@ -85,6 +89,7 @@ __all__ = [
     "distinctive_topics",
     "document_labels",
     "document_order",
+    "document_totals",
     "example_measure",
     "export_side_by_side",
     "keyness",
@@ -101,6 +106,7 @@ __all__ = [
     "target_ranges",
     "target_words",
     "top_categories",
+    "top_topics",
     "topic_breakdown",
     "topic_presence_change",
     "topic_view",

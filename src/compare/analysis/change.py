@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from compare.analysis.base import _require
+from compare.analysis.coverage import UNASSIGNED
 from compare.errors import CompareError
 
 
@@ -57,9 +58,11 @@ def topic_presence_change(
     """Topics that appear (``new``) or vanish (``dropped``) from ``doc_a`` to ``doc_b``.
 
     Returns ``topic_id, category_id, n_a, n_b, status`` (``new``, ``dropped``, and with
-    ``include_kept`` also ``kept``), sorted by status, category, then the larger count.
+    ``include_kept`` also ``kept``), sorted by status, category, then the larger count. The
+    ``unassigned`` row of a coverage table is not a topic and is left out.
     """
     _require(topic_cov, ["doc_id", "topic_id", "n"], "coverage")
+    topic_cov = topic_cov[topic_cov["topic_id"].astype(str) != UNASSIGNED]
     counts = []
     for doc in (doc_a, doc_b):
         rows = topic_cov[topic_cov["doc_id"] == doc]

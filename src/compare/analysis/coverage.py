@@ -12,6 +12,10 @@ from compare.analysis.base import _KEYS, _require, blank
 from compare.analysis.documents import _doc_order
 from compare.errors import CompareError
 
+#: The id of the row (category or topic) that counts measures the aligner left without one: an
+#: alignment ``unassigned`` or empty, or no alignment row at all.
+UNASSIGNED = "unassigned"
+
 
 def primary_alignments(alignments: pd.DataFrame) -> pd.DataFrame:
     """One alignment per measure: its highest-scoring row (the first on a tie). Coverage,
@@ -30,6 +34,7 @@ def coverage(
     weight: Literal["measures", "chars"] = "measures",
     taxonomy: pd.DataFrame | None = None,
     modes: tuple[str, ...] | None = ("commitment",),
+    unassigned: bool = True,
 ) -> pd.DataFrame:
     """How much of each document falls in each category (or topic).
 
@@ -40,8 +45,9 @@ def coverage(
     Returns a long table ``doc_id, [category_id,] <category_id|topic_id>, n, total, share``:
     ``n`` counts the document's measures aligned there (``weight="measures"``) or their
     characters (``weight="chars"``, ``char_end - char_start``); ``total`` is the same over *all*
-    the document's measures, aligned or not, so shares of a document sum to at most 1 (the rest
-    is unaligned). Only the primary alignment counts (``secondary`` is ignored); a measure with
+    the document's measures, aligned or not. With ``unassigned`` (the default) a last id
+    :data:`UNASSIGNED` counts the measures whose primary alignment is ``unassigned`` or empty, or
+    that have none, so a document's shares sum to 1; without it they sum to at most 1. Only the primary alignment counts (``secondary`` is ignored); a measure with
     several alignment rows keeps its highest-scoring one. Every document of ``documents`` (in that
     order) × every id of ``taxonomy`` (the categories or topics table, in its order, its id column
     ``id`` or ``category_id``/``topic_id``; else the ids seen) gets a row, zeros included; a document without measures gets ``share`` NaN.
@@ -63,8 +69,11 @@ def coverage(
 
     cols = ["measure_id", "category_id"] + ([key] if key != "category_id" else [])
     a = primary_alignments(alignments)[cols]
-    a = a[~blank(a[key])]
-    j = m.merge(a, on="measure_id", how="inner")
+    j = m.merge(a, on="measure_id", how="left")
+    none = blank(j[key]) | (j[key].astype(str) == UNASSIGNED) | blank(j["category_id"])
+    j.loc[none, list(dict.fromkeys([key, "category_id"]))] = UNASSIGNED
+    if not unassigned:
+        j = j[~none]
 
     # The ids, in taxonomy order (or as seen), with each topic's category.
     if taxonomy is not None:
@@ -77,11 +86,12 @@ def coverage(
             else {}
         )
     else:
-        ids = sorted(pd.unique(j[key].astype(str)))
+        ids = sorted(set(j[key].astype(str)) - {UNASSIGNED})
         cat_of = {}
+    ids = [i for i in ids if i != UNASSIGNED] + ([UNASSIGNED] if unassigned else [])
     if level == "topic":
         seen = j.drop_duplicates(key).set_index(key)["category_id"].astype(str).to_dict()
-        cat_of = {**seen, **cat_of}
+        cat_of = {**seen, **cat_of, UNASSIGNED: UNASSIGNED}
 
     docs = _doc_order(documents)
     n = j.groupby(["doc_id", key])["size"].sum()
@@ -139,7 +149,7 @@ def distinctive_topics(
     ``rank`` numbers them from 1 within each document.
     """
     _require(topic_cov, ["doc_id", "topic_id", "n", "share"], "coverage")
-    t = topic_cov.copy()
+    t = topic_cov[topic_cov["topic_id"].astype(str) != UNASSIGNED].copy()
     if docs is not None:
         t = t[t["doc_id"].isin(list(docs))]
     order = {d: i for i, d in enumerate(pd.unique(t["doc_id"]))}
@@ -166,7 +176,31 @@ def distinctive_topics(
 
 
 def top_categories(category_cov: pd.DataFrame, n: int = 3) -> list[str]:
-    """The ``n`` categories holding the most measures over all documents of a coverage table."""
-    total = category_cov.groupby("category_id", sort=False)["n"].sum()
+    """The ``n`` categories holding the most measures over all documents of a coverage table
+    (:data:`UNASSIGNED` left out)."""
+    cov = category_cov[category_cov["category_id"].astype(str) != UNASSIGNED]
+    total = cov.groupby("category_id", sort=False)["n"].sum()
     total = total[total > 0].sort_values(ascending=False, kind="stable")
     return [str(c) for c in total.index[:n]]
+
+
+def top_topics(topic_cov: pd.DataFrame, n: int = 20) -> list[str]:
+    """The ``n`` topics holding the most measures over all documents of a topic coverage table,
+    in the table's (taxonomy) order, then :data:`UNASSIGNED` when any measure is left there: the
+    columns of a topic heatmap that fits a page."""
+    _require(topic_cov, ["topic_id", "n"], "coverage")
+    total = topic_cov.groupby("topic_id", sort=False)["n"].sum()
+    ranked = total.drop(UNASSIGNED, errors="ignore")
+    ranked = ranked[ranked > 0].sort_values(ascending=False, kind="stable")
+    keep = set(ranked.index[:n])
+    out = [str(t) for t in total.index if t in keep]
+    if total.get(UNASSIGNED, 0) > 0:
+        out.append(UNASSIGNED)
+    return out
+
+
+def document_totals(cov: pd.DataFrame) -> pd.Series:
+    """``doc_id -> total`` of a :func:`coverage` table (measures, or characters), in its order:
+    the ``n`` a heatmap prints under each document."""
+    _require(cov, ["doc_id", "total"], "coverage")
+    return cov.drop_duplicates("doc_id").set_index("doc_id")["total"].astype("int64")

@@ -10,8 +10,11 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from compare.analysis.coverage import UNASSIGNED
+from compare.charts.colours import figure_settings
 from compare.charts.labels import (
     Lang,
     _check_lang,
@@ -67,9 +70,25 @@ def _heatmap(
             v = values[i, j]
             colour = "#555555" if np.isnan(v) else _text_colour(cmap(min(v / vmax, 1.0)))
             ax.text(
-                j + 0.5, i + 0.5, annot[i][j], ha="center", va="center", fontsize=8, color=colour
-            )
+                j + 0.5, i + 0.5, annot[i][j], ha="center", va="center", fontsize=8, color=colour,
+                zorder=4,
+            )  # fmt: skip
     return mesh
+
+
+def _column_counts(
+    ax: Axes, totals: Sequence[float], small: Sequence[bool], n_rows: int, note: str
+) -> None:
+    """``n=…`` under each column, small columns hatched, and the note saying what that means."""
+    ax.set_ylim(n_rows + 0.55, 0)
+    for j, (n, is_small) in enumerate(zip(totals, small, strict=True)):
+        txt = "n=–" if pd.isna(n) else f"n={int(n)}"
+        ax.text(j + 0.5, n_rows + 0.3, txt, ha="center", va="center", fontsize=7.5,
+                color="#B22222" if is_small else "#333333", gid=f"n-{j}")  # fmt: skip
+        if is_small:
+            ax.add_patch(Rectangle((j, 0), 1, n_rows, fill=False, hatch="//", alpha=0.45,
+                                   edgecolor="#b0b0b0", lw=0, zorder=3, gid=f"small-{j}"))  # fmt: skip
+    ax.set_xlabel(note, fontsize=8, color="#333333", loc="left")
 
 
 def _heatmap_figure(
@@ -81,6 +100,8 @@ def _heatmap_figure(
     percent: bool,
     label_cols: int,
     frame: dict,
+    counts: tuple[list[float], list[bool], str] | None = None,
+    split_last: bool = False,
 ) -> Figure:
     row_labels = [wrap(s, label_cols) for s in row_labels]
     ncols = len(col_labels)
@@ -91,16 +112,23 @@ def _heatmap_figure(
     if not rotate:
         col_labels = [wrap(s, int((col_w - 0.1) * 72 / (9 * 0.55))) for s in col_labels]
     row_h = 0.2 + 0.17 * _n_lines(row_labels)
-    width = _label_width(row_labels) + ncols * col_w + 1.3
+    width = max(_label_width(row_labels) + ncols * col_w + 1.3, 5.0)
     col_h = (
         _label_width(col_labels, 9) * 0.7 + 0.2 if rotate else 0.18 * _n_lines(col_labels) + 0.15
     )
-    height = len(row_labels) * row_h + col_h + 0.3
-    fig, body = _new_figure(max(width, 5.0), height, **frame)
+    height = len(row_labels) * row_h + col_h + 0.3 + (0.55 if counts else 0)
+    fig, body = _new_figure(width, height, **frame)
     ax = body.add_subplot()
     finite = values[np.isfinite(values)]
     vmax = float(finite.max()) if finite.size else 1.0
     mesh = _heatmap(ax, values, annot, row_labels, col_labels, vmax, rotate)
+    if split_last:
+        ax.axhline(values.shape[0] - 1, color="#333333", lw=1.2)
+    if counts is not None:
+        totals, small, note = counts
+        _column_counts(ax, totals, small, values.shape[0], wrap(note, int(width * 72 / 4.6)))
+        if not rotate:
+            ax.xaxis.set_label_position("bottom")
     cb = body.colorbar(mesh, ax=ax, fraction=0.04, pad=0.02, aspect=25)
     cb.set_label(cbar_label, fontsize=8)
     cb.ax.tick_params(labelsize=7)
@@ -115,6 +143,8 @@ def plot_coverage_heatmap(
     *,
     documents: pd.DataFrame | None = None,
     categories: pd.DataFrame | None = None,
+    totals: pd.Series | None = None,
+    min_measures: int | None = None,
     value: Literal["share", "n"] = "share",
     lang: Lang = "zh",
     sources: Sequence[str] = (),
@@ -125,8 +155,12 @@ def plot_coverage_heatmap(
 
     ``matrix`` has one row per document and one column per category (or topic); cells are
     annotated with the share (``value="share"``) or count (``value="n"``); a document without
-    measures shows ``–`` on grey. Rows are labelled from ``categories`` (``label_zh``/``label_en``),
-    columns from ``documents`` (``label``/``label_en``).
+    measures shows ``–`` on grey. Rows are labelled from ``categories`` (``label_zh``/``label_en``;
+    ``unassigned`` from ``data/i18n.yml``, drawn last below a rule), columns from ``documents``
+    (``label``/``label_en``). With ``totals`` (:func:`~compare.analysis.document_totals`,
+    ``doc_id -> measures``) each column gets ``n=…`` underneath, and a document with fewer than
+    ``min_measures`` (default ``coverage.min_measures`` of ``data/figures.yml``) is hatched, the
+    minimum stated under the chart.
     """
     _check_lang(lang)
     doc_ids = [str(d) for d in matrix.index]
@@ -136,6 +170,13 @@ def plot_coverage_heatmap(
         [_pct(v) if value == "share" else ("–" if np.isnan(v) else f"{v:.0f}") for v in r]
         for r in values
     ]
+    counts = None
+    if totals is not None:
+        if min_measures is None:
+            min_measures = int(figure_settings().get("coverage", {}).get("min_measures", 0))
+        n = [float(totals.get(d, np.nan)) for d in doc_ids]
+        small = [bool(not np.isnan(v) and 0 < v < min_measures) for v in n]
+        counts = (n, small, _tr(lang, "n_note", min=str(min_measures)))
     return _heatmap_figure(
         values,
         annot,
@@ -145,6 +186,8 @@ def plot_coverage_heatmap(
         percent=value == "share",
         label_cols=_LABEL_COLS[lang],
         frame=_fr(title or _tr(lang, "t_heatmap"), lang, sources, data_date),
+        counts=counts,
+        split_last=len(cat_ids) > 1 and cat_ids[-1] == UNASSIGNED,
     )
 
 

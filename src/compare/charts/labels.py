@@ -135,6 +135,12 @@ def _tr(lang: str, key: str, **kw: str) -> str:
     return chart_text().strings[key][lang].format(**kw)
 
 
+def chart_string(lang: str, key: str, **kw: str) -> str:
+    """The chart string ``key`` of ``data/i18n.yml`` in ``lang`` (for a notebook's own title)."""
+    _check_lang(lang)
+    return _tr(lang, key, **kw)
+
+
 def _doc_labels(doc_ids: Sequence[str], documents: pd.DataFrame | None, lang: str) -> list[str]:
     """Display names of documents in ``lang``: :func:`compare.analysis.document_labels` (the one
     rule), the doc_id for a document the table lacks."""
@@ -162,6 +168,7 @@ def _tax_labels(ids: Sequence[str], taxonomy: pd.DataFrame | None, lang: str) ->
         for i, v in zip(taxonomy[id_col].astype(str), taxonomy[col], strict=True):
             if isinstance(v, str) and v.strip():
                 names[i] = v
+    names.setdefault("unassigned", _tr(lang, "unassigned"))
     return [names.get(str(i), str(i)) for i in ids]
 
 
