@@ -17,12 +17,13 @@
 # %% [markdown]
 # # 03 · Change over time: 2012 → 2021
 #
-# How did local 法治政府建设 plans change between the 2012-era and the 2021-era? By default we
-# compare Yixing's 2012 opinions (`yixing-2012`) with Nanjing's 2021–2025 implementation plan
-# (`nanjing-2021`), with Caoxian's 2016–2020 outline (`caoxian-2016`) as a midpoint: how the
-# categories' shares moved, which topics appear or vanish, which words each text over-uses
-# against the other, and how the wording and the numbers of matching measures changed. Set
-# `doc_a`, `doc_mid` and `doc_b` to compare any other documents of the build.
+# How did local 法治政府建设 plans change between an earlier and a later document? The pair comes
+# from the manifest's `compare:` entry (`earlier`, `later`, optional `midpoint`: document ids;
+# the seed corpus compares Yixing's 2012 opinions with Nanjing's 2021–2025 implementation plan,
+# Caoxian's 2016–2020 outline as the midpoint). A manifest without one compares its earliest and
+# latest plans. We look at how the categories' shares moved, which topics appear or vanish,
+# which words each text over-uses against the other, and how the wording and the numbers of
+# matching measures changed. Set `doc_a`, `doc_mid` and `doc_b` to compare other documents.
 
 # %%
 # %matplotlib inline
@@ -30,6 +31,7 @@
 from IPython.display import HTML, Markdown, display
 
 from compare import analysis, charts, explore
+from compare.manifest import manifest_comparison
 from compare.notebook import open_build
 from compare.tokenize import tokenize
 
@@ -38,9 +40,9 @@ build_dir = "../build"
 corpus = "../data/corpus.yml"
 figures_dir = "../figures"
 langs = ["zh", "en"]
-doc_a = "yixing-2012"  # the earlier document
-doc_mid = "caoxian-2016"  # a midpoint (None for none)
-doc_b = "nanjing-2021"  # the later document
+doc_a = None  # the earlier document (None: the manifest's compare: entry, or the earliest plan)
+doc_mid = None  # a midpoint (None: the manifest's, or the plan nearest the middle)
+doc_b = None  # the later document (None: the manifest's, or the latest plan)
 n_pairs = 15  # aligned measure pairs to show
 
 # %%
@@ -48,7 +50,13 @@ built = open_build(build_dir, corpus, figures_dir, langs)
 tables, texts, taxonomy = built.tables, built.texts, built.taxonomy
 documents = tables["documents"]
 
-doc_a, doc_b, doc_mid, notes = analysis.pick_documents(documents, doc_a, doc_b, doc_mid)
+chosen = manifest_comparison(corpus)
+doc_a, doc_b, doc_mid, notes = analysis.comparison_documents(
+    documents,
+    doc_a or chosen.get("earlier"),
+    doc_b or chosen.get("later"),
+    doc_mid or chosen.get("midpoint"),
+)
 for note in notes:
     display(Markdown(f"**Note:** {note}"))
 names = {lang: analysis.document_labels(documents, lang) for lang in ("zh", "en")}

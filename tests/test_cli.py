@@ -228,3 +228,61 @@ def test_eval_command_rejects_an_unknown_split(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "--split must be dev, frozen or all" in proc.stderr
+
+
+def _cli(*args: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "compare", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=timeout, env={**_env(), "COLUMNS": "100"})  # fmt: skip
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return dict(os.environ)
+
+
+def test_version_and_every_command_listed() -> None:
+    import compare
+
+    assert _cli("--version").stdout.strip() == f"compare {compare.__version__}"
+    listed = _cli("--help").stdout
+    for name in ("build", "eval", "report", "targets", "explore"):
+        assert f"  {name} " in listed, listed
+
+
+@pytest.mark.parametrize("command", ["build", "eval", "report", "targets", "explore"])
+def test_help_is_plain_text(command: str) -> None:
+    """No RST backticks, no <bool> after a flag, no box drawing."""
+    shown = _cli(command, "--help")
+    assert shown.returncode == 0, shown.stderr
+    text = shown.stdout
+    assert "``" not in text and "<bool>" not in text and "│" not in text and "╭" not in text
+    assert "--help" in text
+
+
+def test_build_warns_of_a_document_with_no_measures(tmp_path: Path) -> None:
+    """A prose text (a real dev text's prose, no numbered items, no title word) is named."""
+    prose = (
+        "我们这座城市的春天来得很早。河边的柳树发了芽，孩子们在草地上放风筝，老人们坐在长椅上晒太阳。"
+        "傍晚的时候，街上的店铺亮起了灯，人们三三两两地散步回家。\n"
+    )
+    files = {"plan.txt": PLAN.encode(), "prose.txt": prose.encode()}
+    out = tmp_path / "build"
+    result = run_build(manifest_for(tmp_path, files, ["plan", "essay"]), out)
+    assert result.returncode == 0, result.stderr
+    warnings = [ln for ln in result.stderr.splitlines() if ln.startswith("warning:")]
+    assert len(warnings) == 1, result.stderr
+    assert "essay (prose.txt)" in warnings[0] and "no measures found" in warnings[0]
+    assert "kind not recognised" in warnings[0]
+    again = run_build(manifest_for(tmp_path, files, ["plan", "essay"]), out)  # up to date
+    assert "up to date" in again.stderr and "warning: essay" in again.stderr
+
+
+def test_explore_writes_an_offline_page(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    assert run_build(manifest_for(tmp_path, {"plan.txt": PLAN.encode()}), out).returncode == 0
+    page = tmp_path / "explorer.html"
+    shown = _cli("explore", "--build", str(out), "--out", str(page), "--no-open")
+    assert shown.returncode == 0, shown.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "加强行政复议工作" in html and "https://" not in html

@@ -20,20 +20,20 @@ import os
 import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 import compare
-from compare import match, targets, tokenize
+from compare import checks, match, targets, tokenize
 from compare.cache import DocCache, build_fingerprint, build_key, source_key, up_to_date
 from compare.config import DataFiles
 from compare.errors import CompareError
 from compare.io import write_table, write_text
 from compare.manifest import load_manifest, manifest_data_date
-from compare.output import Output, cache_folder
+from compare.output import Output, cache_folder, read_build_info
 from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
 
@@ -70,6 +70,7 @@ class BuildResult:
     n_cached: int = 0
     up_to_date: bool = False  # nothing changed: the tables were read back, not rebuilt
     data: DataFiles | None = None  # the data folder the build used
+    warnings: list[str] = field(default_factory=list)  # documents a reader should look at
 
 
 def _doc_meta(
@@ -152,6 +153,7 @@ class Pipeline:
         meta.update(dating.resolve_dates(meta, evidence))
         doc_kind = kinds.recognise(text, meta.get("doc_type"), self.segmentation)
         meta["structure"], meta["wrapper"] = doc_kind.kind, doc_kind.wrapper
+        meta["kind_basis"] = doc_kind.basis
         segs = segment.segment_text(text, doc_id, self.segmentation, kind=doc_kind.kind)
         found_measures = measures.extract_measures(
             segs, text, config=self.segmentation, kind=doc_kind.kind
@@ -416,8 +418,9 @@ def build(
         if progress:
             progress(len(manifest))
         return BuildResult(
-            load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True, data
-        )
+            load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True, data,
+            warnings=read_build_info(out_dir).get("warnings", []),
+        )  # fmt: skip
     pipeline = Pipeline.load(data)
     output.tidy()
     cache = DocCache(cache_folder(out_dir) / "docs")
@@ -427,9 +430,14 @@ def build(
     tables = corpus_tables(collected, pipeline)
     texts = collected.texts
     data_date = given_date or newest_date(tables["documents"])
+    notes = checks.document_warnings(collected.meta)
     with output as folder:
-        write_outputs(tables, texts, folder, data_date=data_date, build_key=key, data=data)
-    return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached, data=data)
+        write_outputs(
+            tables, texts, folder, data_date=data_date, build_key=key, data=data, warnings=notes
+        )
+    return BuildResult(
+        tables, texts, n_files=len(groups), n_cached=n_cached, data=data, warnings=notes
+    )
 
 
 def newest_date(documents: pd.DataFrame) -> str:
@@ -449,6 +457,7 @@ def write_outputs(
     data_date: str | None = None,
     build_key: str = "",
     data: DataFiles | None = None,
+    warnings: list[str] | None = None,
 ) -> None:
     """Write every table (Parquet + CSV), every clean text and ``build_info.json`` into
     ``out_dir`` (:func:`build` gives a fresh folder, swapped in afterwards).
@@ -467,6 +476,7 @@ def write_outputs(
         "build_key": build_key,
         "data_dir": str(data.root) if data else "",
         "tables": {n: len(t) for n, t in tables.items()},
+        "warnings": list(warnings or []),
     }
     write_text(out_dir / "build_info.json", json.dumps(info, ensure_ascii=False, indent=2))
 

@@ -1,4 +1,7 @@
-"""Command line: ``compare build``, ``compare eval`` and ``compare targets`` (also ``python -m compare``)."""
+"""compare: build the tables of a corpus of policy texts, score them, report on them, explore them.
+
+Commands: build, eval, report, targets, explore (also run as python -m compare).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from compare.config import DataFiles
 from compare.errors import CompareError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+#: Plain help text (no boxes, no markup, no <type> after flags): it reads the same in any terminal.
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, rich_markup_mode=None)
 err = Console(stderr=True)
 
 
@@ -38,6 +42,29 @@ def _interruptible(out: Path) -> Iterator[None]:
     except KeyboardInterrupt:
         err.print(f"interrupted; {out}/ unchanged", highlight=False, soft_wrap=True)
         raise typer.Exit(code=INTERRUPTED) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        from compare import __version__
+
+        print(f"compare {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """compare: build the tables of a corpus of policy texts, score them, report on them,
+    explore them. Run a command with --help for its options."""
+
+
+def _say(text: str) -> None:
+    err.print(text, highlight=False, soft_wrap=True, markup=False)
 
 
 @app.command()
@@ -87,6 +114,8 @@ def build(
         used = result.data
         err.print(f"data: {used.root} ({used.origin}); taxonomy {used.path('taxonomy.yml')}",
                   highlight=False, soft_wrap=True)  # fmt: skip
+    for line in result.warnings:
+        _say(f"warning: {line}")
     sizes = ", ".join(f"{name} {len(df)}" for name, df in result.tables.items())
     err.print(
         f"built {len(result.texts)} documents from {result.n_files} files "
@@ -152,6 +181,101 @@ def targets_cmd(
     stem = out or build_dir / "targets_side_by_side"
     targets.export_side_by_side(view, stem)
     err.print(f"{len(view)} rows -> {stem}.csv, {stem}.xlsx", highlight=False)
+
+
+def _langs(value: str) -> list[str]:
+    return [x for x in value.replace(",", " ").split() if x]
+
+
+@app.command("report")
+def report_cmd(
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpus", "-c", help="Manifest the build was made from; default data/corpus.yml."
+        ),
+    ] = None,
+    build_dir: Annotated[
+        Path, typer.Option("--build", "-b", help="Folder of built tables.")
+    ] = Path("build"),
+    figures: Annotated[Path, typer.Option("--figures", help="Folder for the figures.")] = Path(
+        "figures"
+    ),
+    reports: Annotated[
+        Path, typer.Option("--reports", help="Folder for the HTML reports and Excel files.")
+    ] = Path("reports"),
+    langs: Annotated[
+        str, typer.Option("--langs", help="Figure languages, e.g. 'zh en'.")
+    ] = "zh en",
+) -> None:
+    """Run every notebook on a build (HTML in REPORTS/, figures in FIGURES/), then write the
+    Excel exports and the offline explorer page. Run compare build first."""
+    from compare import report
+
+    corpus = corpus or DataFiles.resolve().path("corpus.yml")
+    try:
+        with _interruptible(reports):
+            written = report.run_report(corpus, build_dir, figures, reports, _langs(langs))
+    except CompareError as exc:
+        _fail(exc)
+    _say(f"wrote {len(written)} reports and files to {reports}/ and figures to {figures}/")
+
+
+@app.command("explore")
+def explore_cmd(
+    build_dir: Annotated[
+        Path, typer.Option("--build", "-b", help="Folder of built tables.")
+    ] = Path("build"),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the explorer page.")
+    ] = Path("reports/explorer.html"),
+    lab: Annotated[
+        bool, typer.Option("--lab", help="Open notebook 05 in JupyterLab instead of the page.")
+    ] = False,
+    no_open: Annotated[
+        bool, typer.Option("--no-open", help="Write the page, open nothing.")
+    ] = False,
+) -> None:
+    """Open the explorer: filter the measures by topic, document and words; see each one's
+    counterparts and shared passages. Writes one self-contained HTML page that works offline
+    and opens it in the browser (--lab: the widget explorer in JupyterLab)."""
+    from compare.build import load_tables, load_texts
+    from compare.explore import write_explorer
+    from compare.notebook import build_taxonomy
+
+    if lab:
+        _open_lab(build_dir, no_open)
+        return
+    try:
+        tables = load_tables(build_dir)
+        page = write_explorer(tables, load_texts(build_dir), out, build_taxonomy(build_dir))
+    except CompareError as exc:
+        _fail(exc)
+    _say(f"explorer -> {page}")
+    if not no_open:
+        import webbrowser
+
+        if not webbrowser.open(page.resolve().as_uri()):
+            _say(f"no browser found: open {page} in one")
+
+
+def _open_lab(build_dir: Path, no_open: bool) -> None:
+    """``jupyter lab notebooks/05_explore.ipynb`` (the notebook reads ``build_dir``)."""
+    import importlib.util
+    import subprocess
+
+    from compare.config import REPO_ROOT
+
+    if importlib.util.find_spec("jupyterlab") is None:
+        _fail(CompareError("JupyterLab is not installed; run compare explore without --lab"))
+    notebook = REPO_ROOT / "notebooks" / "05_explore.ipynb"
+    cmd = [sys.executable, "-m", "jupyter", "lab", str(notebook)]
+    if no_open:
+        _say(" ".join(cmd))
+        return
+    _say(f"JupyterLab: {notebook} (set build_dir in its parameters cell to {build_dir.resolve()})")
+    with contextlib.suppress(KeyboardInterrupt):
+        subprocess.run(cmd, check=False)
 
 
 def main() -> None:

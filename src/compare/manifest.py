@@ -73,6 +73,29 @@ def manifest_data_date(path: str | Path) -> str | None:
     return value or None
 
 
+#: Keys of the manifest's ``compare:`` entry (the pair notebook 03 compares, and a midpoint).
+COMPARE_KEYS = ("earlier", "later", "midpoint")
+
+
+def manifest_comparison(path: str | Path) -> dict[str, str]:
+    """The manifest's top-level ``compare:`` entry (``earlier``, ``later``, optional
+    ``midpoint``: document ids), ``{}`` when it has none (or is a CSV)."""
+    path = Path(path)
+    if not path.is_file() or path.suffix.lower() in {".csv", ".tsv"}:
+        return {}
+    data = _yaml(path)
+    entry = data.get("compare") if isinstance(data, dict) else None
+    if entry is None:
+        return {}
+    unknown = sorted(set(entry) - set(COMPARE_KEYS)) if isinstance(entry, dict) else ["?"]
+    if unknown:
+        raise CompareError(
+            f"malformed manifest: compare: takes {', '.join(COMPARE_KEYS)} (document ids), "
+            f"not {', '.join(map(str, unknown))}", path,
+        )  # fmt: skip
+    return {k: _text(v) for k, v in entry.items() if _text(v)}
+
+
 def _yaml(path: Path) -> Any:
     """The parsed manifest, read anew on every call (through :func:`compare.config.parse_yaml`:
     a YAML error names the line and column)."""

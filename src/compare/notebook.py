@@ -67,14 +67,10 @@ def open_build(
     """Open the build in ``build_dir`` for a notebook (see :class:`Build`); makes
     ``figures_dir``. The charts' source line names the manifest file ``corpus``, then
     ``sources``; ``texts=False`` skips reading the clean texts."""
-    from compare.align.taxonomy import load_taxonomy
     from compare.build import load_tables, load_texts
 
     build_dir = Path(build_dir)
-    try:
-        taxonomy = load_taxonomy()
-    except CompareError:
-        taxonomy = None
+    taxonomy = build_taxonomy(build_dir)
     figures = Path(figures_dir)
     figures.mkdir(parents=True, exist_ok=True)
     return Build(
@@ -87,6 +83,29 @@ def open_build(
         figures_dir=figures,
         langs=list(langs),
     )
+
+
+def build_data(build_dir: str | Path) -> Any:
+    """The data folder a build was made with (``data_dir`` in ``build_info.json``), as a
+    :class:`compare.config.DataFiles`; when the build does not name one or it is gone, the
+    folder :meth:`~compare.config.DataFiles.resolve` finds."""
+    from compare.config import MARKER, DataFiles
+    from compare.output import read_build_info
+
+    named = read_build_info(build_dir).get("data_dir") or ""
+    if named and (Path(named) / MARKER).is_file():
+        return DataFiles(Path(named).resolve(), "the build's (build_info.json)")
+    return DataFiles.resolve()
+
+
+def build_taxonomy(build_dir: str | Path) -> Any:
+    """The taxonomy of the build's data folder (:func:`build_data`); None when it has none."""
+    from compare.align.taxonomy import load_taxonomy
+
+    try:
+        return load_taxonomy(data=build_data(build_dir))
+    except CompareError:
+        return None
 
 
 def build_date(build_dir: str | Path) -> str:

@@ -19,6 +19,7 @@ is moved into the store once; a plain folder that is not a build is never touche
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -26,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from compare.errors import CompareError
 
@@ -160,3 +162,11 @@ class Output:
             self.commit()
         else:
             self.abandon()
+
+
+def read_build_info(build_dir: str | Path) -> dict[str, Any]:
+    """``build_info.json`` of a build ({} when there is none)."""
+    path = Path(build_dir) / "build_info.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ Run by ``make report`` after ``compare build``. Notebooks are parameterised (pap
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -24,6 +25,26 @@ def use_this_python_for_kernels() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+@functools.cache
+def kernel_manager_class() -> type:
+    """The kernel manager the notebooks run under: jupyter_client's, with the kernel's sockets
+    encrypted (CurveZMQ keys provisioned by the manager when the kernelspec supports it, as
+    ipykernel's does). Without keys an ipykernel 7 kernel warns, once per notebook, that it
+    runs over TCP without encryption."""
+    import zmq
+    from jupyter_client import AsyncKernelManager
+
+    if not zmq.has("curve"):
+        return AsyncKernelManager
+
+    class EncryptedKernelManager(AsyncKernelManager):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs.setdefault("transport_encryption", "auto")
+            super().__init__(*args, **kwargs)
+
+    return EncryptedKernelManager
 
 
 def notebooks(folder: Path) -> list[Path]:
@@ -51,6 +72,7 @@ def run_notebook(
             cwd=str(notebook.parent),
             progress_bar=False,
             execution_timeout=timeout,
+            kernel_manager_class=kernel_manager_class(),
         )
     except pm.PapermillExecutionError as exc:
         raise CompareError(
@@ -71,8 +93,10 @@ def run_report(
 ) -> list[Path]:
     """Execute every notebook against the built tables, then write the Excel exports
     (:func:`compare.export.write_exports`); return the files written."""
-    from compare.config import DataFiles
+    from compare.build import load_tables, load_texts
+    from compare.explore import write_explorer
     from compare.export import write_exports
+    from compare.notebook import build_data, build_taxonomy
 
     params = {
         "build_dir": str(build_dir.resolve()),
@@ -85,7 +109,13 @@ def run_report(
         started = time.perf_counter()
         written.append(run_notebook(nb, reports_dir, params))
         print(f"executed {nb.name} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-    written += write_exports(build_dir, reports_dir, DataFiles.resolve(manifest=corpus))
+    written += write_exports(build_dir, reports_dir, build_data(build_dir))
+    page = reports_dir / "explorer.html"
+    written.append(
+        write_explorer(
+            load_tables(build_dir), load_texts(build_dir), page, build_taxonomy(build_dir)
+        )
+    )
     return written
 
 

@@ -39,6 +39,7 @@ from compare.analysis.coverage import (
 from compare.analysis.documents import (
     LEVEL_ORDER,
     cleaning_summary,
+    comparison_documents,
     corpus_counts,
     corpus_overview,
     document_labels,
@@ -79,6 +80,7 @@ __all__ = [
     "category_shift",
     "cleaning_summary",
     "comparison_cells",
+    "comparison_documents",
     "comparison_matrix",
     "corpus_counts",
     "corpus_overview",

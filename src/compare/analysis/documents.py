@@ -66,6 +66,41 @@ def pick_documents(
     return a, b, mid, notes
 
 
+def comparison_documents(
+    documents: pd.DataFrame,
+    doc_a: str | None = None,
+    doc_b: str | None = None,
+    doc_mid: str | None = None,
+    kind: str = "plan",
+) -> tuple[str, str, str | None, list[str]]:
+    """The earlier, later and midpoint documents of a change-over-time comparison.
+
+    Ids given (a notebook's parameters, or the manifest's ``compare:`` entry) are used when in
+    the build (:func:`pick_documents` says what replaced one that is not). With no pair given:
+    the earliest and the latest document of ``kind`` (``structure``; every document when fewer
+    than two are of that kind), and the one nearest the middle of the rest as the midpoint.
+    """
+    if doc_a and doc_b:
+        return pick_documents(documents, doc_a, doc_b, doc_mid)
+    alike = documents
+    if "structure" in documents and (documents["structure"].astype(str) == kind).sum() >= 2:
+        alike = documents[documents["structure"].astype(str) == kind]
+    order = document_order(alike)
+    if len(order) < 2:
+        raise CompareError("comparing needs at least two documents in the build")
+    a, b = doc_a or order[0], doc_b or order[-1]
+    if a == b:
+        a, b = order[0], order[-1]
+    rest = [d for d in order if d not in (a, b)]
+    mid = doc_mid or (rest[len(rest) // 2] if rest else None)
+    which = f"{kind}s" if alike is not documents else "documents"
+    note = (f"No comparison pair given (parameters, or `compare:` in the manifest): the "
+            f"earliest and the latest of the {which}, {a!r} and {b!r}"
+            + (f", with {mid!r} as the midpoint." if mid else "."))  # fmt: skip
+    a, b, mid, notes = pick_documents(documents, a, b, mid)
+    return a, b, mid, [note, *notes]
+
+
 #: Administrative levels from the top down (sort order in every table and chart).
 LEVEL_ORDER = ("national", "province", "city", "county", "district")
 
