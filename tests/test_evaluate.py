@@ -182,3 +182,24 @@ def test_frozen_figures_hold_what_the_readme_says(tmp_path: Path) -> None:
             assert measured >= stated[label] - 0.005, (label, measured, stated[label])
         else:
             assert measured <= stated[label] + 0.005, (label, measured, stated[label])
+
+
+def test_mode_is_scored_on_matched_measures() -> None:
+    from compare.evaluate import mode_outcomes
+
+    gold = pd.DataFrame(
+        {"doc_id": ["d"] * 3, "path": ["一", "一", "二"], "start": ["甲", "乙", "丙"],
+         "mode": ["review", "commitment", ""]}
+    )  # fmt: skip
+    matched = pd.DataFrame(
+        {"doc_id": ["d"] * 3, "outcome": ["hit", "hit", "hit"], "gold_path": ["一", "一", "二"],
+         "gold_start": ["甲", "乙", "丙"], "measure_id": ["d/一", "d/一~2", "d/二"]}
+    )  # fmt: skip
+    built = pd.DataFrame(
+        {"measure_id": ["d/一", "d/一~2", "d/二"], "mode": ["review", "review", "review"]}
+    )
+    out = mode_outcomes(gold, matched, built)
+    assert list(zip(out.gold, out.built, strict=True)) == [
+        ("review", "review"),
+        ("commitment", "review"),
+    ]

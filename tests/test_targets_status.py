@@ -140,6 +140,8 @@ def test_no_achievement_reaches_the_targets_views(seed_build) -> None:
     drawn = targets_only[(targets_only["indicator"] != "") & targets_only["value"].notna()]
     assert ranges["n"].sum() == len(drawn)
     assert set(side["quote"]) <= set(targets_only["quote"])
+    cells = analysis.comparison_cells(built, docs, indicators)
+    assert len(cells) and set(cells["quote"]) <= set(targets_only["quote"])
 
 
 def test_cleanup_cycle_reads_two_years(seed_build) -> None:
@@ -161,3 +163,47 @@ def test_cleanup_cycle_reads_two_years(seed_build) -> None:
         (ranges.indicator == "normative_doc_cleanup_cycle") & (ranges.doc_id == "yixing-2012")
     ].iloc[0]
     assert (cycle.unit, cycle.low, cycle.high) == ("年", 2.0, 2.0)
+
+
+def test_every_targets_view_keeps_commitments_only() -> None:
+    """Made-up tables: each jurisdiction reports an achievement (larger value, later document)
+    beside its commitment on the same indicator. No view that feeds a targets chart, the
+    matrix or its export may show the achievement (or the baseline)."""
+    from compare import analysis
+    from compare.align.taxonomy import load_taxonomy
+
+    indicators = load_taxonomy().indicators
+    ind = str(indicators.iloc[0]["id" if "id" in indicators else "indicator_id"])
+    unit = str(indicators.iloc[0].get("unit") or "人")
+    docs = pd.DataFrame(
+        {"doc_id": ["a1", "a2", "b1"], "jurisdiction": ["甲市", "甲市", "乙市"],
+         "jurisdiction_en": ["A", "A", "B"], "year": [2020, 2021, 2020],
+         "title": ["t", "t", "t"], "label": ["甲", "甲", "乙"], "label_en": ["A", "A", "B"]}
+    )  # fmt: skip
+    rows = []
+    for doc, value, status_, deadline in [
+        ("a1", 10.0, "target", "2021-12-31"), ("a2", 99.0, "achievement", "2020-12-31"),
+        ("b1", 20.0, "target", "2022-12-31"), ("b1", 88.0, "achievement", "2019-12-31"),
+        ("b1", 77.0, "baseline", ""),
+    ]:  # fmt: skip
+        rows.append(
+            {c: "" for c in tg.COLUMNS}
+            | {"doc_id": doc, "quote": f"{value:g}{unit}", "value": value,
+               "value_max": float("nan"), "comparator": "=", "unit": unit, "kind": "quantity",
+               "indicator": ind, "status": status_, "deadline": deadline, "char_start": 0,
+               "char_end": 3}
+        )  # fmt: skip
+    built = pd.DataFrame(rows)
+    achieved = {99.0, 88.0, 77.0}
+    cells = analysis.comparison_cells(built, docs, indicators)
+    assert sorted(cells["value"]) == [10.0, 20.0] and set(cells["n_targets"]) == {1}
+    matrix = analysis.comparison_matrix(cells)
+    assert not any(f"{v:g}" in str(c) for v in achieved for c in matrix.to_numpy().ravel())
+    side = analysis.side_by_side(built, docs)
+    assert sorted(side["value"]) == [10.0, 20.0]
+    wide = analysis.target_matrix(side)
+    assert not any(f"{v:g}" in str(c) for v in achieved for c in wide.to_numpy().ravel())
+    ranges = analysis.target_ranges(built, docs, indicators)
+    assert sorted(ranges["high"]) == [10.0, 20.0] and ranges["n"].sum() == 2
+    timeline = analysis.deadline_timeline(built, docs)
+    assert sorted(timeline["deadline_year"]) == [2021, 2022]

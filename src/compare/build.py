@@ -156,7 +156,7 @@ class Pipeline:
         meta["kind_basis"] = doc_kind.basis
         segs = segment.segment_text(text, doc_id, self.segmentation, kind=doc_kind.kind)
         found_measures = measures.extract_measures(
-            segs, text, config=self.segmentation, kind=doc_kind.kind
+            segs, text, config=self.segmentation, kind=doc_kind.kind, year=_year(meta)
         )
         aligned = align.align_measures(found_measures, aligners=self.aligners)
         found = targets.extract_targets(

@@ -10,7 +10,9 @@ Matching rules (the contract the gold is written for):
 - a gold target matches a built target of the same document with ``status == "target"`` when the
   value and unit agree (for a deadline: the date); each built target serves at most one gold row;
 - alignment is scored on matched measures: accuracy and macro-F1 of the top-level category over
-  the measures the aligner assigned, and the share it left ``unassigned``.
+  the measures the aligner assigned, and the share it left ``unassigned``;
+- ``mode`` (commitment, review, problem, rationale) is scored on matched measures whose gold
+  row gives one: the share the build got right.
 """
 
 from __future__ import annotations
@@ -202,6 +204,29 @@ def _align_scores(rows: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def mode_outcomes(gold: pd.DataFrame, matched: pd.DataFrame, built: pd.DataFrame) -> pd.DataFrame:
+    """Gold ``mode`` beside the built one for every matched gold measure that has a mode."""
+    cols = ["doc_id", "measure_id", "gold", "built"]
+    if "mode" not in gold or "mode" not in built:
+        return pd.DataFrame(columns=cols)
+    g = gold[gold["mode"] != ""][["doc_id", "path", "start", "mode"]]
+    g = g.drop_duplicates(["doc_id", "path", "start"])
+    hits = matched[matched["outcome"] == "hit"]
+    m = hits.merge(
+        g, left_on=["doc_id", "gold_path", "gold_start"], right_on=["doc_id", "path", "start"]
+    )
+    pred = built.drop_duplicates("measure_id")[["measure_id", "mode"]]
+    m = m.merge(pred.rename(columns={"mode": "built"}), on="measure_id", how="left")
+    m["built"] = m["built"].fillna("")
+    return m.rename(columns={"mode": "gold"})[cols]
+
+
+def _mode_scores(rows: pd.DataFrame) -> dict[str, float]:
+    n = len(rows)
+    right = float((rows["gold"] == rows["built"]).mean()) if n else float("nan")
+    return {"matched": n, "accuracy": right}
+
+
 @dataclass
 class Evaluation:
     """Scores of one build against one gold folder, with every miss kept for reading."""
@@ -236,6 +261,7 @@ def evaluate_build(
     mm = match_measures(gm, only(tables["measures"]))
     tm = match_targets(gt, only(tables["targets"]))
     am = align_outcomes(gm, mm, only(tables["alignments"]))
+    mo = mode_outcomes(gm, mm, only(tables["measures"]))
     kind = dict(zip(docs["doc_id"], docs["kind"], strict=True))
     scopes = [("all", ids)]
     scopes += [(f"kind:{k}", {d for d in ids if kind[d] == k}) for k in sorted(set(kind.values()))]
@@ -245,12 +271,14 @@ def evaluate_build(
         m = _prf(mm.loc[mm["doc_id"].isin(members), "outcome"])
         t = _prf(tm.loc[tm["doc_id"].isin(members), "outcome"])
         a = _align_scores(am[am["doc_id"].isin(members)])
+        mode = _mode_scores(mo[mo["doc_id"].isin(members)])
         rows.append(
             {
                 "scope": scope,
                 **{f"measures_{k}": v for k, v in m.items()},
                 **{f"targets_{k}": v for k, v in t.items()},
                 **{f"align_{k}": v for k, v in a.items()},
+                **{f"mode_{k}": v for k, v in mode.items()},
             }
         )
     return Evaluation(pd.DataFrame(rows), mm, tm, am)
@@ -268,6 +296,7 @@ SUMMARY_COLUMNS = (
     ("align_accuracy", "accuracy"),
     ("align_macro_f1", "macro-F1"),
     ("align_unassigned", "unassigned"),
+    ("mode_accuracy", "mode"),
 )
 
 

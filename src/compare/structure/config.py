@@ -55,10 +55,14 @@ class ContractRules:
     legal_styles: tuple[str, ...]
     article_styles: tuple[str, ...]
     no_measure_paragraph: re.Pattern[str] | None
+    companion_paragraph: re.Pattern[str] | None
     framing_article: re.Pattern[str] | None
     part_heading_max: int
     mode_parts: tuple[tuple[str, re.Pattern[str]], ...]
     mode_wording: tuple[tuple[str, re.Pattern[str]], ...]
+    #: a part heading naming the year it is about (group ``y``): before the document's year a
+    #: review, that year or later a commitment (reports and speeches)
+    mode_year_heading: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +184,11 @@ def _contract_rules(raw: dict, path: Path) -> ContractRules:
             path,
             "regulation.no_measure_paragraphs",
         ),
+        companion_paragraph=_alternation(
+            _words(reg.get("companion_paragraphs"), path, "companion_paragraphs"),
+            path,
+            "regulation.companion_paragraphs",
+        ),
         framing_article=_alternation(
             _words(reg.get("framing_articles"), path, "framing_articles"),
             path,
@@ -188,6 +197,9 @@ def _contract_rules(raw: dict, path: Path) -> ContractRules:
         part_heading_max=part_max,
         mode_parts=_modes(spec, "mode_parts", path),
         mode_wording=_modes(spec, "mode_wording", path),
+        mode_year_heading=compile_regex(
+            spec.get("mode_year_heading", r"(?!)"), path, "measures.mode_year_heading"
+        ),
     )
 
 

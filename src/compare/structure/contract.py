@@ -3,16 +3,20 @@
 - regulation: the article (条, or 一、 when articles are numbered so inside 第X章) is the
   measure; 章/节 are its parents; its 款 and 项 stay inside it. An article none of whose
   paragraphs carries a measure (purpose and basis, scope, 参照 clauses, commencement:
-  ``regulation.no_measure_paragraphs``) stays a segment.
+  ``regulation.no_measure_paragraphs``; beside one of them, referrals to other
+  law: ``regulation.companion_paragraphs``) stays a segment.
 - plan, report, speech: every leaf of the numbering tree (the finest numbered item), top-level
   leaves included, except items under a ``not_measure_headings`` heading (a list of units).
 - ``framing``: a plan item whose own or ancestor heading (or unnumbered part heading) starts
   with a framing term (指导思想, 基本原则 …); a regulation article matching
   ``regulation.framing_articles`` (definitions, principles).
-- ``mode``: the first mode cue (``mode_parts``) found going outwards from the measure: its own
-  heading, the text introducing its run, its parent's heading and introduction, and so on up to
-  the preamble; without one, a report's or speech's measure takes the mode its own wording
-  points to most (``mode_wording``: 已, 完成了, 累计 …), anything else is a ``commitment``.
+- ``mode``: a regulation's articles are commitments. Otherwise the first mode cue
+  (``mode_parts``) found going outwards from the measure: its own heading, the text introducing
+  its run, its parent's heading and introduction, and so on up to the preamble (in a report or
+  speech, a part heading naming a year before the document's — 关于2019年工作 in a 2020 report
+  — is a review, the document's year or later a commitment); without one, a report's or
+  speech's measure takes the mode its own wording points to most (``mode_wording``: 已, 完成了,
+  累计 …), anything else is a ``commitment``.
 """
 
 from __future__ import annotations
@@ -34,10 +38,17 @@ def _paragraphs(body: str) -> list[str]:
 
 
 def carries_no_measure(body: str, cfg: Config) -> bool:
-    """Whether every paragraph of an article is purpose, scope, 参照 or commencement."""
-    pat = cfg.contract.no_measure_paragraph
+    """Whether an article carries no measure: each paragraph is purpose, scope, 参照 or
+    commencement, or — beside at least one of those — a referral to other law
+    (``regulation.companion_paragraphs``)."""
+    pat, companion = cfg.contract.no_measure_paragraph, cfg.contract.companion_paragraph
     paras = _paragraphs(body)
-    return pat is not None and bool(paras) and all(pat.search(p) for p in paras)
+    if pat is None or not paras:
+        return False
+    bare = [p for p in paras if not pat.search(p)]
+    if len(bare) == len(paras):
+        return False
+    return all(companion is not None and companion.search(p) for p in bare)
 
 
 def measure_flags(
@@ -112,12 +123,30 @@ def _mode_cue(texts: list[str], table: tuple[tuple[str, re.Pattern[str]], ...]) 
     return None
 
 
-def measure_mode(ctx: list[str], body: str, kind: str, cfg: Config) -> str:
-    """``commitment``, ``review``, ``problem`` or ``rationale`` (see the module doc)."""
-    found = _mode_cue(ctx, cfg.contract.mode_parts)
-    if found:
-        return found
-    if kind in ("report", "speech"):
+def _year_cue(text: str, year: int | None, cfg: Config) -> str | None:
+    """The mode a part heading naming a year opens (``mode_year_heading``): ``review`` for a
+    year before the document's, ``commitment`` for that year or later; ``None`` otherwise."""
+    pat = cfg.contract.mode_year_heading
+    if year is None or pat is None or len(text) > cfg.contract.part_heading_max:
+        return None
+    m = pat.search(text)
+    if m is None:
+        return None
+    return "review" if int(m.group("y")) < year else "commitment"
+
+
+def measure_mode(ctx: list[str], body: str, kind: str, cfg: Config, year: int | None = None) -> str:
+    """``commitment``, ``review``, ``problem`` or ``rationale`` (see the module doc); ``year``
+    is the document's (a report's part heading about an earlier year opens a review)."""
+    if kind == "regulation":
+        return "commitment"  # a rule in force: its 条 says what must be done, whatever it cites
+    report = kind in ("report", "speech")
+    for text in ctx:
+        found = _mode_cue([text], cfg.contract.mode_parts)
+        found = found or (_year_cue(text, year, cfg) if report else None)
+        if found:
+            return found
+    if report:
         counts = {m: len(p.findall(body)) for m, p in cfg.contract.mode_wording}
         best = max(counts, key=lambda m: counts[m], default=None)
         if best and counts[best] > 0 and list(counts.values()).count(counts[best]) == 1:

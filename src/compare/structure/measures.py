@@ -123,10 +123,15 @@ def count_points(body: str, cfg: Config) -> int:
 
 
 def extract_measures(
-    segments: pd.DataFrame, text: str, config: Config | None = None, kind: str | None = None
+    segments: pd.DataFrame,
+    text: str,
+    config: Config | None = None,
+    kind: str | None = None,
+    year: int | None = None,
 ) -> pd.DataFrame:
     """The ``measures`` table from one document's ``segments`` and its clean ``text``;
-    ``kind`` (plan | regulation | report | speech) is recognised from the text when not given."""
+    ``kind`` (plan | regulation | report | speech) is recognised from the text when not given;
+    ``year`` (the document's) tells a report's review part from its plans by the years named."""
     cfg = config or load_config()
     kind = kind or recognise(text, None, cfg).kind
     cols = ("doc_id", "seq", "kind", "path", "number", "heading", "char_start", "char_end",
@@ -155,6 +160,8 @@ def extract_measures(
         framing = contract.is_framing(
             [heading, *parent_headings], ctx[1:], own.split("\n", 1)[0], kind, cfg
         )
+        mode = contract.measure_mode(ctx, own, kind, cfg, year)
+        framing = framing or (kind == "plan" and mode == "rationale")  # why the plan matters
         lead, resp = parse_units(body, cfg)
         rows.append({
             "doc_id": r["doc_id"],
@@ -162,7 +169,7 @@ def extract_measures(
             "seq": len(rows), "path": path, "number": number, "heading": heading,
             "body": own, "text": body, "char_start": start, "char_end": end,
             "parent_path": parent_path, "parent_headings": " / ".join(parent_headings),
-            "framing": framing, "mode": contract.measure_mode(ctx, own, kind, cfg),
+            "framing": framing, "mode": mode,
             "points": count_points(body, cfg),
             "lead_units": "；".join(lead), "responsible_units": "；".join(resp),
         })  # fmt: skip
