@@ -8,13 +8,14 @@ LANGS  ?= zh en
 BUILD  ?= build
 JOBS   ?= 0
 
-.PHONY: help venv tables report eval test lint format bench clean
+.PHONY: help venv tables report explore eval test lint format bench clean
 
 help:
 	@echo "make report   set up .venv, build the tables, run the notebooks, write figures/ and reports/"
 	@echo "make test     set up .venv, lint, run the test suite (includes executing every notebook)"
 	@echo "make eval     build the development corpus and score it against its gold (dev and frozen splits)"
 	@echo "make tables   build the tables only (CORPUS=path/to/corpus.yml to use your own manifest)"
+	@echo "make explore  write reports/explorer.html (works offline) and open it"
 	@echo "make bench    run the speed benchmark (writes benchmarks/README.md figures)"
 	@echo "make lint     ruff check + format check"
 
@@ -30,7 +31,10 @@ tables: $(STAMP)
 	$(BIN)/compare build --corpus $(CORPUS) --out $(BUILD) --jobs $(JOBS)
 
 report: tables
-	$(BIN)/python -m compare.report --corpus $(CORPUS) --build $(BUILD) --langs "$(LANGS)"
+	$(BIN)/compare report --corpus $(CORPUS) --build $(BUILD) --langs "$(LANGS)"
+
+explore: tables
+	$(BIN)/compare explore --build $(BUILD)
 
 eval: $(STAMP)
 	$(BIN)/compare eval --corpus data/dev/corpus.yml --gold data/dev/gold --out $(BUILD)/dev --jobs $(JOBS)

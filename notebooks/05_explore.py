@@ -22,7 +22,8 @@
 # highlighted; pick one of those measures to see its closest counterparts in the other
 # documents (`matches`) and the passages it shares word for word with them (`reuse`), each in
 # its context. Open this notebook in JupyterLab to use the widgets; run headless, it shows the
-# explorer's first view and the tables below.
+# explorer's first view and the tables below. The same explorer without Jupyter, working
+# offline: `reports/explorer.html` (written by `make report`; `compare explore` writes and opens it).
 
 # %%
 from IPython.display import HTML, Markdown, display

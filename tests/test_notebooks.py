@@ -161,6 +161,35 @@ def test_notebooks_run_on_another_corpus(tmp_path: Path) -> None:
         run_notebook(nb, tmp_path / "out", params)
     stems = {p.stem for p in (tmp_path / "figures").glob("*.png")}
     assert {"01_corpus_timeline_en", "02_coverage_heatmap_en", "03_category_shift_en"} <= stems
-    assert "using the earliest, 'early-2012'" in (
+    assert "the earliest and the latest of the documents, 'early-2012' and 'nanjing-2021'" in (
         tmp_path / "out" / "03_change_2012_2021.html"
     ).read_text(encoding="utf-8")
+
+
+#: A second real corpus: dev-split texts (three plans of three years, one annual report).
+DEV_CORPUS = ["extra_gov_2004_ssyj", "gov_2018_jiuye_yijian", "gov_2019_zhijiao_fangan",
+              "extra_guangming_2021_ndbg"]  # fmt: skip
+
+
+@pytest.mark.notebooks
+def test_notebooks_run_on_a_small_dev_corpus(tmp_path: Path) -> None:
+    """`make report CORPUS=...` on another manifest: every notebook runs; 03 compares the
+    manifest's earliest and latest plans (the manifest names no pair)."""
+    import yaml
+
+    from compare.build import build
+    from compare.report import run_report
+
+    dev = ROOT / "data" / "dev"
+    entries = yaml.safe_load((dev / "corpus.yml").read_text(encoding="utf-8"))["documents"]
+    chosen = [{**e, "file": str(dev / e["file"])} for e in entries if e["id"] in DEV_CORPUS]
+    assert len(chosen) == len(DEV_CORPUS)
+    manifest = tmp_path / "corpus.yml"
+    manifest.write_text(yaml.safe_dump({"documents": chosen}, allow_unicode=True), encoding="utf-8")
+    build(manifest, tmp_path / "build", jobs=1, data_dir=ROOT / "data")
+    written = run_report(manifest, tmp_path / "build", tmp_path / "figures", tmp_path / "reports",
+                         ["en"])  # fmt: skip
+    assert {p.name for p in written} >= {f"{p.stem}.html" for p in PAIRED} | {"explorer.html"}
+    change = (tmp_path / "reports" / "03_change_2012_2021.html").read_text(encoding="utf-8")
+    assert "the earliest and the latest of the plans, 'extra_gov_2004_ssyj' and " in change
+    assert "'gov_2019_zhijiao_fangan'" in change

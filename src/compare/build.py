@@ -34,6 +34,7 @@ from compare.errors import CompareError
 from compare.io import write_table, write_text
 from compare.manifest import load_manifest, manifest_data_date
 from compare.output import Output, cache_folder, read_build_info
+from compare.progress import StageLog
 from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
 
@@ -145,7 +146,9 @@ class Pipeline:
         from compare import align
 
         doc_id = meta["doc_id"]
+        stages = StageLog(doc_id, len(source_text))
         cleaned = clean.clean_text(source_text, clean.default_steps(self.cleaning))
+        stages("clean")
         text = cleaned.text
         log = cleaned.log.copy()
         log.insert(0, "doc_id", doc_id)
@@ -158,11 +161,14 @@ class Pipeline:
         found_measures = measures.extract_measures(
             segs, text, config=self.segmentation, kind=doc_kind.kind, year=_year(meta)
         )
+        stages("segment and measures")
         aligned = align.align_measures(found_measures, aligners=self.aligners)
+        stages("align")
         found = targets.extract_targets(
             text, doc_id=doc_id, vocab=self.vocabulary, year=_year(meta), measures=found_measures
         )
         found = targets.assign_measures(found, found_measures)
+        stages("targets")
         meta["n_chars"] = len(text)
         meta["n_measures"] = len(found_measures)
         return DocResult(meta, text, log, segs, found_measures, aligned, found)

@@ -67,6 +67,19 @@ def _say(text: str) -> None:
     err.print(text, highlight=False, soft_wrap=True, markup=False)
 
 
+def _log_stages() -> None:
+    """Show the stage lines of a big document (:mod:`compare.progress`) above the progress bar."""
+    import logging
+
+    from rich.logging import RichHandler
+
+    logger = logging.getLogger("compare.build")
+    if not logger.handlers:
+        handler = RichHandler(console=err, show_time=False, show_path=False, show_level=False)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 @app.command()
 def build(
     corpus: Annotated[
@@ -94,6 +107,8 @@ def build(
     from compare import build as pipeline
 
     corpus = corpus or DataFiles.resolve().path("corpus.yml")
+    if not quiet:
+        _log_stages()
     started = time.perf_counter()
     progress = Progress(
         TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
