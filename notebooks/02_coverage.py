@@ -38,7 +38,7 @@ langs = ["zh", "en"]
 drill_categories = None  # category ids to drill into; None: the three largest
 
 # %%
-built = open_build(build_dir, corpus, figures_dir, langs, sources=["data/taxonomy.yml"], texts=False)
+built = open_build(build_dir, corpus, figures_dir, langs, texts=False)
 tables, documents, taxonomy = built.tables, built["documents"], built.taxonomy
 coverage_args = dict(
     alignments=tables["alignments"], measures=tables["measures"], documents=documents

@@ -17,7 +17,13 @@ new DataFrame (or a small value); nothing is drawn or written here, except that
 
 from __future__ import annotations
 
-from compare.analysis.change import aligned_pairs, category_shift, keyness, topic_presence_change
+from compare.analysis.change import (
+    aligned_pairs,
+    category_shift,
+    keyness,
+    keyness_exclusions,
+    topic_presence_change,
+)
 from compare.analysis.comparison import (
     CELL_COLUMNS,
     comparison_cells,
@@ -43,6 +49,7 @@ from compare.analysis.documents import (
     corpus_overview,
     document_labels,
     document_order,
+    group_cleaning_reasons,
     label_table,
     pick_documents,
 )
@@ -92,7 +99,9 @@ __all__ = [
     "document_totals",
     "example_measure",
     "export_side_by_side",
+    "group_cleaning_reasons",
     "keyness",
+    "keyness_exclusions",
     "label_ids",
     "label_table",
     "measure_counterparts",
