@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Callable
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -533,3 +534,32 @@ def test_keyness_leaves_out_places_and_own_jurisdictions() -> None:
     key = A.keyness([["南京"] * 9 + ["数字政府"] * 8], [["宜兴"] * 9 + ["依法行政"] * 8],
                     exclude=skip)  # fmt: skip
     assert set(key["term"]) == {"数字政府", "依法行政"}
+
+
+def test_sharing_counts_counterparts_and_passages_per_jurisdiction_pair() -> None:
+    cp = pd.DataFrame({
+        "measure_id": ["yixing-2012/1", "yixing-2012/1", "yixing-2012/2", "nanjing-2021/1"],
+        "doc_id": ["yixing-2012", "yixing-2012", "yixing-2012", "nanjing-2021"],
+        "other_doc_id": ["nanjing-2021", "caoxian-2016", None, "yixing-2012"],
+        "status": ["counterpart", "counterpart", "none", "counterpart"],
+    })  # fmt: skip
+    reuse = pd.DataFrame({"doc_id": ["yixing-2012"], "other_doc_id": ["nanjing-2021"],
+                          "length": [12]})  # fmt: skip
+    sh = A.sharing(cp, reuse, DOCS)
+    row = sh.set_index(["jurisdiction", "other_jurisdiction"])
+    assert row.loc[("宜兴市", "南京市"), "n_counterparts"] == 1
+    assert row.loc[("宜兴市", "南京市"), "n_measures"] == 2
+    assert row.loc[("宜兴市", "南京市"), "passage_chars"] == 12
+    assert row.loc[("南京市", "宜兴市"), "passage_chars"] == 12  # both directions
+    assert row.loc[("南京市", "宜兴市"), "share"] == 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = C.plot_sharing(sh, lang="en", data_date=DATE)
+    from matplotlib.collections import QuadMesh
+
+    ax = fig.get_axes()[0]
+    mesh = next(c for c in ax.collections if isinstance(c, QuadMesh))
+    names = list(pd.unique(sh["jurisdiction_en"]))
+    drawn = np.ma.filled(mesh.get_array().astype(float), np.nan).reshape(len(names), len(names))
+    want = sh.pivot(index="jurisdiction_en", columns="other_jurisdiction_en", values="share")
+    np.testing.assert_allclose(drawn, want.reindex(index=names, columns=names), equal_nan=True)

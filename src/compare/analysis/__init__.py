@@ -56,12 +56,14 @@ from compare.analysis.documents import (
 from compare.analysis.lookups import (
     COUNTERPART_COLUMNS,
     PASSAGE_COLUMNS,
+    SHARING_COLUMNS,
     TOPIC_VIEW_COLUMNS,
     example_measure,
     label_ids,
     measure_counterparts,
     most_shared_topic,
     shared_passages,
+    sharing,
     topic_view,
 )
 from compare.analysis.targets import (
@@ -79,6 +81,7 @@ __all__ = [
     "COUNTERPART_COLUMNS",
     "LEVEL_ORDER",
     "PASSAGE_COLUMNS",
+    "SHARING_COLUMNS",
     "SIDE_COLUMNS",
     "TOPIC_VIEW_COLUMNS",
     "UNASSIGNED",
@@ -110,6 +113,7 @@ __all__ = [
     "primary_alignments",
     "reading",
     "shared_passages",
+    "sharing",
     "side_by_side",
     "target_matrix",
     "target_ranges",

@@ -20,7 +20,7 @@ from compare.charts.corpus import (
     plot_corpus_timeline,
     plot_documents_overview,
 )
-from compare.charts.coverage import plot_coverage_heatmap, plot_topic_drilldown
+from compare.charts.coverage import plot_coverage_heatmap, plot_sharing, plot_topic_drilldown
 from compare.charts.labels import chart_string, document_sources, wrap
 from compare.charts.matrix import plot_target_dots, plot_target_matrix
 from compare.charts.style import (
@@ -33,10 +33,27 @@ from compare.charts.style import (
 from compare.charts.targets import plot_deadline_timeline, plot_target_ranges
 
 __all__ = [
-    "OKABE_ITO", "SEQUENTIAL_CMAP", "chart_string", "cjk_font_path", "cleaning_groups", "colours",
-    "document_sources", "figure_settings", "plot_category_shift", "plot_cleaning_summary",
-    "plot_corpus_timeline", "plot_coverage_heatmap", "plot_deadline_timeline",
-    "plot_documents_overview", "plot_keyness", "plot_target_dots", "plot_target_matrix",
-    "plot_target_ranges", "plot_topic_drilldown",
-    "save_figure", "use_cjk_font", "wrap",
+    "OKABE_ITO",
+    "SEQUENTIAL_CMAP",
+    "chart_string",
+    "cjk_font_path",
+    "cleaning_groups",
+    "colours",
+    "document_sources",
+    "figure_settings",
+    "plot_category_shift",
+    "plot_cleaning_summary",
+    "plot_corpus_timeline",
+    "plot_coverage_heatmap",
+    "plot_deadline_timeline",
+    "plot_documents_overview",
+    "plot_keyness",
+    "plot_sharing",
+    "plot_target_dots",
+    "plot_target_matrix",
+    "plot_target_ranges",
+    "plot_topic_drilldown",
+    "save_figure",
+    "use_cjk_font",
+    "wrap",
 ]  # fmt: skip
