@@ -106,11 +106,16 @@ display(
 cleaning = analysis.cleaning_summary(tables["cleaning_log"])
 display(cleaning)
 
+# %% [markdown]
+# The chart gathers the reasons into the groups of `cleaning_groups` in `data/figures.yml`
+# (named in Chinese and English in `data/i18n.yml`); the table above keeps every reason.
+
 # %%
+groups = [(g["id"], g["match"]) for g in charts.cleaning_groups()]
 built.save(
     charts.plot_cleaning_summary,
     "01_cleaning_summary",
-    summary=cleaning,
+    summary=analysis.group_cleaning_reasons(cleaning, groups),
     documents=documents,
 )
 

@@ -38,7 +38,7 @@ langs = ["zh", "en"]
 drill_categories = None  # category ids to drill into; None: the three largest
 
 # %%
-built = open_build(build_dir, corpus, figures_dir, langs, sources=["data/taxonomy.yml"], texts=False)
+built = open_build(build_dir, corpus, figures_dir, langs, texts=False)
 tables, documents, taxonomy = built.tables, built["documents"], built.taxonomy
 coverage_args = dict(
     alignments=tables["alignments"], measures=tables["measures"], documents=documents
@@ -153,3 +153,17 @@ display(analysis.label_ids(distinctive[distinctive["rank"] <= 3], taxonomy))
 # %%
 exclusive = distinctive[distinctive["exclusive"]]
 display(analysis.label_ids(exclusive, taxonomy)[["doc_id", "topic_id", "topic", "n", "share"]])
+
+# %% [markdown]
+# ## Which jurisdictions share measures or text
+#
+# For each jurisdiction (row), how many of its measures have a counterpart — a measure close
+# enough in wording (`counterparts`, `status = counterpart`) — in another jurisdiction (column),
+# and what share of its `n` measures that is; then how many characters of text passages
+# (`reuse`) their documents share. Anonymous jurisdictions of the same name (某市) count as one.
+
+# %%
+shared = analysis.sharing(tables["counterparts"], tables["reuse"], documents)
+display(built.save(charts.plot_sharing, "02_counterparts", table=shared))
+built.save(charts.plot_sharing, "02_reuse", table=shared, value="passages")
+display(shared)

@@ -60,7 +60,7 @@ doc_a, doc_b, doc_mid, notes = analysis.comparison_documents(
 for note in notes:
     display(Markdown(f"**Note:** {note}"))
 names = {lang: analysis.document_labels(documents, lang) for lang in ("zh", "en")}
-built.sources += [d for d in (doc_a, doc_mid, doc_b) if d]
+built.source_docs = [d for d in (doc_a, doc_mid, doc_b) if d]
 display(Markdown(" → ".join(f"**{names['zh'][d]}** (`{d}`)" for d in (doc_a, doc_mid, doc_b) if d)))
 display(analysis.corpus_overview(documents[documents["doc_id"].isin([doc_a, doc_mid, doc_b])]))
 
@@ -109,19 +109,23 @@ display(analysis.label_ids(analysis.topic_presence_change(topic_cov, doc_a, doc_
 # Dunning's log-likelihood G² (signed: positive where the later document uses the term
 # relatively more) and Hardie's log-ratio (binary log of the ratio of relative frequencies) on
 # the clean texts, tokenised with jieba and the project dictionary, stopwords removed. Terms
-# with fewer than three occurrences in both texts together are left out.
+# with fewer than three occurrences in both texts together are left out, and so are place names
+# (`data/lexicon/places.txt`) and the documents' own jurisdictions: a plan naming its own city
+# says nothing about its policy. In the English chart the terms stay in Chinese.
 
 # %%
-key = analysis.keyness([tokenize(texts[doc_b])], [tokenize(texts[doc_a])], min_count=3)
+skip = analysis.keyness_exclusions(documents)
+key = analysis.keyness(
+    [tokenize(texts[doc_b])], [tokenize(texts[doc_a])], min_count=3, exclude=skip
+)
 built.save(
     charts.plot_keyness,
     "03_keyness",
     keyness_table=key,
     n=15,
-    per_lang={
-        lang: {"target_label": names[lang][doc_b], "reference_label": names[lang][doc_a]}
-        for lang in langs
-    },
+    documents=documents,
+    target_id=doc_b,
+    reference_id=doc_a,
 )
 
 # %%

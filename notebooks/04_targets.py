@@ -36,9 +36,7 @@ figures_dir = "../figures"
 langs = ["zh", "en"]
 
 # %%
-built = open_build(
-    build_dir, corpus, figures_dir, langs, sources=["data/targets.yml", "data/taxonomy.yml"]
-)
+built = open_build(build_dir, corpus, figures_dir, langs)
 documents, found, taxonomy = built["documents"], built["targets"], built.taxonomy
 display(
     Markdown(
@@ -102,6 +100,7 @@ else:
             charts.plot_deadline_timeline,
             "04_deadline_timeline",
             timeline=timeline,
+            documents=documents,
         )
     )
 display(timeline)

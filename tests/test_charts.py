@@ -9,6 +9,7 @@ import warnings
 from collections.abc import Callable
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -214,6 +215,9 @@ TABLES: dict[str, Callable[[str], Figure]] = {
         n=5,
         target_label="南京 2021",
         reference_label="宜兴 2012",
+        documents=DOCS,
+        target_id="nanjing-2021",
+        reference_id="yixing-2012",
         lang=lang,
         sources=SOURCES,
         data_date=DATE,
@@ -228,7 +232,11 @@ TABLES: dict[str, Callable[[str], Figure]] = {
         A.target_ranges(_targets(), DOCS, INDICATORS), lang=lang, sources=SOURCES, data_date=DATE
     ),
     "deadlines": lambda lang: C.plot_deadline_timeline(
-        A.deadline_timeline(_targets(), DOCS), lang=lang, sources=SOURCES, data_date=DATE
+        A.deadline_timeline(_targets(), DOCS),
+        documents=DOCS,
+        lang=lang,
+        sources=SOURCES,
+        data_date=DATE,
     ),
     "cleaning": lambda lang: C.plot_cleaning_summary(
         A.cleaning_summary(_cleaning_log()),
@@ -262,7 +270,7 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     ),
     "keyness": (
         ["关键词：南京 2021 对比 宜兴 2012", "数字政府", "依法行政"],
-        ["Keyness", "数字政府", "依法行政"],
+        ["Keyness", "数字政府", "依法行政", "untranslated"],
     ),
     "timeline": (
         ["语料时间线", "宜兴 2012", "县级", "规划期"],
@@ -466,3 +474,92 @@ def test_cleaning_bars_are_the_characters_per_action() -> None:
     cols = [c for c in summary.columns if c.startswith("chars_")]
     expected = sorted(float(v) for c in cols for v in summary[c] if v)
     assert drawn == expected
+
+
+def _doc_colour(doc_id: str) -> tuple[float, ...]:
+    from matplotlib.colors import to_rgba
+
+    return to_rgba(C.colours().document(DOCS)[doc_id])
+
+
+def test_documents_keep_their_manifest_colour_in_every_chart() -> None:
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Rectangle
+
+    key = TABLES["keyness"]("en").get_axes()[0]
+    bars = [p for p in key.patches if isinstance(p, Rectangle)]
+    pos = {to_rgba(p.get_facecolor()) for p in bars if p.get_width() > 0}
+    neg = {to_rgba(p.get_facecolor()) for p in bars if p.get_width() < 0}
+    assert pos == {_doc_colour("nanjing-2021")} and neg == {_doc_colour("yixing-2012")}
+    shift = TABLES["shift"]("en").get_axes()[0]
+    drawn = {to_rgba(c.get_facecolor()[0]) for c in shift.collections if len(c.get_facecolor())}
+    assert {_doc_colour(d) for d in ("yixing-2012", "nanjing-2021", "caoxian-2016")} <= drawn
+    # the colour follows the manifest position, not the order a chart meets the documents in
+    assert C.colours().document(DOCS)["nanjing-2021"] == C.colours().documents[2]
+
+
+def test_timeline_draws_uncertain_years_as_ranges() -> None:
+    docs = DOCS.assign(date=["2012-08-23", "2017-07-26", None, None])
+    docs.loc[2, ["year_max"]] = None  # nanjing: in or after 2021, no upper bound
+    ov = A.corpus_overview(docs)
+    assert ov.set_index("doc_id")["year_certain"].to_dict() == {
+        "yixing-2012": True, "caoxian-2016": True, "nanjing-2021": False, "speeches-01": False,
+    }  # fmt: skip
+    fig = C.plot_corpus_timeline(ov, lang="en", data_date=DATE)
+    ax = fig.get_axes()[0]
+    ranges = {ln.get_gid(): list(ln.get_xdata()) for ln in ax.lines if ln.get_gid()}
+    row = {d: i for i, d in enumerate(ov["doc_id"])}
+    assert ranges[f"range-{row['nanjing-2021']}"] == [2021, 2026]  # open end: the data date
+    assert ranges[f"range-{row['speeches-01']}"] == [2018, 2020]
+    assert len(ranges) == 2
+
+
+def test_cleaning_groups_name_every_reason_in_the_chart_language() -> None:
+    log = _cleaning_log().assign(reason=["site navigation bar", "stray '?' (mojibake?)", "x"])
+    groups = [(g["id"], g["match"]) for g in C.cleaning_groups()]
+    summary = A.group_cleaning_reasons(A.cleaning_summary(log), groups)
+    assert set(summary["reason"]) == {"web", "mojibake", "other"}
+    fig = C.plot_cleaning_summary(summary, documents=DOCS, lang="zh", data_date=DATE)
+    legend = [t.get_text() for sf in fig.subfigs for lg in sf.legends for t in lg.get_texts()]
+    assert len(legend) == 3
+    assert all(re.search(r"[\u4e00-\u9fff]", t) and not re.search(r"[A-Za-z]", t) for t in legend)
+    assert sum(w for ax in fig.get_axes() for _, w in _bars(fig, fig.get_axes().index(ax))) == sum(
+        summary[c].sum() for c in ("chars_removed", "chars_replaced", "chars_flagged")
+    )
+
+
+def test_keyness_leaves_out_places_and_own_jurisdictions() -> None:
+    skip = A.keyness_exclusions(DOCS.assign(province=["江苏省", "山东省", "江苏省", None]))
+    assert {"南京市", "南京", "宜兴", "曹县", "江苏", "江苏省", "上海"} <= skip
+    key = A.keyness([["南京"] * 9 + ["数字政府"] * 8], [["宜兴"] * 9 + ["依法行政"] * 8],
+                    exclude=skip)  # fmt: skip
+    assert set(key["term"]) == {"数字政府", "依法行政"}
+
+
+def test_sharing_counts_counterparts_and_passages_per_jurisdiction_pair() -> None:
+    cp = pd.DataFrame({
+        "measure_id": ["yixing-2012/1", "yixing-2012/1", "yixing-2012/2", "nanjing-2021/1"],
+        "doc_id": ["yixing-2012", "yixing-2012", "yixing-2012", "nanjing-2021"],
+        "other_doc_id": ["nanjing-2021", "caoxian-2016", None, "yixing-2012"],
+        "status": ["counterpart", "counterpart", "none", "counterpart"],
+    })  # fmt: skip
+    reuse = pd.DataFrame({"doc_id": ["yixing-2012"], "other_doc_id": ["nanjing-2021"],
+                          "length": [12]})  # fmt: skip
+    sh = A.sharing(cp, reuse, DOCS)
+    row = sh.set_index(["jurisdiction", "other_jurisdiction"])
+    assert row.loc[("宜兴市", "南京市"), "n_counterparts"] == 1
+    assert row.loc[("宜兴市", "南京市"), "n_measures"] == 2
+    assert row.loc[("宜兴市", "南京市"), "passage_chars"] == 12
+    assert row.loc[("南京市", "宜兴市"), "passage_chars"] == 12  # both directions
+    assert row.loc[("南京市", "宜兴市"), "share"] == 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = C.plot_sharing(sh, lang="en", data_date=DATE)
+    from matplotlib.collections import QuadMesh
+
+    ax = fig.get_axes()[0]
+    mesh = next(c for c in ax.collections if isinstance(c, QuadMesh))
+    names = list(pd.unique(sh["jurisdiction_en"]))
+    drawn = np.ma.filled(mesh.get_array().astype(float), np.nan).reshape(len(names), len(names))
+    want = sh.pivot(index="jurisdiction_en", columns="other_jurisdiction_en", values="share")
+    np.testing.assert_allclose(drawn, want.reindex(index=names, columns=names), equal_nan=True)

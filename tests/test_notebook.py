@@ -18,10 +18,13 @@ def test_open_build_hands_over_tables_texts_taxonomy_and_date(
     assert built.texts == result.texts
     assert built.taxonomy is not None and "C04_decisions" in built.taxonomy.category_ids
     assert built.data_date == "2026-11-25"  # the manifest's data_date, never the clock
-    assert built.chart_args == {
-        "sources": ["corpus.yml", "taxonomy.yml"],
-        "data_date": built.data_date,
-    }
+    assert built.chart_args == {"sources": ["taxonomy.yml"], "data_date": built.data_date}
+    zh, en = built.source_line("zh"), built.source_line("en")
+    assert "宜兴市人民政府 意见（2012）" in zh and zh[-1] == "taxonomy.yml"
+    assert "Yixing, Opinions (2012)" in en
+    assert not any("corpus.yml" in s for s in zh + en)  # documents, not config files
+    built.source_docs = ["yixing-2012"]
+    assert built.source_line("zh") == ["宜兴市人民政府 意见（2012）", "taxonomy.yml"]
     counts = analysis.corpus_counts(built["documents"])
     fig = built.save(charts.plot_documents_overview, "overview", counts=counts)
     assert fig is not None

@@ -22,7 +22,9 @@ from compare.errors import CompareError
 class Build:
     """An opened build: ``tables`` (by name), ``texts`` (clean texts by doc_id), ``taxonomy``
     (:class:`compare.align.taxonomy.Taxonomy`, or None when the data folder has none),
-    ``data_date`` (build_info.json), ``sources`` (the source line of every chart),
+    ``data_date`` (build_info.json), ``sources`` (extra entries of every chart's source line,
+    after the documents), ``source_docs`` (the documents the source line names: their issuers,
+    types and years, :func:`compare.charts.labels.document_sources`; None: every document),
     ``figures_dir`` and ``langs`` (where and in which languages :meth:`save` draws)."""
 
     build_dir: Path
@@ -33,14 +35,25 @@ class Build:
     sources: list[str]
     figures_dir: Path
     langs: list[str] = field(default_factory=lambda: ["zh", "en"])
+    source_docs: list[str] | None = None
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
     @property
     def chart_args(self) -> dict[str, Any]:
-        """The arguments every chart takes: ``sources`` and ``data_date``."""
+        """The arguments every chart takes: ``sources`` (the extra entries) and ``data_date``."""
         return {"sources": self.sources, "data_date": self.data_date}
+
+    def source_line(self, lang: str) -> list[str]:
+        """The source line of a chart in ``lang``: the issuers, types and years of
+        :attr:`source_docs` (every document by default), then :attr:`sources`."""
+        from compare.charts.labels import document_sources
+
+        docs = self.tables["documents"]
+        if self.source_docs is not None:
+            docs = docs[docs["doc_id"].astype(str).isin([str(d) for d in self.source_docs])]
+        return [*document_sources(docs, lang), *self.sources]
 
     def save(
         self,
@@ -50,9 +63,13 @@ class Build:
         **kwargs: Any,
     ) -> Any:
         """:func:`save_charts` in this build's languages and figures folder, with
-        :attr:`chart_args` added; returns the first figure (for display)."""
+        :attr:`chart_args` added and the source line of :meth:`source_line` in each language;
+        returns the first figure (for display)."""
+        langs = {lang: {"sources": self.source_line(lang)} for lang in self.langs}
+        for lang, extra in (per_lang or {}).items():
+            langs[lang] = {**langs.get(lang, {}), **extra}
         return save_charts(
-            plot, self.figures_dir, stem, self.langs, per_lang, **{**self.chart_args, **kwargs}
+            plot, self.figures_dir, stem, self.langs, langs, **{**self.chart_args, **kwargs}
         )
 
 
@@ -65,8 +82,8 @@ def open_build(
     texts: bool = True,
 ) -> Build:
     """Open the build in ``build_dir`` for a notebook (see :class:`Build`); makes
-    ``figures_dir``. The charts' source line names the manifest file ``corpus``, then
-    ``sources``; ``texts=False`` skips reading the clean texts."""
+    ``figures_dir``. The charts' source line names the documents (their issuers and years),
+    then ``sources``; ``texts=False`` skips reading the clean texts."""
     from compare.build import load_tables, load_texts
 
     build_dir = Path(build_dir)
@@ -79,7 +96,7 @@ def open_build(
         texts=load_texts(build_dir) if texts else {},
         taxonomy=taxonomy,
         data_date=build_date(build_dir),
-        sources=[Path(corpus).name, *sources],
+        sources=list(sources),
         figures_dir=figures,
         langs=list(langs),
     )

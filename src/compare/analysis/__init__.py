@@ -17,7 +17,13 @@ new DataFrame (or a small value); nothing is drawn or written here, except that
 
 from __future__ import annotations
 
-from compare.analysis.change import aligned_pairs, category_shift, keyness, topic_presence_change
+from compare.analysis.change import (
+    aligned_pairs,
+    category_shift,
+    keyness,
+    keyness_exclusions,
+    topic_presence_change,
+)
 from compare.analysis.comparison import (
     CELL_COLUMNS,
     comparison_cells,
@@ -44,18 +50,21 @@ from compare.analysis.documents import (
     corpus_overview,
     document_labels,
     document_order,
+    group_cleaning_reasons,
     label_table,
     pick_documents,
 )
 from compare.analysis.lookups import (
     COUNTERPART_COLUMNS,
     PASSAGE_COLUMNS,
+    SHARING_COLUMNS,
     TOPIC_VIEW_COLUMNS,
     example_measure,
     label_ids,
     measure_counterparts,
     most_shared_topic,
     shared_passages,
+    sharing,
     topic_view,
 )
 from compare.analysis.targets import (
@@ -73,6 +82,7 @@ __all__ = [
     "COUNTERPART_COLUMNS",
     "LEVEL_ORDER",
     "PASSAGE_COLUMNS",
+    "SHARING_COLUMNS",
     "SIDE_COLUMNS",
     "TOPIC_VIEW_COLUMNS",
     "UNASSIGNED",
@@ -94,7 +104,9 @@ __all__ = [
     "document_totals",
     "example_measure",
     "export_side_by_side",
+    "group_cleaning_reasons",
     "keyness",
+    "keyness_exclusions",
     "label_ids",
     "label_table",
     "measure_counterparts",
@@ -103,6 +115,7 @@ __all__ = [
     "primary_alignments",
     "reading",
     "shared_passages",
+    "sharing",
     "side_by_side",
     "target_matrix",
     "target_ranges",

@@ -3,7 +3,9 @@ aligned measure pairs."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Collection
 from typing import Literal
 
 import numpy as np
@@ -12,6 +14,7 @@ from scipy import stats
 
 from compare.analysis.base import _require
 from compare.analysis.coverage import UNASSIGNED
+from compare.config import DataFiles
 from compare.errors import CompareError
 
 
@@ -89,11 +92,29 @@ def topic_presence_change(
     return out.drop(columns=["_s", "_n"]).reset_index(drop=True)
 
 
+_ADMIN_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|省|市|县|区|州|盟|旗)$")
+
+
+def keyness_exclusions(documents: pd.DataFrame, data: DataFiles | None = None) -> set[str]:
+    """Words keyness leaves out: the place names of ``data/lexicon/places.txt`` and the
+    documents' own ``jurisdiction`` and ``province`` names, each with and without its
+    administrative suffix (南京市 and 南京)."""
+    words = set(DataFiles.resolve(data).lines("lexicon/places.txt"))
+    for col in ("jurisdiction", "province"):
+        if col in documents:
+            for name in documents[col].dropna().astype(str):
+                name = name.strip()
+                if name:
+                    words |= {name, _ADMIN_SUFFIX.sub("", name)}
+    return {w for w in words if len(w) >= 2}
+
+
 def keyness(
     tokens_target: list[list[str]],
     tokens_reference: list[list[str]],
     min_count: int = 3,
     correction: Literal["none", "williams"] = "none",
+    exclude: Collection[str] = (),
 ) -> pd.DataFrame:
     """Terms over- or under-used in the target against the reference (as quanteda's keyness).
 
@@ -102,12 +123,15 @@ def keyness(
     ``G2 = 2 Σ O ln(O/E)``, signed negative when the term is relatively rarer in the target
     (quanteda's convention); ``correction="williams"`` divides it by Williams' ``q``.
     ``p_value`` is from χ²(1). ``log_ratio`` is Hardie's binary log of the relative frequency ratio,
-    a zero count replaced by 0.5. Terms with ``count_target + count_ref < min_count`` are left out.
+    a zero count replaced by 0.5. Terms with ``count_target + count_ref < min_count`` are left out,
+    and so are the terms of ``exclude`` (e.g. :func:`keyness_exclusions`: place names) — they
+    are left out of the counts altogether, as stopwords are.
     Returns ``term, count_target, count_ref, log_ratio, g2, p_value`` sorted by ``g2`` descending
     (ties by term).
     """
-    ct: Counter[str] = Counter(t for doc in tokens_target for t in doc)
-    cr: Counter[str] = Counter(t for doc in tokens_reference for t in doc)
+    skip = set(exclude)
+    ct: Counter[str] = Counter(t for doc in tokens_target for t in doc if t not in skip)
+    cr: Counter[str] = Counter(t for doc in tokens_reference for t in doc if t not in skip)
     n1, n2 = sum(ct.values()), sum(cr.values())
     cols = ["term", "count_target", "count_ref", "log_ratio", "g2", "p_value"]
     if n1 == 0 or n2 == 0:

@@ -3,6 +3,9 @@ of the corpus and of what cleaning did."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import pandas as pd
 
 from compare.analysis.base import _require, blank
@@ -127,7 +130,9 @@ def corpus_overview(documents: pd.DataFrame) -> pd.DataFrame:
     """One display row per document: labels, level, type, year (or its bounds), plan period, size.
 
     Returns ``doc_id, label, label_en, jurisdiction, jurisdiction_en, level, doc_type, year,
-    year_min, year_max, period_start, period_end, n_chars, n_measures``, sorted by year (a
+    year_certain, year_min, year_max, period_start, period_end, n_chars, n_measures``;
+    ``year_certain`` is true when the document has a ``date`` or its bounds meet
+    (``year_min == year_max``); else ``year`` is only the earliest its text allows. Sorted by year (a
     document without a year by its ``year_min``), then label. ``period_*`` come from ``period``
     (``2016-2020``); missing values stay NA.
     """
@@ -142,12 +147,24 @@ def corpus_overview(documents: pd.DataFrame) -> pd.DataFrame:
             pd.to_numeric(d[col], errors="coerce").astype("Int64").to_numpy() if col in d else pd.NA
         )
         out[col] = out[col].astype("Int64")
+    dated = ~blank(d["date"]) if "date" in d else pd.Series(False, index=d.index)
+    closed = (out["year_min"] == out["year_max"]).fillna(False).astype(bool)
+    out["year_certain"] = (dated.to_numpy() | closed.to_numpy()) & out["year"].notna().to_numpy()
     period = d["period"] if "period" in d else pd.Series(pd.NA, index=d.index)
     span = period.astype("string").str.extract(r"((?:19|20)\d{2})\D+((?:19|20)\d{2})")
     out["period_start"] = pd.to_numeric(span[0], errors="coerce").astype("Int64").to_numpy()
     out["period_end"] = pd.to_numeric(span[1], errors="coerce").astype("Int64").to_numpy()
     cols = ["doc_id", "label", "label_en", "jurisdiction", "jurisdiction_en", "level", "doc_type"]
-    cols += ["year", "year_min", "year_max", "period_start", "period_end", "n_chars", "n_measures"]
+    cols += [
+        "year",
+        "year_certain",
+        "year_min",
+        "year_max",
+        "period_start",
+        "period_end",
+        "n_chars",
+        "n_measures",
+    ]
     out = out[cols]
     key = out["year"].fillna(out["year_min"]).fillna(out["year_max"])
     out = out.assign(_k=key).sort_values(["_k", "label"], kind="stable", na_position="last")
@@ -204,4 +221,26 @@ def cleaning_summary(cleaning_log: pd.DataFrame) -> pd.DataFrame:
         out[f"n_{tag}"] = out[f"n_{tag}"].fillna(0).astype("int64")
         out[f"chars_{tag}"] = out[f"chars_{tag}"].fillna(0).astype("int64")
     out = out.sort_values(["doc_id", "chars_removed", "reason"], ascending=[True, False, True])
+    return out.reset_index(drop=True)
+
+
+def group_cleaning_reasons(
+    summary: pd.DataFrame, groups: Sequence[tuple[str, str]], other: str = "other"
+) -> pd.DataFrame:
+    """A :func:`cleaning_summary` with its reasons gathered into ``groups``: ``(id, pattern)``
+    pairs, the first whose regular expression is found in a reason wins, the rest go to
+    ``other``. Same columns, ``reason`` now the group id, counts summed per document and group;
+    groups keep the order of ``groups``."""
+    _require(summary, ["doc_id", "reason"], "cleaning summary")
+    compiled = [(gid, re.compile(pat)) for gid, pat in groups if pat]
+
+    def group_of(reason: str) -> str:
+        return next((gid for gid, rx in compiled if rx.search(reason)), other)
+
+    s = summary.assign(reason=summary["reason"].fillna("").astype(str).map(group_of))
+    order = {gid: i for i, (gid, _) in enumerate(groups)}
+    num = [c for c in summary.columns if c not in ("doc_id", "reason")]
+    out = s.groupby(["doc_id", "reason"], sort=False)[num].sum().reset_index()
+    out["_g"] = out["reason"].map(order).fillna(len(order))
+    out = out.sort_values(["doc_id", "_g"], kind="stable").drop(columns="_g")
     return out.reset_index(drop=True)

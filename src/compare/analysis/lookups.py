@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from compare.analysis.base import blank
 from compare.analysis.coverage import primary_alignments
 from compare.analysis.documents import document_labels, document_order
 from compare.errors import CompareError
@@ -202,3 +203,57 @@ def shared_passages(tables: Mapping[str, pd.DataFrame], measure_id: str) -> pd.D
     )
     both = both.sort_values(["length", "other_doc_id"], ascending=[False, True], kind="stable")
     return both[PASSAGE_COLUMNS].reset_index(drop=True)
+
+
+#: Columns of :func:`sharing`.
+SHARING_COLUMNS = [
+    "jurisdiction", "jurisdiction_en", "other_jurisdiction", "other_jurisdiction_en",
+    "n_counterparts", "n_measures", "share", "n_passages", "passage_chars",
+]  # fmt: skip
+
+
+def sharing(
+    counterparts: pd.DataFrame, reuse: pd.DataFrame, documents: pd.DataFrame
+) -> pd.DataFrame:
+    """Which jurisdictions share measures or text, one row per ordered pair of jurisdictions
+    (see :data:`SHARING_COLUMNS`): ``n_counterparts`` of the jurisdiction's ``n_measures`` have a
+    counterpart (``status == "counterpart"``) in the other (``share`` of them); ``n_passages``
+    and ``passage_chars`` count the ``reuse`` passages between their documents (each passage
+    once per direction). Jurisdictions in the documents' order (by year); a jurisdiction
+    missing from ``documents`` is named by its doc_id."""
+    d = documents.copy()
+    d["doc_id"] = d["doc_id"].astype(str)
+    for col in ("jurisdiction", "jurisdiction_en"):
+        d[col] = d[col].where(~blank(d[col]), d["doc_id"]) if col in d else d["doc_id"]
+    en = dict(zip(d["jurisdiction"], d["jurisdiction_en"], strict=True))
+    juris_of = dict(zip(d["doc_id"], d["jurisdiction"], strict=True))
+    order = list(dict.fromkeys(juris_of[i] for i in document_order(d)))
+    c = counterparts.copy()
+    c["jurisdiction"] = c["doc_id"].astype(str).map(juris_of)
+    n_measures = c.drop_duplicates("measure_id").groupby("jurisdiction").size()
+    hit = c[c["status"].astype(str) == "counterpart"]
+    hit = hit.assign(other_jurisdiction=hit["other_doc_id"].astype(str).map(juris_of))
+    n_cp = (
+        hit.drop_duplicates(["measure_id", "other_jurisdiction"])
+        .groupby(["jurisdiction", "other_jurisdiction"])
+        .size()
+    )
+    r = reuse.assign(
+        j1=reuse["doc_id"].astype(str).map(juris_of),
+        j2=reuse["other_doc_id"].astype(str).map(juris_of),
+    )
+    both = pd.concat([r[["j1", "j2", "length"]], r[["j2", "j1", "length"]].set_axis(
+        ["j1", "j2", "length"], axis=1)])  # fmt: skip
+    both = both[both["j1"] != both["j2"]]
+    n_pass = both.groupby(["j1", "j2"]).size()
+    chars = both.groupby(["j1", "j2"])["length"].sum()
+    rows = []
+    for a in order:
+        for b in order:
+            if a == b:
+                continue
+            n = int(n_measures.get(a, 0))
+            k = int(n_cp.get((a, b), 0))
+            rows.append([a, en.get(a, a), b, en.get(b, b), k, n, k / n if n else float("nan"),
+                         int(n_pass.get((a, b), 0)), int(chars.get((a, b), 0))])  # fmt: skip
+    return pd.DataFrame(rows, columns=SHARING_COLUMNS)

@@ -14,14 +14,14 @@ re-run gives byte-identical files.
 from __future__ import annotations
 
 from compare.charts.change import plot_category_shift, plot_keyness
-from compare.charts.colours import colours, figure_settings
+from compare.charts.colours import cleaning_groups, colours, figure_settings
 from compare.charts.corpus import (
     plot_cleaning_summary,
     plot_corpus_timeline,
     plot_documents_overview,
 )
-from compare.charts.coverage import plot_coverage_heatmap, plot_topic_drilldown
-from compare.charts.labels import chart_string, wrap
+from compare.charts.coverage import plot_coverage_heatmap, plot_sharing, plot_topic_drilldown
+from compare.charts.labels import chart_string, document_sources, wrap
 from compare.charts.matrix import plot_target_dots, plot_target_matrix
 from compare.charts.style import (
     OKABE_ITO,
@@ -33,9 +33,27 @@ from compare.charts.style import (
 from compare.charts.targets import plot_deadline_timeline, plot_target_ranges
 
 __all__ = [
-    "OKABE_ITO", "SEQUENTIAL_CMAP", "chart_string", "cjk_font_path", "colours", "figure_settings", "plot_category_shift", "plot_cleaning_summary",
-    "plot_corpus_timeline", "plot_coverage_heatmap", "plot_deadline_timeline",
-    "plot_documents_overview", "plot_keyness", "plot_target_dots", "plot_target_matrix",
-    "plot_target_ranges", "plot_topic_drilldown",
-    "save_figure", "use_cjk_font", "wrap",
+    "OKABE_ITO",
+    "SEQUENTIAL_CMAP",
+    "chart_string",
+    "cjk_font_path",
+    "cleaning_groups",
+    "colours",
+    "document_sources",
+    "figure_settings",
+    "plot_category_shift",
+    "plot_cleaning_summary",
+    "plot_corpus_timeline",
+    "plot_coverage_heatmap",
+    "plot_deadline_timeline",
+    "plot_documents_overview",
+    "plot_keyness",
+    "plot_sharing",
+    "plot_target_dots",
+    "plot_target_matrix",
+    "plot_target_ranges",
+    "plot_topic_drilldown",
+    "save_figure",
+    "use_cjk_font",
+    "wrap",
 ]  # fmt: skip

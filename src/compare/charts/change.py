@@ -10,6 +10,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
+from compare.analysis.documents import document_labels
+from compare.charts.colours import colours
 from compare.charts.labels import (
     Lang,
     _check_lang,
@@ -41,7 +43,8 @@ def plot_category_shift(
     data_date: str | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Dumbbell chart of :func:`~compare.analysis.category_shift`.
+    """Dumbbell chart of :func:`~compare.analysis.category_shift`; each document takes its
+    colour of ``data/figures.yml`` (the same in every chart).
 
     One row per category in the table's order (largest increase on top): a line from
     ``share_a`` to ``share_b``, the midpoint document as a small grey diamond, and the change in
@@ -66,7 +69,10 @@ def plot_category_shift(
     a = shift["share_a"].to_numpy(dtype=float)
     b = shift["share_b"].to_numpy(dtype=float)
     ax.hlines(y, np.fmin(a, b), np.fmax(a, b), color="#bbbbbb", lw=3, zorder=1)
-    ca, cb, cm = OKABE_ITO[0], OKABE_ITO[3], "#777777"
+    by_doc = colours().document(documents) if documents is not None else {}
+    ca = by_doc.get(doc_a, OKABE_ITO[0])
+    cb = by_doc.get(doc_b, OKABE_ITO[3])
+    cm = by_doc.get(str(doc_mid), "#777777")
     ax.scatter(a, y, s=60, color=ca, zorder=3, label=name_a)
     if has_mid:
         (name_mid,) = _doc_labels([str(doc_mid)], documents, lang)
@@ -114,6 +120,9 @@ def plot_keyness(
     n: int = 15,
     target_label: str = "",
     reference_label: str = "",
+    documents: pd.DataFrame | None = None,
+    target_id: str | None = None,
+    reference_id: str | None = None,
     lang: Lang = "zh",
     sources: Sequence[str] = (),
     data_date: str | None = None,
@@ -121,16 +130,22 @@ def plot_keyness(
 ) -> Figure:
     """Bars of signed G² from :func:`~compare.analysis.keyness` (as quanteda's textplot_keyness).
 
-    The ``n`` most over-used terms of the target (right, orange) and the ``n`` most over-used of
-    the reference (left, blue); each bar is labelled with its term.
+    The ``n`` most over-used terms of the target (right) and the ``n`` most over-used of the
+    reference (left); each bar is labelled with its term. With ``documents`` and the documents'
+    ids the bars take each document's colour of ``data/figures.yml`` and its label. In English
+    the terms stay in Chinese: the axis says so.
     """
     _check_lang(lang)
     kt = keyness_table.sort_values("g2", ascending=False, kind="stable")
     top = kt[kt["g2"] > 0].head(n)
     bottom = kt[kt["g2"] < 0].tail(n)
     rows = pd.concat([top, bottom])
-    t_name = target_label or _tr(lang, "target")
-    r_name = reference_label or _tr(lang, "reference")
+    names = document_labels(documents, lang) if documents is not None else {}
+    t_name = target_label or names.get(str(target_id)) or _tr(lang, "target")
+    r_name = reference_label or names.get(str(reference_id)) or _tr(lang, "reference")
+    by_doc = colours().document(documents) if documents is not None else {}
+    c_t = by_doc.get(str(target_id), OKABE_ITO[0])
+    c_r = by_doc.get(str(reference_id), OKABE_ITO[3])
     height = max(2.5, 0.24 * len(rows) + 1.2)
     ttl = title or _tr(lang, "t_keyness", t=t_name, r=r_name)
     fig, body = _new_figure(7.0, height, **_fr(ttl, lang, sources, data_date))
@@ -141,8 +156,7 @@ def plot_keyness(
         return _finish(fig)
     g2 = rows["g2"].to_numpy(dtype=float)
     y = np.arange(len(rows))
-    colours = [OKABE_ITO[0] if v > 0 else OKABE_ITO[3] for v in g2]
-    ax.barh(y, g2, color=colours, height=0.7)
+    ax.barh(y, g2, color=[c_t if v > 0 else c_r for v in g2], height=0.7)
     span = float(np.abs(g2).max())
     for yi, v, term in zip(y, g2, rows["term"].astype(str), strict=True):
         off = span * 0.015
@@ -162,13 +176,13 @@ def plot_keyness(
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_yticks([])
     ax.axvline(0, color="#333333", lw=0.8)
-    ax.set_xlabel(_tr(lang, "g2"))
+    ax.set_xlabel(_tr(lang, "g2") + ("" if lang == "zh" else "\n" + _tr(lang, "untranslated")))
     ax.grid(axis="x", color="#e5e5e5", lw=0.8)
     ax.set_axisbelow(True)
     for s in ("top", "right", "left"):
         ax.spines[s].set_visible(False)
     ax.legend(
-        handles=[Patch(color=OKABE_ITO[0], label=t_name), Patch(color=OKABE_ITO[3], label=r_name)],
+        handles=[Patch(color=c_t, label=t_name), Patch(color=c_r, label=r_name)],
         loc="lower right" if (g2 < 0).any() else "upper right",
         frameon=False,
         fontsize=9,

@@ -73,3 +73,10 @@ def colours(data: DataFiles | None = None) -> Colours:
 def figure_settings(data: DataFiles | None = None) -> dict:
     """The whole ``figures.yml`` (thresholds such as ``coverage.min_measures``)."""
     return DataFiles.resolve(data).yaml("figures.yml", "figure settings") or {}
+
+
+def cleaning_groups(data: DataFiles | None = None) -> list[dict[str, str]]:
+    """The ``cleaning_groups`` of ``figures.yml``: ``id``, ``match`` (a regular expression) and
+    ``colour`` of each group of cleaning reasons, in order."""
+    raw = figure_settings(data).get("cleaning_groups") or []
+    return [{k: str(g.get(k) or "") for k in ("id", "match", "colour")} for g in raw]

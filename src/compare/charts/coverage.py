@@ -239,3 +239,49 @@ def plot_topic_drilldown(
         label_cols=_LABEL_COLS[lang],
         frame=_fr(ttl, lang, sources, data_date),
     )
+
+
+def plot_sharing(
+    table: pd.DataFrame,
+    *,
+    value: Literal["counterparts", "passages"] = "counterparts",
+    lang: Lang = "zh",
+    sources: Sequence[str] = (),
+    data_date: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Heatmap of :func:`~compare.analysis.sharing`: jurisdiction (rows) × other jurisdiction.
+
+    ``value="counterparts"``: the colour is the share of the row's measures with a counterpart
+    in the column's jurisdiction, each cell annotated with the count and that share, the row's
+    ``n`` measures in its label; ``value="passages"``: characters of text passages the two share
+    (colour and annotation). The diagonal is blank."""
+    _check_lang(lang)
+    a, b = ("jurisdiction", "other_jurisdiction") if lang == "zh" else (
+        "jurisdiction_en", "other_jurisdiction_en")  # fmt: skip
+    rows = list(pd.unique(table[a].astype(str)))
+    t = table.assign(**{a: table[a].astype(str), b: table[b].astype(str)})
+    col = "share" if value == "counterparts" else "passage_chars"
+    vals = t.pivot(index=a, columns=b, values=col).reindex(index=rows, columns=rows)
+    vals = vals.to_numpy(dtype=float)
+    k = t.pivot(index=a, columns=b, values="n_counterparts").reindex(index=rows, columns=rows)
+    n_of = t.drop_duplicates(a).set_index(a)["n_measures"]
+    if value == "counterparts":
+        annot = [["–" if np.isnan(v) else f"{int(c)}\n{_pct(v)}" for v, c in zip(vr, kr, strict=True)]
+                 for vr, kr in zip(vals, k.to_numpy(dtype=float), strict=True)]  # fmt: skip
+        row_labels = [f"{r}（n={int(n_of[r])}）" if lang == "zh" else f"{r} (n={int(n_of[r])})"
+                      for r in rows]  # fmt: skip
+    else:
+        annot = [["–" if np.isnan(v) else f"{v:,.0f}" for v in vr] for vr in vals]
+        row_labels = rows
+    key = "t_sharing" if value == "counterparts" else "t_reuse"
+    return _heatmap_figure(
+        vals,
+        annot,
+        row_labels,
+        rows,
+        _tr(lang, "share_cp" if value == "counterparts" else "reuse_chars"),
+        percent=value == "counterparts",
+        label_cols=_LABEL_COLS[lang] + 6,
+        frame=_fr(title or _tr(lang, key), lang, sources, data_date),
+    )

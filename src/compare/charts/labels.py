@@ -194,3 +194,43 @@ def _pct(v: float) -> str:
 
 def _is_blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or str(v) == ""
+
+
+def _years_text(years: Sequence[int], unsure: bool, lang: str) -> str:
+    span = "–" if not years else (
+        str(min(years)) if min(years) == max(years) else f"{min(years)}–{max(years)}"
+    )  # fmt: skip
+    return span + (_tr(lang, "inferred") if unsure else "")
+
+
+def document_sources(documents: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """The source line of a chart: the documents drawn, by issuer (``issuer``, else the
+    jurisdiction, else the label; in English the English jurisdiction) and type, with their years
+    (an inferred year marked as such) — one entry per issuer and type, in the documents' order:
+    ``中共南京市委 南京市人民政府 实施方案（2021，推断）``, ``anonymous city, 7 × Speech (2018–2022,
+    inferred)``."""
+    _check_lang(lang)
+    names = document_labels(documents, lang)
+    groups: dict[tuple[str, str], list] = {}
+    for r in documents.to_dict("records"):
+        col = ("issuer", "jurisdiction") if lang == "zh" else ("jurisdiction_en",)
+        who = next((str(r[c]) for c in col if c in r and not _is_blank(r[c])), None)
+        who = who or names.get(str(r["doc_id"]), str(r["doc_id"]))
+        kind = "" if _is_blank(r.get("doc_type")) else _type_label(str(r["doc_type"]), lang)
+        year = r.get("year") if not _is_blank(r.get("year")) else r.get("year_min")
+        unsure = _is_blank(r.get("date")) and not (
+            not _is_blank(r.get("year_min")) and r.get("year_min") == r.get("year_max")
+        )
+        g = groups.setdefault((who, kind), [0, [], False])
+        g[0] += 1
+        if not _is_blank(year):
+            g[1].append(int(year))
+        g[2] = g[2] or unsure
+    out = []
+    for (who, kind), (n, years, unsure) in groups.items():
+        yrs = _years_text(years, unsure, lang)
+        if lang == "zh":
+            out.append(f"{who} {kind}{'' if n == 1 else f'{n}篇'}（{yrs}）".replace("  ", " "))
+        else:
+            out.append(f"{who}, {kind if n == 1 else f'{n} × {kind}'} ({yrs})")
+    return out

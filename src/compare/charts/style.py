@@ -145,6 +145,26 @@ def _finish(fig: Figure) -> Figure:
     return fig
 
 
+def _style_axis(ax: object, grid: str = "x", spines: Sequence[str] = ("top", "right")) -> None:
+    """The look of every plotting axis: light grid lines on ``grid``, under the data, no
+    ``spines``."""
+    ax.grid(axis=grid, color="#e5e5e5", lw=0.8)
+    ax.set_axisbelow(True)
+    for s in spines:
+        ax.spines[s].set_visible(False)
+
+
+def _bottom_legend(body: SubFigure, handles: Sequence, ncols: int, fontsize: float = 8.5) -> None:
+    """The legend of a figure: under the plots, no frame, ``ncols`` columns (at least 1)."""
+    body.legend(
+        handles=list(handles),
+        loc="outside lower center",
+        ncols=max(1, ncols),
+        frameon=False,
+        fontsize=fontsize,
+    )
+
+
 def _fr(title: str, lang: str, sources: Sequence[str], data_date: str | None) -> dict:
     return {"title": title, "lang": lang, "sources": sources, "data_date": data_date}
 

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from compare.charts.colours import colours
 from compare.charts.labels import (
     Lang,
     _check_lang,
@@ -126,6 +127,7 @@ def plot_target_ranges(
 def plot_deadline_timeline(
     timeline: pd.DataFrame,
     *,
+    documents: pd.DataFrame | None = None,
     lang: Lang = "zh",
     sources: Sequence[str] = (),
     data_date: str | None = None,
@@ -134,7 +136,8 @@ def plot_deadline_timeline(
     """Bubbles from :func:`~compare.analysis.deadline_timeline`: targets due per year, per document.
 
     One row per document: a black bar at the year issued, a grey line to its last deadline, and
-    a bubble (area ∝ number of targets, count written above) at each deadline year.
+    a bubble (area ∝ number of targets, count written above) at each deadline year, in the
+    document's colour of ``data/figures.yml`` when ``documents`` is given.
     """
     _check_lang(lang)
     docs = list(pd.unique(timeline["doc_id"].astype(str)))
@@ -150,6 +153,7 @@ def plot_deadline_timeline(
     )
     ax = body.add_subplot()
     nmax = max(float(timeline["n_targets"].max()), 1.0) if len(timeline) else 1.0
+    by_doc = colours().document(documents) if documents is not None else {}
     years: list[int] = []
     for i, d in enumerate(docs):
         g = timeline[timeline["doc_id"].astype(str) == d]
@@ -164,7 +168,7 @@ def plot_deadline_timeline(
             dl,
             [i] * len(dl),
             s=40 + 360 * ns / nmax,
-            color=OKABE_ITO[4],
+            color=by_doc.get(d, OKABE_ITO[4]),
             alpha=0.8,
             edgecolors="white",
             zorder=3,
@@ -201,7 +205,7 @@ def plot_deadline_timeline(
             mew=2,
             label=_tr(lang, "issued"),
         ),
-        Line2D([], [], marker="o", ls="", color=OKABE_ITO[4], markersize=9, label=_tr(lang, "due")),
+        Line2D([], [], marker="o", ls="", color="#777777", markersize=9, label=_tr(lang, "due")),
     ]
     body.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8.5)
     return _finish(fig)
