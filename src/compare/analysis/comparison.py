@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from compare.analysis.base import _id_col, _require, blank, is_blank
-from compare.analysis.documents import document_order
+from compare.analysis.documents import document_labels, document_order
 from compare.config import DataFiles
 from compare.errors import CompareError
 
@@ -28,6 +28,7 @@ CELL_COLUMNS = [
     "indicator", "label_zh", "label_en", "unit", "jurisdiction", "jurisdiction_en", "doc_id",
     "year", "value", "value_max", "comparator", "target_unit", "per", "deadline", "quote",
     "n_targets", "annual", "annual_max", "scale", "text_zh", "text_en", "row", "col", "n_jurisdictions",
+    "header_zh", "header_en",
 ]  # fmt: skip
 
 _SIGNS = {">=": "≥", "<=": "≤", "=": "", "approx": "≈", "range": "", "": ""}
@@ -243,7 +244,27 @@ def comparison_cells(
     seen += sorted(set(cells["jurisdiction"]) - set(seen))
     cells["col"] = cells["jurisdiction"].map({j: i for i, j in enumerate(seen)}).astype("int64")
     cells = cells.sort_values(["row", "col"], kind="stable").reset_index(drop=True)
+    cells["header_zh"], cells["header_en"] = _headers(cells, d)
     return cells[CELL_COLUMNS]
+
+
+def _headers(cells: pd.DataFrame, documents: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Column headers: the jurisdiction; when several documents of the build carry that name
+    (anonymised texts: 某市), also the document the column's targets come from (or how many)."""
+    n_docs = documents.groupby("jurisdiction")["doc_id"].nunique()
+    names = {lang: document_labels(documents, lang) for lang in ("zh", "en")}
+    heads: dict[str, tuple[str, str]] = {}
+    for j, g in cells.groupby("jurisdiction", sort=False):
+        zh, en = str(j), str(g["jurisdiction_en"].iloc[0])
+        if int(n_docs.get(j, 1)) > 1:
+            docs = list(pd.unique(g["doc_id"].astype(str)))
+            if len(docs) == 1:
+                zh, en = f"{zh} · {names['zh'][docs[0]]}", f"{en} · {names['en'][docs[0]]}"
+            else:
+                zh, en = f"{zh} · {len(docs)}份文件", f"{en} · {len(docs)} documents"
+        heads[str(j)] = (zh, en)
+    js = cells["jurisdiction"].astype(str)
+    return [heads[j][0] for j in js], [heads[j][1] for j in js]
 
 
 def comparison_matrix(cells: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
@@ -253,7 +274,7 @@ def comparison_matrix(cells: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     if lang not in ("zh", "en"):
         raise CompareError(f"lang must be 'zh' or 'en', not {lang!r}")
     label = "label_zh" if lang == "zh" else "label_en"
-    juris = "jurisdiction" if lang == "zh" else "jurisdiction_en"
+    juris = f"header_{lang}"
     if cells.empty:
         return pd.DataFrame()
     rows = cells.drop_duplicates("row").sort_values("row")[label].tolist()

@@ -30,6 +30,7 @@ from compare.charts.style import (
     _fr,
     _label_width,
     _new_figure,
+    _style_axis,
 )
 
 
@@ -90,10 +91,7 @@ def plot_category_shift(
     ax.set_ylim(len(cats) - 0.5, -0.5)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(_tr(lang, "share"))
-    ax.grid(axis="x", color="#e5e5e5", lw=0.8)
-    ax.set_axisbelow(True)
-    for s in ("top", "right"):
-        ax.spines[s].set_visible(False)
+    _style_axis(ax)
     trans = ax.get_yaxis_transform()
     unit = "个百分点" if lang == "zh" else " pp"
     for yi, d in zip(y, shift["delta"].to_numpy(dtype=float), strict=True):

@@ -24,7 +24,7 @@ _SHARED_BG = "#efefef"
 
 def _axis_names(cells: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     label = "label_zh" if lang == "zh" else "label_en"
-    juris = "jurisdiction" if lang == "zh" else "jurisdiction_en"
+    juris = f"header_{lang}"
     rows = cells.drop_duplicates("row").sort_values("row")[label].astype(str).tolist()
     cols = cells.drop_duplicates("col").sort_values("col")[juris].astype(str).tolist()
     return rows, cols
@@ -125,7 +125,7 @@ def plot_target_dots(
     label = "label_zh" if lang == "zh" else "label_en"
     juris = "jurisdiction" if lang == "zh" else "jurisdiction_en"
     groups = [g for _, g in c.groupby("row", sort=True)]
-    names = [wrap(s, _LABEL_COLS[lang]) for s in c[juris].astype(str)]
+    names = [wrap(s, _LABEL_COLS[lang]) for s in c[f"header_{lang}"].astype(str)]
     chip = colours().jurisdiction(documents) if documents is not None else {}
     heights = [len(g) * 0.34 + 0.75 for g in groups]
     panel_w = _label_width(names) + 4.6
@@ -147,7 +147,8 @@ def plot_target_dots(
             ax.annotate(
                 text, (x, yi), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8
             )
-        ax.set_yticks(y, [wrap(s, _LABEL_COLS[lang]) for s in g[juris].astype(str)], fontsize=8.5)
+        ax.set_yticks(y, [wrap(s, _LABEL_COLS[lang]) for s in g[f"header_{lang}"].astype(str)],
+                      fontsize=8.5)  # fmt: skip
         ax.set_ylim(len(g) - 0.5, -0.5)
         unit = str(g["unit"].iloc[0])
         if lang == "en":

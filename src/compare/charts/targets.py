@@ -23,10 +23,12 @@ from compare.charts.labels import (
 from compare.charts.style import (
     _LABEL_COLS,
     OKABE_ITO,
+    _bottom_legend,
     _finish,
     _fr,
     _label_width,
     _new_figure,
+    _style_axis,
 )
 from compare.errors import CompareError
 
@@ -100,10 +102,7 @@ def plot_target_ranges(
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
         ax.tick_params(axis="x", labelsize=8)
-        ax.grid(axis="x", color="#e5e5e5", lw=0.8)
-        ax.set_axisbelow(True)
-        for s in ("top", "right"):
-            ax.spines[s].set_visible(False)
+        _style_axis(ax)
     for ax in axes[len(groups) :]:
         ax.set_axis_off()
     handles = [
@@ -120,7 +119,7 @@ def plot_target_ranges(
         ),
         Line2D([], [], ls="", marker="D", color=OKABE_ITO[0], label=_tr(lang, "median")),
     ]
-    body.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8.5)
+    _bottom_legend(body, handles, ncols=2)
     return _finish(fig)
 
 
@@ -190,10 +189,7 @@ def plot_deadline_timeline(
         ax.set_xlim(min(years) - 1, max(years) + 1)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(_tr(lang, "year"))
-    ax.grid(axis="x", color="#e5e5e5", lw=0.8)
-    ax.set_axisbelow(True)
-    for s in ("top", "right"):
-        ax.spines[s].set_visible(False)
+    _style_axis(ax)
     handles = [
         Line2D(
             [],
@@ -207,5 +203,5 @@ def plot_deadline_timeline(
         ),
         Line2D([], [], marker="o", ls="", color="#777777", markersize=9, label=_tr(lang, "due")),
     ]
-    body.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8.5)
+    _bottom_legend(body, handles, ncols=2)
     return _finish(fig)
