@@ -234,3 +234,28 @@ def test_two_builds_in_one_process_follow_their_own_data(
     assert not edited.tables["alignments"][key].equals(seed.tables["alignments"][key])
     for name in ("alignments", "measures", "targets", "matches", "counterparts"):
         pd.testing.assert_frame_equal(again.tables[name], seed.tables[name])
+
+
+def test_a_rebuild_reads_the_fitted_aligners_back_with_the_same_tables(
+    seed_build: tuple[BuildResult, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fitted aligners are kept in the build store: a later build process (here: the
+    in-process cache emptied and fitting made to fail) reads them back, and a build that
+    reads them writes the same tables as one that fitted them."""
+    from compare import align, config
+
+    first, built = seed_build
+    models = cache_folder(built) / "models"
+    assert len(list(models.glob("aligners-*.pkl"))) == 1
+    out = tmp_path / "build"  # a new build folder whose store holds only the fitted models
+    shutil.copytree(models, cache_folder(out) / "models")
+    monkeypatch.setattr(config, "_CACHE", type(config._CACHE)())
+
+    def no_fit(**_: object) -> None:
+        raise AssertionError("aligners refitted although kept")
+
+    monkeypatch.setattr(align, "fit_aligners", no_fit)
+    again = build(DataFiles.resolve().path("corpus.yml"), out, jobs=1, use_cache=True)
+    assert again.n_cached == 0 and not again.up_to_date
+    for name in TABLES:
+        pd.testing.assert_frame_equal(again.tables[name], first.tables[name])

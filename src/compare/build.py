@@ -14,6 +14,7 @@ kept between builds except through :mod:`compare.config`'s cache, which notices 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing as mp
 import os
@@ -104,14 +105,29 @@ class Pipeline:
     aligners: Any  # compare.align.FittedAligners (align imports scikit-learn: loaded lazily)
 
     @classmethod
-    def load(cls, data: DataFiles) -> Pipeline:
+    def load(cls, data: DataFiles, models: DocCache | None = None, key: str = "") -> Pipeline:
         """Read the data folder's rules and fit the aligners (refitted only when one of the
-        files they are fitted from changed: :meth:`compare.config.DataFiles.derive`)."""
+        files they are fitted from changed: :meth:`compare.config.DataFiles.derive`).
+
+        ``models``/``key``: where fitted aligners are kept between build processes, under the
+        build fingerprint ``key`` (every data file and the package's code), so a rebuild
+        reads them back instead of refitting (the fit is the largest fixed cost of a build).
+        """
         from compare import align
 
         fitted_from = ["taxonomy.yml", "labels/measures.csv", "labels/dev.csv",
                        "labels/overrides.csv", tokenize.USERDICT, tokenize.STOPWORDS]  # fmt: skip
-        aligners = data.derive(fitted_from, lambda: align.fit_aligners(data=data))
+
+        def fit() -> Any:
+            name = f"aligners-{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+            if models is not None and key and models.has(name):
+                return models.read(name)
+            fitted = align.fit_aligners(data=data)
+            if models is not None and key:
+                models.write(name, fitted)
+            return fitted
+
+        aligners = data.derive(fitted_from, fit, key=key)
         return cls(
             data=data,
             cleaning=clean.load_rules(data),
@@ -427,7 +443,8 @@ def build(
             load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True, data,
             warnings=read_build_info(out_dir).get("warnings", []),
         )  # fmt: skip
-    pipeline = Pipeline.load(data)
+    models = DocCache(cache_folder(out_dir) / "models" if use_cache else None)
+    pipeline = Pipeline.load(data, models=models, key=build_print)
     output.tidy()
     cache = DocCache(cache_folder(out_dir) / "docs")
     collected, n_cached = process_all(
