@@ -153,6 +153,7 @@ README_FIGURES = {
     "targets recall": ("targets_recall", True),
     "alignment agreement on assigned measures": ("align_accuracy", True),
     "alignment share unassigned": ("align_unassigned", False),
+    "measure `mode` right (matched measures)": ("mode_accuracy", True),
 }
 
 

@@ -1,4 +1,5 @@
-"""Numeric targets: found in clean text (:mod:`.extract`, with the vocabulary of
+"""Numeric targets: found in clean text (:mod:`.extract` runs :mod:`.deadlines` and
+:mod:`.numbers` and builds the table with :mod:`.rows`, with the vocabulary of
 ``data/targets.yml``, :mod:`.vocabulary`), each with its status (target, achievement, baseline:
 :mod:`.status`), read as values and dates (:mod:`.normalise`), and linked to their measure and
 indicator (:mod:`.link`)."""
