@@ -102,14 +102,23 @@ class Pipeline:
     aligners: Any  # compare.align.FittedAligners (align imports scikit-learn: loaded lazily)
 
     @classmethod
-    def load(cls, data: DataFiles) -> Pipeline:
+    def load(
+        cls, data: DataFiles, aligner: str | None = None, cache_dir: Path | None = None
+    ) -> Pipeline:
         """Read the data folder's rules and fit the aligners (refitted only when one of the
-        files they are fitted from changed: :meth:`compare.config.DataFiles.derive`)."""
+        files they are fitted from changed: :meth:`compare.config.DataFiles.derive`).
+        ``aligner``: a key of :data:`compare.align.ALIGNERS` (default: ``DEFAULT_ALIGNER``);
+        ``cache_dir``: where an embedding aligner keeps its vectors."""
         from compare import align
 
+        method = aligner or align.DEFAULT_ALIGNER
         fitted_from = ["taxonomy.yml", "labels/measures.csv", "labels/dev.csv",
                        "labels/overrides.csv", tokenize.USERDICT, tokenize.STOPWORDS]  # fmt: skip
-        aligners = data.derive(fitted_from, lambda: align.fit_aligners(data=data))
+        aligners = data.derive(
+            fitted_from,
+            lambda: align.fit_aligners(method=method, data=data, cache_dir=cache_dir),
+            key=(method, str(cache_dir)),
+        )
         return cls(
             data=data,
             cleaning=clean.load_rules(data),
@@ -390,8 +399,12 @@ def build(
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     data_dir: str | Path | DataFiles | None = None,
+    aligner: str | None = None,
 ) -> BuildResult:
     """Build every table for the manifest ``corpus`` and write them to ``out_dir``.
+
+    ``aligner``: how measures are aligned, a key of :data:`compare.align.ALIGNERS` (default
+    ``DEFAULT_ALIGNER``); it is part of every cache key.
 
     ``data_dir``: the data folder (default: :meth:`compare.config.DataFiles.resolve` — the
     manifest's folder when it holds a taxonomy, else ``$COMPARE_DATA``, else ``data/``).
@@ -408,7 +421,12 @@ def build(
     if on_start:
         on_start(len(manifest))
     jobs = jobs or os.cpu_count() or 1
-    build_print = build_fingerprint(data, corpus)
+    if aligner is not None:
+        from compare.align import ALIGNERS  # scikit-learn: loaded only when asked
+
+        if aligner not in ALIGNERS:
+            raise CompareError(f"unknown aligner {aligner!r} (use one of {', '.join(ALIGNERS)})")
+    build_print = build_fingerprint(data, corpus) + (f"|aligner={aligner}" if aligner else "")
     keys = [source_key(rows, build_print) for rows in groups]
     given_date = manifest_data_date(corpus)
     key = build_key(keys, given_date)
@@ -418,7 +436,7 @@ def build(
         return BuildResult(
             load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True, data
         )
-    pipeline = Pipeline.load(data)
+    pipeline = Pipeline.load(data, aligner, cache_folder(out_dir))
     output.tidy()
     cache = DocCache(cache_folder(out_dir) / "docs")
     collected, n_cached = process_all(
