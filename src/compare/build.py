@@ -105,29 +105,39 @@ class Pipeline:
     aligners: Any  # compare.align.FittedAligners (align imports scikit-learn: loaded lazily)
 
     @classmethod
-    def load(cls, data: DataFiles, models: DocCache | None = None, key: str = "") -> Pipeline:
+    def load(
+        cls,
+        data: DataFiles,
+        aligner: str | None = None,
+        cache_dir: Path | None = None,
+        models: DocCache | None = None,
+        key: str = "",
+    ) -> Pipeline:
         """Read the data folder's rules and fit the aligners (refitted only when one of the
         files they are fitted from changed: :meth:`compare.config.DataFiles.derive`).
 
-        ``models``/``key``: where fitted aligners are kept between build processes, under the
-        build fingerprint ``key`` (every data file and the package's code), so a rebuild
-        reads them back instead of refitting (the fit is the largest fixed cost of a build).
+        ``aligner``: a key of :data:`compare.align.ALIGNERS` (default: ``DEFAULT_ALIGNER``);
+        ``cache_dir``: where an embedding aligner keeps its vectors. ``models``/``key``: where
+        fitted aligners are kept between build processes, under the build fingerprint ``key``
+        (every data file and the package's code), so a rebuild reads them back instead of
+        refitting (the fit is the largest fixed cost of a build).
         """
         from compare import align
 
+        method = aligner or align.DEFAULT_ALIGNER
         fitted_from = ["taxonomy.yml", "labels/measures.csv", "labels/dev.csv",
                        "labels/overrides.csv", tokenize.USERDICT, tokenize.STOPWORDS]  # fmt: skip
 
         def fit() -> Any:
-            name = f"aligners-{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+            name = f"aligners-{hashlib.sha256(f'{key}|{method}'.encode()).hexdigest()[:32]}"
             if models is not None and key and models.has(name):
                 return models.read(name)
-            fitted = align.fit_aligners(data=data)
+            fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir)
             if models is not None and key:
                 models.write(name, fitted)
             return fitted
 
-        aligners = data.derive(fitted_from, fit, key=key)
+        aligners = data.derive(fitted_from, fit, key=(method, str(cache_dir), key))
         return cls(
             data=data,
             cleaning=clean.load_rules(data),
@@ -414,8 +424,12 @@ def build(
     progress: Callable[[int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
     data_dir: str | Path | DataFiles | None = None,
+    aligner: str | None = None,
 ) -> BuildResult:
     """Build every table for the manifest ``corpus`` and write them to ``out_dir``.
+
+    ``aligner``: how measures are aligned, a key of :data:`compare.align.ALIGNERS` (default
+    ``DEFAULT_ALIGNER``); it is part of every cache key.
 
     ``data_dir``: the data folder (default: :meth:`compare.config.DataFiles.resolve` — the
     manifest's folder when it holds a taxonomy, else ``$COMPARE_DATA``, else ``data/``).
@@ -432,7 +446,12 @@ def build(
     if on_start:
         on_start(len(manifest))
     jobs = jobs or os.cpu_count() or 1
-    build_print = build_fingerprint(data, corpus)
+    if aligner is not None:
+        from compare.align import ALIGNERS  # scikit-learn: loaded only when asked
+
+        if aligner not in ALIGNERS:
+            raise CompareError(f"unknown aligner {aligner!r} (use one of {', '.join(ALIGNERS)})")
+    build_print = build_fingerprint(data, corpus) + (f"|aligner={aligner}" if aligner else "")
     keys = [source_key(rows, build_print) for rows in groups]
     given_date = manifest_data_date(corpus)
     key = build_key(keys, given_date)
@@ -444,7 +463,7 @@ def build(
             warnings=read_build_info(out_dir).get("warnings", []),
         )  # fmt: skip
     models = DocCache(cache_folder(out_dir) / "models" if use_cache else None)
-    pipeline = Pipeline.load(data, models=models, key=build_print)
+    pipeline = Pipeline.load(data, aligner, cache_folder(out_dir), models=models, key=build_print)
     output.tidy()
     cache = DocCache(cache_folder(out_dir) / "docs")
     collected, n_cached = process_all(

@@ -102,6 +102,10 @@ def build(
             "--data", "-d", help="Data folder (taxonomy, rules); default: found from the manifest."
         ),
     ] = None,
+    aligner: Annotated[
+        str | None,
+        typer.Option(help="Aligner: lexicon, learned, semantic or ensemble (default learned)."),
+    ] = None,
 ) -> None:
     """Build documents, measures, alignments, targets, matches and reuse tables."""
     from compare import build as pipeline
@@ -118,7 +122,7 @@ def build(
         with _interruptible(out), progress:
             task = progress.add_task("build", total=None)
             result = pipeline.build(
-                corpus, out, jobs=jobs or None, use_cache=not no_cache, data_dir=data,
+                corpus, out, jobs=jobs or None, use_cache=not no_cache, data_dir=data, aligner=aligner,
                 on_start=lambda n: progress.update(task, total=n),
                 progress=lambda n: progress.advance(task, n),
             )  # fmt: skip

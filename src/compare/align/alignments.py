@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from compare.align.base import ALIGNMENT_COLUMNS, _as_texts, _Batch, _resolve_taxonomy
+from compare.align.base import (
+    ALIGNMENT_COLUMNS,
+    _as_batch,
+    _as_texts,
+    _Batch,
+    _resolve_taxonomy,
+)
 from compare.align.calibrate import (
     SECONDARY_RATIO,
     UNASSIGNED,
@@ -24,6 +30,7 @@ from compare.align.calibrate import (
     top_probability,
 )
 from compare.align.calibrate import secondary as _secondary
+from compare.align.ensemble import EnsembleAligner
 from compare.align.labels import _as_frame, load_overrides, load_training, training_set
 from compare.align.learned import LearnedAligner
 from compare.align.lexicon import LexiconAligner
@@ -88,16 +95,32 @@ CATEGORY_MODEL: dict[str, Any] = {
     "char_ngram": (1, 3),
 }
 
+#: Member weights of the ensemble (lexicon, learned character model): chosen by
+#: leave-one-document-out on the dev documents (``benchmarks/align_methods.py``).
+ENSEMBLE_WEIGHTS = (0.2, 0.8)
+
+
+def _learned(tax: Taxonomy, data: DataFiles | None) -> LearnedAligner:
+    return LearnedAligner(tax, level="category", data=data, **CATEGORY_MODEL)
+
+
+def _ensemble(tax: Taxonomy, data: DataFiles | None) -> EnsembleAligner:
+    members = [("lexicon", LexiconAligner(tax, level="category")), ("learned", _learned(tax, data))]
+    return EnsembleAligner(members, weights=ENSEMBLE_WEIGHTS)
+
+
 #: Every aligner ``fit_aligners`` can build for the category level, by method name. Each
 #: implements ``fit / predict / predict_proba / explain`` (and their batch forms ``_proba``,
-#: ``_predict``, ``_explain``); ``align_measures`` uses any of them alike.
+#: ``_predict``, ``_explain``, ``_evidence``); ``align_measures`` uses any of them alike.
 ALIGNERS: dict[str, Callable[..., Any]] = {
     "lexicon": lambda tax, data, cache_dir: LexiconAligner(tax, level="category"),
-    "learned": lambda tax, data, cache_dir: LearnedAligner(
-        tax, level="category", data=data, **CATEGORY_MODEL
-    ),
+    "learned": lambda tax, data, cache_dir: _learned(tax, data),
     "semantic": lambda tax, data, cache_dir: SemanticAligner(cache_dir=cache_dir),
+    "ensemble": lambda tax, data, cache_dir: _ensemble(tax, data),
 }
+
+#: The aligner of a build unless told otherwise (``compare build --aligner``).
+DEFAULT_ALIGNER = "learned"
 
 
 @dataclass(frozen=True)
@@ -115,7 +138,7 @@ class FittedAligners:
 
     @property
     def method(self) -> str:
-        """Name of the category aligner's method (``lexicon``, ``learned``, ``semantic``)."""
+        """Name of the category aligner's method (a key of :data:`ALIGNERS`)."""
         return str(self.category.method)
 
     @functools.cached_property
@@ -126,7 +149,7 @@ class FittedAligners:
 
 def fit_aligners(
     taxonomy: Taxonomy | str | Path | None = None,
-    method: str = "learned",
+    method: str = DEFAULT_ALIGNER,
     labels: pd.DataFrame | str | Path | None = None,
     measures: pd.DataFrame | None = None,
     data: DataFiles | None = None,
@@ -150,7 +173,8 @@ def fit_aligners(
     if measures is None:
         measures = pd.DataFrame(columns=["measure_id", "text"])
     train = training_set(measures, lab)
-    if method != "lexicon" and (len(train) < MIN_TRAINING or train["category_id"].nunique() < 2):
+    learns = getattr(ALIGNERS[method](tax, data, cache_dir), "learns", True)
+    if learns and (len(train) < MIN_TRAINING or train["category_id"].nunique() < 2):
         warnings.warn(
             f"only {len(train)} labelled measures match; aligning with the lexicon instead",
             stacklevel=2,
@@ -162,7 +186,7 @@ def fit_aligners(
     calibration = fit_calibration(aligner, texts, y, groups.tolist())
     aligner.fit(texts, y)
     topic_model = None
-    if method != "lexicon" and train["topic_id"].nunique() >= 2:
+    if getattr(aligner, "learns", True) and train["topic_id"].nunique() >= 2:
         topic_model = LearnedAligner(tax, level="topic", data=data).fit(train, train["topic_id"])
     return FittedAligners(tax, aligner, lex_topic, calibration, topic_model, overrides)
 
@@ -170,7 +194,7 @@ def fit_aligners(
 def align_measures(
     measures: pd.DataFrame,
     taxonomy: Taxonomy | str | Path | None = None,
-    method: str = "learned",
+    method: str = DEFAULT_ALIGNER,
     labels: pd.DataFrame | str | Path | None = None,
     overrides: pd.DataFrame | str | Path | None = None,
     secondary_ratio: float = SECONDARY_RATIO,
@@ -197,7 +221,7 @@ def align_measures(
     texts = _as_texts(measures)
     model, topic_model = aligners.category, aligners.topic_model
     # one batch: each text is scored by the lexicon, tokenised and transformed by each model once
-    batch = _Batch(texts)
+    batch = _as_batch(measures)
     probs = model._proba(batch)
     classes = [str(c) for c in model.classes_]
     best = [str(b) for b in model._predict(batch)]
@@ -226,7 +250,7 @@ def align_measures(
     else:
         ov = _as_frame(overrides, load_overrides, tax)
     if len(ov):
-        _apply_overrides(out, ov, texts, tax, aligners.lex_topic, topic_model)
+        _apply_overrides(out, ov, batch, tax, aligners.lex_topic, topic_model)
 
     nat = aligners.national
     out["national2021"] = pd.array([nat.get(c) for c in out["category_id"]], dtype="Int64")
@@ -240,7 +264,7 @@ def align_measures(
 def _apply_overrides(
     out: pd.DataFrame,
     ov: pd.DataFrame,
-    texts: list[str],
+    batch: _Batch,
     tax: Taxonomy,
     lex_topic: LexiconAligner,
     topic_model: LearnedAligner | None,
@@ -254,7 +278,8 @@ def _apply_overrides(
         cat = str(ov.at[mid, "category_id"])
         topic = str(ov.at[mid, "topic_id"] or "")
         if not topic:
-            topic = _pick_topics([texts[i]], [cat], tax, lex_topic, topic_model)[0]
+            one = _Batch([batch.texts[i]], [batch.headings[i]], [batch.bodies[i]])
+            topic = _pick_topics(one.texts, [cat], tax, lex_topic, topic_model, one)[0]
         note = str(ov.at[mid, "note"] or "") if "note" in ov.columns else ""
         out.loc[i, ["category_id", "topic_id", "score", "method", "secondary"]] = [
             cat,

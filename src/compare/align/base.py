@@ -6,7 +6,6 @@ and shared by every aligner reading it.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 from typing import Any
 
@@ -37,19 +36,6 @@ LEVELS = ("category", "topic")
 FALLBACK_CATEGORY = "C11_other"
 
 
-_MARKER = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十百零〇\d]+[)）]|[一二三四五六七八九十百]+[、.．]|"
-    r"\d+[、.．]|第[一二三四五六七八九十百零〇\d]+[条项点])\s*"
-)
-
-
-_HEAD_END = re.compile(r"[。：:；;！!？?]")
-
-
-#: A heading longer than this is not a short title (matches design.md ``heading``).
-MAX_HEADING = 40
-
-
 def _as_texts(X: Any) -> list[str]:
     """Texts from a list/Series of str or a DataFrame with a ``text`` column."""
     if isinstance(X, pd.DataFrame):
@@ -58,16 +44,20 @@ def _as_texts(X: Any) -> list[str]:
         X = X["text"]
     if isinstance(X, str):
         raise TypeError("expected an iterable of texts, got one str")
-    return ["" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v) for v in X]
+    return [_str(v) for v in X]
 
 
-def split_heading(text: str) -> tuple[str, str]:
-    """``(heading, body)`` of a measure: its short title up to the first 。/： (else empty)."""
-    stripped = _MARKER.sub("", text, count=1)
-    m = _HEAD_END.search(stripped)
-    if m and 0 < m.start() <= MAX_HEADING:
-        return stripped[: m.start()], stripped[m.end() :]
-    return "", stripped
+def _str(v: Any) -> str:
+    return "" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v)
+
+
+def _as_batch(X: Any) -> _Batch:
+    """A fresh :class:`_Batch` of ``X``: a measures table lends its ``heading`` and ``body``
+    columns (read, never re-derived: design.md), plain texts are all body."""
+    texts = _as_texts(X)
+    if isinstance(X, pd.DataFrame) and {"heading", "body"} <= set(X.columns):
+        return _Batch(texts, [_str(v) for v in X["heading"]], [_str(v) for v in X["body"]])
+    return _Batch(texts)
 
 
 def _resolve_taxonomy(
@@ -95,15 +85,26 @@ class _Batch:
     for all its aligners, so no text is scored, tokenised or transformed twice.
     """
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(
+        self, texts: list[str], headings: list[str] | None = None, bodies: list[str] | None = None
+    ) -> None:
         self.texts = texts
+        #: Each measure's short heading and its body, as the measures table holds them (no
+        #: heading, the whole text as body, when the texts came without them).
+        self.headings = headings if headings is not None else [""] * len(texts)
+        self.bodies = bodies if bodies is not None else texts
+        if not len(self.headings) == len(self.bodies) == len(texts):
+            raise CompareError("texts, headings and bodies differ in length")
         self.memo: dict[Any, Any] = {}
 
     def lexicon(self, lex: Any, heading_boost: float) -> tuple[np.ndarray, list[dict]]:
         """Topic scores (n, n_topics) and each text's term contributions."""
         key = ("lexicon", lex.signature, float(heading_boost))
         if key not in self.memo:
-            rows = [lex.topic_scores(t, heading_boost) for t in self.texts]
+            rows = [
+                lex.topic_scores(h, b, heading_boost)
+                for h, b in zip(self.headings, self.bodies, strict=True)
+            ]
             scores = np.vstack([r[0] for r in rows]) if rows else np.zeros((0, len(lex.topics)))
             self.memo[key] = (scores, [r[1] for r in rows])
         return self.memo[key]
@@ -115,7 +116,8 @@ class _Batch:
         return self.memo[key]
 
     def cached(self, owner: Any, what: str, make: Any) -> Any:
-        """``make()`` once per (object, what); the object is kept alive with its value."""
+        """``make()`` once per (object, what), for this batch only: the memo lives and dies
+        with the batch, and keeps ``owner`` alive, so its identity cannot be reused."""
         key = (what, id(owner))
         if key not in self.memo:
             self.memo[key] = (owner, make())

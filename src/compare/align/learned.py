@@ -20,7 +20,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
-from compare.align.base import _as_texts, _Batch, _resolve_taxonomy
+from compare.align.base import _as_batch, _as_texts, _Batch, _resolve_taxonomy
 from compare.align.lexicon import LexiconAligner, LexiconFeatures
 from compare.align.taxonomy import Taxonomy
 from compare.config import DataFiles
@@ -141,24 +141,24 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities (logistic, or softmax of SVM margins), blended with the lexicon."""
         check_is_fitted(self, "model_")
-        return self._proba(_Batch(_as_texts(X)))
+        return self._proba(_as_batch(X))
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Classifier margins; with ``lexicon_blend``, log blended probabilities."""
         check_is_fitted(self, "model_")
-        return self._decision(_Batch(_as_texts(X)))
+        return self._decision(_as_batch(X))
 
     def predict(self, X: Any) -> np.ndarray:
         """The most likely class."""
         check_is_fitted(self, "model_")
-        return self._predict(_Batch(_as_texts(X)))
+        return self._predict(_as_batch(X))
 
     def explain(self, X: Any, top: int = 5) -> list[str]:
         """Evidence per text: seed terms of the predicted class found in it, then the words
         (jieba tokens) that pushed the classifier hardest toward it; character n-grams only
         when neither exists."""
         check_is_fitted(self, "model_")
-        return self._explain(_Batch(_as_texts(X)), top)
+        return self._explain(_as_batch(X), top)
 
     def _transform(self, batch: _Batch) -> Any:
         """``features_.transform(texts)``, computed once per batch."""
@@ -200,12 +200,16 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self._decision(batch), axis=1)]
 
     def _explain(self, batch: _Batch, top: int) -> list[str]:
+        return self._evidence(batch, self._predict(batch), top)
+
+    def _evidence(self, batch: _Batch, preds: Sequence[str], top: int) -> list[str]:
+        """What supports class ``preds[i]`` of each text: its seed terms found there, then the
+        words (else character n-grams) that push the classifier toward it."""
         feats = self._transform(batch).tocsr()
         coef = _coef(self.model_)
         if coef.shape[0] == 1:
             coef = np.vstack([-coef[0], coef[0]])
         model_index = {c: i for i, c in enumerate(self.model_.classes_)}
-        preds = self._predict(batch)
         lex_terms = self.lexicon_._evidence(batch, preds, 3)
         kinds, values = self.feature_kinds_
         out = []

@@ -20,12 +20,11 @@ from sklearn.utils.validation import check_is_fitted
 from compare.align.base import (
     FALLBACK_CATEGORY,
     LEVELS,
-    _as_texts,
+    _as_batch,
     _Batch,
     _first_topic,
     _normalise,
     _resolve_taxonomy,
-    split_heading,
 )
 from compare.align.taxonomy import Taxonomy
 from compare.errors import CompareError
@@ -66,9 +65,11 @@ class _Lexicon:
             out[m.group(0)] = out.get(m.group(0), 0) + 1
         return out
 
-    def topic_scores(self, text: str, heading_boost: float) -> tuple[np.ndarray, dict[str, float]]:
-        """Topic score vector and each matched term's contribution (for evidence)."""
-        heading, body = split_heading(text)
+    def topic_scores(
+        self, heading: str, body: str, heading_boost: float
+    ) -> tuple[np.ndarray, dict[str, float]]:
+        """Topic score vector of a measure (its ``heading`` and ``body`` columns) and each
+        matched term's contribution (for evidence)."""
         scores = np.zeros(len(self.topics))
         contrib: dict[str, float] = {}
         in_head = self.counts(heading)
@@ -99,6 +100,8 @@ class LexiconAligner(ClassifierMixin, BaseEstimator):
     """
 
     method = "lexicon"
+    #: Fitted from the taxonomy alone: labels are only checked (``fit_aligners`` needs none).
+    learns = False
 
     def __init__(
         self,
@@ -130,28 +133,28 @@ class LexiconAligner(ClassifierMixin, BaseEstimator):
 
     def topic_scores(self, X: Any) -> np.ndarray:
         """Raw topic scores, shape (n, n_topics)."""
-        return self._topic_scores(_Batch(_as_texts(X)))
+        return self._topic_scores(_as_batch(X))
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Raw scores for ``classes_``: topic scores, or category sums of them."""
-        return self._decision(_Batch(_as_texts(X)))
+        return self._decision(_as_batch(X))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Scores normalised to sum to one (uniform when nothing matched)."""
-        return self._proba(_Batch(_as_texts(X)))
+        return self._proba(_as_batch(X))
 
     def predict(self, X: Any) -> np.ndarray:
         """Best-scoring class; texts without any seed term get the C11 fallback."""
-        return self._predict(_Batch(_as_texts(X)))
+        return self._predict(_as_batch(X))
 
     def explain(self, X: Any, top: int = 5) -> list[str]:
         """Evidence per text: the matched seed terms of the predicted class, strongest first."""
-        batch = _Batch(_as_texts(X))
+        batch = _as_batch(X)
         return self._evidence(batch, self._predict(batch), top)
 
     def evidence_for(self, X: Any, labels: Sequence[str], top: int = 5) -> list[str]:
         """Matched seed terms that support the given class of each text, strongest first."""
-        return self._evidence(_Batch(_as_texts(X)), labels, top)
+        return self._evidence(_as_batch(X), labels, top)
 
     # the same on a batch of texts (shared work)
 
@@ -224,7 +227,7 @@ class LexiconFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Any) -> sparse.csr_matrix:
         """Normalised lexicon scores (rows without any match are all zero)."""
-        return self._transform(_Batch(_as_texts(X)))
+        return self._transform(_as_batch(X))
 
     def _transform(self, batch: _Batch) -> sparse.csr_matrix:
         raw = self.scorer_._decision(batch)

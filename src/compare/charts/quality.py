@@ -1,5 +1,5 @@
-"""Alignment quality charts (notebook 06): a reliability diagram of the calibrated score and a
-confusion matrix of the reader's labels against the aligner's."""
+"""Alignment quality charts (notebook 06): a reliability diagram of the calibrated score, a
+confusion matrix of the reader's labels against the aligner's, and the methods compared."""
 
 from __future__ import annotations
 
@@ -83,4 +83,40 @@ def plot_confusion(
     ax.set_yticklabels([str(r) for r in matrix.index], fontsize=7)
     ax.set_xlabel(_tr(lang, "aligner"))
     ax.set_ylabel(_tr(lang, "reader"))
+    return _finish(fig)
+
+
+def plot_methods(
+    table: pd.DataFrame,
+    *,
+    lang: Lang = "zh",
+    sources: Sequence[str] = (),
+    data_date: str | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The methods of ``docs/alignment_methods.csv`` side by side: for each (``method``), a bar of
+    its leave-one-document-out accuracy on the dev documents (``lodo_dev_acc``) and one of its
+    frozen-split accuracy (``frozen_acc``), best LODO first."""
+    _check_lang(lang)
+    if len(table) == 0:
+        raise CompareError("plot_methods got an empty table")
+    t = table.sort_values("lodo_dev_acc", ascending=True).reset_index(drop=True)
+    fig, body = _new_figure(
+        7.4, 0.9 + 0.42 * len(t), **_fr(title or _tr(lang, "t_methods"), lang, sources, data_date)
+    )
+    ax = body.subplots()
+    y = np.arange(len(t))
+    h = 0.38
+    ax.barh(y + h / 2, t["lodo_dev_acc"], height=h, color=OKABE_ITO[0], label=_tr(lang, "lodo_dev"))
+    ax.barh(y - h / 2, t["frozen_acc"], height=h, color=OKABE_ITO[1],
+            label=_tr(lang, "frozen_split"))  # fmt: skip
+    for yy, v in zip(y + h / 2, t["lodo_dev_acc"], strict=True):
+        ax.text(v + 0.005, yy, f"{v:.3f}", va="center", fontsize=6.5)
+    for yy, v in zip(y - h / 2, t["frozen_acc"], strict=True):
+        ax.text(v + 0.005, yy, f"{v:.3f}", va="center", fontsize=6.5)
+    ax.set_yticks(y)
+    ax.set_yticklabels([str(m) for m in t["method"]], fontsize=7)
+    ax.set_xlim(0, 1.08)
+    ax.set_xlabel(_tr(lang, "accuracy"))
+    ax.legend(loc="lower right", frameon=False, fontsize=7)
     return _finish(fig)

@@ -12,6 +12,7 @@ from compare.match.counterparts import (
     counterparts,
     match_measures,
     match_text,
+    measure_words,
     shared_terms,
     tfidf_matrix,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "find_reuse",
     "match_measures",
     "match_text",
+    "measure_words",
     "shared_terms",
     "tfidf_matrix",
 ]  # fmt: skip

@@ -19,6 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from compare.errors import CompareError
+from compare.structure.measures import without_unit_note
 from compare.structure.segment import leading_marker
 
 __all__ = ["MATCH_COLUMNS", "match_measures", "match_text", "tfidf_matrix"]
@@ -26,8 +27,6 @@ __all__ = ["MATCH_COLUMNS", "match_measures", "match_text", "tfidf_matrix"]
 #: Columns of the ``matches`` table (design.md), plus ``other_doc_id``.
 MATCH_COLUMNS = ["measure_id", "other_measure_id", "score", "rank", "other_doc_id"]
 
-#: A trailing responsibility note: （牵头部门：…，责任部门：…） or （责任单位：…）.
-_UNIT_NOTE = re.compile(r"[（(][^（()）]*(?:牵头|责任)(?:部门|单位)[^（()）]*[)）]\s*$")
 #: Runs of anything that is not a letter, digit or CJK character.
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -40,21 +39,50 @@ _N_FEATURES = 2**22
 
 
 def match_text(text: str, number: str = "") -> str:
-    """The words of a measure for comparison: without its numbering marker and unit note.
+    """The words of a measure given only its text: without its numbering marker and unit note.
 
     ``number`` is the marker as printed (the ``measures.number`` column); when the text starts
     with it, exactly that is removed, else any marker of ``data/segmentation.yml``
-    (:func:`compare.structure.segment.leading_marker`). A trailing ``（牵头部门：…，责任部门：…）``
-    note is dropped too: it names offices, not content. Punctuation and whitespace runs become
-    one space (n-grams never span a clause break).
+    (:func:`compare.structure.segment.leading_marker`). For rows of a measures table use
+    :func:`measure_words`, which reads the table's ``heading`` and ``body``.
     """
     body = text.lstrip()
     if number and body.startswith(number):
         body = body[len(number) :]
     else:
         body = body[len(leading_marker(body)) :]
-    body = _UNIT_NOTE.sub("", body)
-    return _NON_WORD.sub(" ", body).strip()
+    return _words(without_unit_note(body))
+
+
+def measure_words(heading: str, body: str) -> str:
+    """The words of a measure for comparison, from the measures table's ``heading`` and
+    ``body`` (never re-derived from the text): the trailing unit note
+    (:func:`compare.structure.measures.without_unit_note`) left out, punctuation and whitespace
+    runs made one space (n-grams never span a clause break)."""
+    return _words(f"{heading} {without_unit_note(body)}")
+
+
+def _words(text: str) -> str:
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def _measure_words(measures: pd.DataFrame) -> list[str]:
+    """:func:`measure_words` of every row when the table has ``body`` (and ``heading``), else
+    :func:`match_text` of ``text`` (and ``number``)."""
+    n = len(measures)
+    if "body" in measures.columns:
+        heads = measures["heading"] if "heading" in measures.columns else pd.Series([""] * n)
+        return [
+            measure_words(str(h), str(b))
+            for h, b in zip(heads.fillna(""), measures["body"].fillna(""), strict=True)
+        ]
+    numbers = (
+        measures["number"].fillna("").astype(str).tolist()
+        if "number" in measures.columns
+        else [""] * n
+    )
+    texts = measures["text"].fillna("").astype(str).tolist()
+    return [match_text(t, k) for t, k in zip(texts, numbers, strict=True)]
 
 
 def _ngram_counts(texts: list[str], ngram_range: tuple[int, int], n_features: int) -> sp.csr_matrix:
@@ -216,9 +244,10 @@ def match_measures(
 ) -> pd.DataFrame:
     """The ``matches`` table: each measure's closest measures in *other* documents.
 
-    ``measures`` needs ``doc_id``, ``measure_id`` and ``text`` (``number`` is used when present
-    to strip the marker). For each measure: cosine similarity of TF-IDF character-2-3-gram
-    vectors (:func:`tfidf_matrix` of :func:`match_text`) against every measure of every other
+    ``measures`` needs ``doc_id``, ``measure_id`` and ``text``; a measures table's ``heading``
+    and ``body`` are read as they are (:func:`measure_words`), else the marker is stripped from
+    ``text`` (:func:`match_text`, with ``number`` when present). For each measure: cosine similarity of TF-IDF character-2-3-gram
+    vectors (:func:`tfidf_matrix` of the words) against every measure of every other
     document; the best ``per_document`` counterparts of each other document with
     ``score >= min_score`` are kept, and of those the best ``k`` overall, ranked 1..k.
     Same-document pairs never appear. Ties are broken by ``other_measure_id``, so the result
@@ -256,12 +285,7 @@ def match_measures(
         dup = ids_series[ids_series.duplicated()].iloc[0]
         raise CompareError(f"measure_id {dup!r} is not unique")
     docs_in = measures["doc_id"].astype(str).to_numpy()
-    numbers = (
-        measures["number"].fillna("").astype(str).tolist()
-        if "number" in measures.columns
-        else [""] * n
-    )
-    texts = measures["text"].fillna("").astype(str).tolist()
+    words = _measure_words(measures)
 
     # Work in (doc_id, measure_id) order: each document's measures are then a contiguous run of
     # columns, and inside it columns are in id order (ties go to the smaller id).
@@ -272,7 +296,7 @@ def match_measures(
     n_docs = len(doc_names)
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[np.argsort(ids, kind="stable")] = np.arange(n)
-    x = tfidf_matrix([match_text(texts[i], numbers[i]) for i in perm.tolist()])
+    x = tfidf_matrix([words[i] for i in perm.tolist()])
 
     col_nnz = np.bincount(x.indices, minlength=x.shape[1])
     cap = _df_cap(max_df, n)
@@ -355,10 +379,13 @@ COUNTERPART_COLUMNS = [
 ]  # fmt: skip
 
 
-def shared_terms(text: str, other: str, top: int = 5, min_length: int = 2) -> str:
+def shared_terms(
+    text: str, other: str, top: int = 5, min_length: int = 2, words: bool = False
+) -> str:
     """What two measures share (``why``): the longest pieces of ``text`` found verbatim in
-    ``other`` (at least ``min_length`` characters, inside one clause), longest first."""
-    a, b = match_text(text), match_text(other)
+    ``other`` (at least ``min_length`` characters, inside one clause), longest first.
+    ``words``: both are already :func:`measure_words` (else :func:`match_text` is applied)."""
+    a, b = (text, other) if words else (match_text(text), match_text(other))
     n = min_length
     grams = {b[i : i + n] for i in range(len(b) - n + 1) if " " not in b[i : i + n]}
     covered = [False] * len(a)
@@ -421,7 +448,7 @@ def counterparts(
         ["measure_id", "other_jurisdiction", "score"], ascending=[True, True, False]
     )
     best = best.drop_duplicates(["measure_id", "other_jurisdiction"])
-    text = m.set_index("measure_id")["text"].fillna("").astype(str)
+    text = pd.Series(_measure_words(measures), index=measures["measure_id"].astype(str))
     all_j = sorted(m["jurisdiction"].unique())
     grid = m[["measure_id", "doc_id", "jurisdiction"]].merge(
         pd.DataFrame({"other_jurisdiction": all_j}), how="cross"
@@ -439,7 +466,7 @@ def counterparts(
     out["category_id"] = out["measure_id"].map(cats).fillna("")
     out["other_category_id"] = out["other_measure_id"].map(cats).fillna("")
     out["why"] = [
-        shared_terms(text[a], text[b]) if b else ""
+        shared_terms(text[a], text[b], words=True) if b else ""
         for a, b in zip(out["measure_id"], out["other_measure_id"], strict=True)
     ]
     return out[COUNTERPART_COLUMNS].reset_index(drop=True)

@@ -122,6 +122,19 @@ def count_points(body: str, cfg: Config) -> int:
     return n - sum(1 for v in last.values() if v == 1)  # a lone "1" is not a run
 
 
+def without_unit_note(text: str, config: Config | None = None) -> str:
+    """``text`` without its trailing unit note (``（牵头部门：…，责任部门：…）``, the labels of
+    ``data/segmentation.yml``): the note names offices, not what the measure does."""
+    cfg = config or load_config()
+    span = _note_span(text)
+    if span is None:
+        return text
+    label_re = _label_re(cfg.lead_labels + cfg.resp_labels + cfg.other_labels)
+    if label_re.match(text[span[0] : span[1]].strip(HSPACE)) is None:
+        return text
+    return text[: span[0] - 1].rstrip(HSPACE)
+
+
 def extract_measures(
     segments: pd.DataFrame,
     text: str,
