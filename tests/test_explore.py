@@ -142,3 +142,28 @@ def test_label_ids_names_categories_topics_and_indicators(small_tables) -> None:
     en = analysis.label_ids(tables["alignments"].assign(topic_id="T_unknown"), taxonomy, "en")
     assert en.loc[0, "topic"] == "T_unknown"
     assert en.loc[0, "category"] == "Administrative decision-making"
+
+
+def test_comparison_documents_default_to_the_earliest_and_latest_plan(small_tables) -> None:
+    tables, _ = small_tables
+    docs = tables["documents"].copy()
+    docs["structure"] = ["plan", "plan", "plan", "report"]  # nanjing-2021 is not a plan here
+    a, b, mid, notes = analysis.comparison_documents(docs)
+    assert (a, b, mid) == ("yixing-2012", "district-20xx", "caoxian-2016")
+    assert "earliest and the latest of the plans" in notes[0]
+    given = analysis.comparison_documents(docs, "caoxian-2016", "nanjing-2021")
+    assert given == ("caoxian-2016", "nanjing-2021", None, [])
+
+
+def test_the_manifest_names_the_comparison(tmp_path) -> None:
+    from compare.manifest import manifest_comparison
+
+    path = tmp_path / "corpus.yml"
+    path.write_text("compare: {earlier: a, later: b}\ndocuments: []\n", encoding="utf-8")
+    assert manifest_comparison(path) == {"earlier": "a", "later": "b"}
+    path.write_text("compare: {first: a}\ndocuments: []\n", encoding="utf-8")
+    with pytest.raises(CompareError, match="compare: takes earlier, later, midpoint"):
+        manifest_comparison(path)
+    path.write_text("documents: []\n", encoding="utf-8")
+    assert manifest_comparison(path) == {}
+    assert manifest_comparison(tmp_path / "none.yml") == {}

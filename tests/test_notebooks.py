@@ -137,8 +137,9 @@ def test_change_notebook_falls_back_when_a_document_is_absent(executed: dict) ->
 
 
 @pytest.mark.notebooks
-def test_notebooks_run_on_another_corpus(tmp_path: Path) -> None:
-    """Nothing is tied to the seed corpus: the notebooks run on small made-up tables too."""
+def test_notebooks_run_on_another_corpus(tmp_path: Path, capfd: pytest.CaptureFixture) -> None:
+    """Nothing is tied to the seed corpus: the notebooks run on small made-up tables too; the
+    kernels they run in log no warning or error (ipykernel 7 warned of unencrypted TCP)."""
     from conftest import make_tables
 
     from compare.build import write_outputs
@@ -159,6 +160,8 @@ def test_notebooks_run_on_another_corpus(tmp_path: Path) -> None:
     }
     for nb in notebooks(NOTEBOOKS):
         run_notebook(nb, tmp_path / "out", params)
+    logged = capfd.readouterr().err
+    assert "WARNING |" not in logged and "ERROR |" not in logged, logged
     stems = {p.stem for p in (tmp_path / "figures").glob("*.png")}
     assert {"01_corpus_timeline_en", "02_coverage_heatmap_en", "03_category_shift_en"} <= stems
     assert "the earliest and the latest of the documents, 'early-2012' and 'nanjing-2021'" in (

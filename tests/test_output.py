@@ -201,7 +201,8 @@ def _children(pid: int) -> list[str]:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_ctrl_c_during_a_parallel_build_prints_one_line_and_exits_130(tmp_path: Path) -> None:
     out = tmp_path / "build"
-    corpus = ROOT / "data" / "corpus.yml"
+    # three seed files (not the whole seed corpus: its first build alone took minutes)
+    corpus = manifest(tmp_path, {**FIRST, **SECOND}, "three.yml")
     cmd = [sys.executable, "-m", "compare", "build", "--corpus", str(corpus), "--out", str(out),
            "--jobs", "2", "-q", "--data", str(ROOT / "data")]  # fmt: skip
     subprocess.run(cmd, check=True, capture_output=True)
