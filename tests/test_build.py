@@ -234,3 +234,16 @@ def test_two_builds_in_one_process_follow_their_own_data(
     assert not edited.tables["alignments"][key].equals(seed.tables["alignments"][key])
     for name in ("alignments", "measures", "targets", "matches", "counterparts"):
         pd.testing.assert_frame_equal(again.tables[name], seed.tables[name])
+
+
+def test_design_lists_the_columns_of_every_built_table(
+    seed_build: tuple[BuildResult, Path],
+) -> None:
+    """docs/design.md gives each table's columns as the build writes them, in order."""
+    design = (Path(__file__).parents[1] / "docs" / "design.md").read_text(encoding="utf-8")
+    listed = {
+        name: [c.strip() for c in cols.replace("\n", " ").split(",")]
+        for name, cols in re.findall(r"^`(\w+)`: `([^`]+)`", design, flags=re.MULTILINE)
+    }
+    tables = load_tables(seed_build[1])
+    assert {n: listed.get(n) for n in TABLES} == {n: list(tables[n].columns) for n in TABLES}
