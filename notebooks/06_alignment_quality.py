@@ -43,7 +43,7 @@ from compare.align import quality
 from compare.build import build, load_tables, newest_date
 from compare.charts.quality import plot_confusion, plot_methods, plot_reliability
 from compare.config import DataFiles
-from compare.evaluate import read_gold
+from compare.evaluate import gold_beside_built, read_gold
 
 # %% tags=["parameters"]
 build_dir = "../build"
@@ -119,7 +119,7 @@ for lang in langs:
 gold = read_gold(dev_gold)
 docs = gold["documents"]
 frozen_ids = docs.loc[docs["split"] == "frozen", "doc_id"]
-frozen = quality.gold_beside_built(gold["measures"], built, frozen_ids)
+frozen = gold_beside_built(gold["measures"], built, frozen_ids)
 assigned = frozen[frozen["built"] != "unassigned"]
 display(Markdown(
     f"Frozen split: {len(frozen)} labelled measures matched in {frozen['doc_id'].nunique()} "

@@ -239,17 +239,16 @@ def test_two_builds_in_one_process_follow_their_own_data(
 def test_a_rebuild_reads_the_fitted_aligners_back_with_the_same_tables(
     seed_build: tuple[BuildResult, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The fitted aligners are kept in the build store: a later build process (here: the
-    in-process cache emptied and fitting made to fail) reads them back, and a build that
+    """The fitted aligners are kept in the build store: a later build process (here: a fresh
+    DataFiles, so no in-process cache, and fitting made to fail) reads them back, and a build that
     reads them writes the same tables as one that fitted them."""
-    from compare import align, config
+    from compare import align
 
     first, built = seed_build
     models = cache_folder(built) / "models"
     assert len(list(models.glob("aligners-*.pkl"))) == 1
     out = tmp_path / "build"  # a new build folder whose store holds only the fitted models
     shutil.copytree(models, cache_folder(out) / "models")
-    monkeypatch.setattr(config, "_CACHE", type(config._CACHE)())
 
     def no_fit(**_: object) -> None:
         raise AssertionError("aligners refitted although kept")
@@ -259,3 +258,16 @@ def test_a_rebuild_reads_the_fitted_aligners_back_with_the_same_tables(
     assert again.n_cached == 0 and not again.up_to_date
     for name in TABLES:
         pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
+
+
+def test_design_lists_the_columns_of_every_built_table(
+    seed_build: tuple[BuildResult, Path],
+) -> None:
+    """docs/design.md gives each table's columns as the build writes them, in order."""
+    design = (Path(__file__).parents[1] / "docs" / "design.md").read_text(encoding="utf-8")
+    listed = {
+        name: [c.strip() for c in cols.replace("\n", " ").split(",")]
+        for name, cols in re.findall(r"^`(\w+)`: `([^`]+)`", design, flags=re.MULTILINE)
+    }
+    tables = load_tables(seed_build[1])
+    assert {n: listed.get(n) for n in TABLES} == {n: list(tables[n].columns) for n in TABLES}

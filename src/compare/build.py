@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
-import signal
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +35,7 @@ from compare.output import Output, cache_folder, read_build_info
 from compare.progress import StageLog
 from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
+from compare.workers import PER_DOCUMENT_TABLES, Collected, process_all
 
 TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "matches",
           "counterparts", "reuse", "targets")  # fmt: skip
@@ -237,30 +235,6 @@ def _documents_in(
     return spans, outside
 
 
-#: The pipeline of this worker process, set by the pool's initializer (:func:`_start_worker`).
-_WORKER: Pipeline | None = None
-
-
-def _start_worker(pipeline: Pipeline) -> None:
-    global _WORKER
-    _WORKER = pipeline
-    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it (and
-    # stops the workers), so no worker prints a traceback
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """End a pool's workers now (after an interrupt), without waiting for their current task."""
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _process_in_worker(rows: list[dict[str, Any]]) -> list[DocResult]:
-    assert _WORKER is not None, "worker started without a pipeline"
-    return _WORKER.process_source(rows)
-
-
 def _group_by_source(manifest: pd.DataFrame) -> list[list[dict[str, Any]]]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in manifest.to_dict("records"):
@@ -279,99 +253,6 @@ def _check_sources(groups: list[list[dict[str, Any]]], manifest_path: Path) -> N
             raise CompareError(
                 f"document '{rows[0]['entry_id']}': file not found: {path}", manifest_path
             )
-
-
-#: The tables computed document by document (the corpus-level ones come after).
-PER_DOCUMENT_TABLES = ("cleaning_log", "segments", "measures", "alignments", "targets")
-
-
-class Collected:
-    """Per-document results gathered compactly, in order: the many small frames are concatenated
-    in batches as they arrive, so memory holds a few large frames, not thousands of small ones."""
-
-    def __init__(self, batch: int = 256) -> None:
-        self.meta: list[dict[str, Any]] = []
-        self.texts: dict[str, str] = {}
-        self._batch = batch
-        self._pending: dict[str, list[pd.DataFrame]] = {n: [] for n in PER_DOCUMENT_TABLES}
-        self._merged: dict[str, list[pd.DataFrame]] = {n: [] for n in PER_DOCUMENT_TABLES}
-        self._empty: dict[str, pd.DataFrame] = {}
-
-    def add(self, doc: DocResult) -> None:
-        """Take in one document's results."""
-        self.meta.append(doc.meta)
-        self.texts[doc.meta["doc_id"]] = doc.text
-        for name in PER_DOCUMENT_TABLES:
-            frame = getattr(doc, name)
-            self._empty.setdefault(name, frame.iloc[0:0])
-            if len(frame):
-                self._pending[name].append(frame)
-        if len(self.meta) % self._batch == 0:
-            self._merge()
-
-    def _merge(self) -> None:
-        for name, frames in self._pending.items():
-            if frames:
-                self._merged[name].append(pd.concat(frames, ignore_index=True))
-                frames.clear()
-
-    def table(self, name: str) -> pd.DataFrame:
-        """One per-document table for the whole corpus."""
-        self._merge()
-        frames = self._merged[name]
-        if not frames:
-            return self._empty.get(name, pd.DataFrame())
-        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-
-
-def process_all(
-    pipeline: Pipeline,
-    groups: list[list[dict[str, Any]]],
-    keys: list[str],
-    cache: DocCache,
-    jobs: int = 1,
-    progress: Callable[[int], None] | None = None,
-    reuse: bool = True,
-) -> tuple[Collected, int]:
-    """Run :meth:`Pipeline.process_source` on every file, in order: cached results are read
-    back (unless ``reuse`` is False), the rest computed in ``jobs`` processes and cached."""
-    hits = [reuse and cache.has(key) for key in keys]
-    todo = [i for i, hit in enumerate(hits) if not hit]
-
-    def computed() -> Iterator[list[DocResult]]:
-        if jobs > 1 and len(todo) > 1:
-            pipeline.warm_up()
-            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            with ProcessPoolExecutor(
-                max_workers=jobs, mp_context=ctx, initializer=_start_worker, initargs=(pipeline,)
-            ) as pool:
-                chunks = max(1, min(32, len(todo) // (jobs * 4)))
-                rows = [groups[i] for i in todo]
-                try:
-                    yield from pool.map(_process_in_worker, rows, chunksize=chunks)
-                except BaseException:
-                    _stop_workers(pool)
-                    raise
-        else:
-            for i in todo:
-                yield pipeline.process_source(groups[i])
-
-    fresh = computed()
-    collected = Collected()
-    for rows, key, hit in zip(groups, keys, hits, strict=True):
-        if hit:
-            docs = cache.read(key)
-            for doc in docs:  # the same content may have moved: report where it is now
-                doc.meta["source_path"] = rows[0]["source_path"]
-                doc.meta["source_file"] = rows[0]["source_file"]
-        else:
-            docs = next(fresh)
-            cache.write(key, docs)
-        for doc in docs:
-            collected.add(doc)
-        if progress:
-            progress(len(docs))
-    return collected, len(groups) - len(todo)
 
 
 DOCUMENT_COLUMNS = [

@@ -90,31 +90,6 @@ def abstention_curve(score: Any, correct: Any, thresholds: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def gold_beside_built(
-    gold_measures: pd.DataFrame, built: dict[str, pd.DataFrame], doc_ids: Any
-) -> pd.DataFrame:
-    """The reader's category beside the built alignment of every gold measure of ``doc_ids``
-    found in the build: ``doc_id, measure_id, gold, built, guess, score, evidence, text``
-    (``guess``: the best category even when ``built`` is ``unassigned``)."""
-    from compare.evaluate import align_outcomes, match_measures
-
-    ids = set(doc_ids)
-    gm = gold_measures[gold_measures["doc_id"].isin(ids)]
-    bm = built["measures"][built["measures"]["doc_id"].isin(ids)]
-    matched = match_measures(gm, bm)
-    out = align_outcomes(gm, matched, built["alignments"])
-    a = built["alignments"].drop_duplicates("measure_id").set_index("measure_id")
-    text = bm.drop_duplicates("measure_id").set_index("measure_id")["text"]
-    out["score"] = out["measure_id"].map(a["score"])
-    out["evidence"] = out["measure_id"].map(a["evidence"]).fillna("")
-    first = a["secondary"].fillna("").str.split(";").str[0]
-    out["guess"] = np.where(
-        out["built"] == "unassigned", out["measure_id"].map(first), out["built"]
-    )
-    out["text"] = out["measure_id"].map(text).fillna("")
-    return out.reset_index(drop=True)
-
-
 def confusion(true: Any, predicted: Any, labels: list[str]) -> pd.DataFrame:
     """Counts, rows = the reader's label, columns = the aligner's (``labels`` in order; any
     other predicted value, e.g. ``unassigned``, gets its own last column)."""

@@ -222,6 +222,16 @@ def comparison_cells(
     cells["label_en"] = cells["label_en"].where(~blank(cells["label_en"]), cells["indicator"])
     cells["unit"] = cells["unit"].fillna("")
 
+    cells = _with_readings(cells, words)
+    cells = _with_order(cells, ind, d, documents)
+    cells = cells.sort_values(["row", "col"], kind="stable").reset_index(drop=True)
+    cells["header_zh"], cells["header_en"] = _headers(cells, d)
+    return cells[CELL_COLUMNS]
+
+
+def _with_readings(cells: pd.DataFrame, words: Mapping[str, Any]) -> pd.DataFrame:
+    """The cells with ``text_zh``/``text_en`` (:func:`reading`), ``annual``/``annual_max``
+    (:func:`annual_value`) and ``scale`` (:func:`annual_scale`)."""
     records = cells.to_dict("records")
     as_target = [{**r, "unit": r["target_unit"]} for r in records]
     cells["text_zh"] = [reading(r, "zh", words) for r in as_target]
@@ -233,6 +243,14 @@ def comparison_cells(
     cells["annual_max"] = [annual_value(r, str(r["unit"]), words) for r in with_max]
     cells["scale"] = [annual_scale(r, str(r["unit"]), words) for r in as_target]
 
+    return cells
+
+
+def _with_order(
+    cells: pd.DataFrame, ind: pd.DataFrame, d: pd.DataFrame, documents: pd.DataFrame
+) -> pd.DataFrame:
+    """The cells with ``n_jurisdictions``, ``row`` (shared indicators first, then the
+    taxonomy's order) and ``col`` (jurisdictions by their documents' order)."""
     order = {k: i for i, k in enumerate(ind.index)}
     n_j = cells.groupby("indicator")["jurisdiction"].nunique()
     cells["n_jurisdictions"] = cells["indicator"].map(n_j).astype("int64")
@@ -243,9 +261,7 @@ def comparison_cells(
     seen = [j for j in col_order if j in set(cells["jurisdiction"])]
     seen += sorted(set(cells["jurisdiction"]) - set(seen))
     cells["col"] = cells["jurisdiction"].map({j: i for i, j in enumerate(seen)}).astype("int64")
-    cells = cells.sort_values(["row", "col"], kind="stable").reset_index(drop=True)
-    cells["header_zh"], cells["header_en"] = _headers(cells, d)
-    return cells[CELL_COLUMNS]
+    return cells
 
 
 def _headers(cells: pd.DataFrame, documents: pd.DataFrame) -> tuple[list[str], list[str]]:

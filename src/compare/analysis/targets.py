@@ -13,25 +13,17 @@ import pandas as pd
 from compare.analysis.base import _id_col, _require, _year_of, blank
 from compare.analysis.documents import document_order, label_table
 from compare.errors import CompareError
+from compare.targets import COLUMNS as TARGET_COLUMNS
 from compare.targets.link import indicator_reading
 from compare.targets.vocabulary import Vocabulary, load_vocabulary
 
-#: Columns of the side-by-side view.
-SIDE_COLUMNS = [
-    "indicator",
-    "jurisdiction",
-    "label",
-    "year",
-    "doc_id",
-    "value",
-    "value_max",
-    "comparator",
-    "unit",
-    "per",
-    "deadline",
-    "quote",
-    "n_targets",
+#: A target's quantity, as the targets table holds it (``value`` … ``deadline``).
+QUANTITY_COLUMNS = TARGET_COLUMNS[
+    TARGET_COLUMNS.index("value") : TARGET_COLUMNS.index("deadline") + 1
 ]
+#: Columns of the side-by-side view.
+SIDE_COLUMNS = ["indicator", "jurisdiction", "label", "year", "doc_id", *QUANTITY_COLUMNS, "quote",
+                "n_targets"]  # fmt: skip
 
 
 def side_by_side(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
@@ -127,46 +119,9 @@ def target_ranges(
     ind_id = _id_col(indicators, "indicators")
     if by not in ("jurisdiction", "doc_id"):
         raise CompareError(f"target_ranges by must be 'jurisdiction' or 'doc_id', not {by!r}")
-    t = targets.copy()
-    t["doc_id"] = t["doc_id"].astype(str)
-    if statuses is not None and "status" in t:
-        t = t[t["status"].isin(list(statuses))]
-    t = t[~blank(t["indicator"]) & t["value"].notna()]
-    for col in ("comparator", "unit", "per"):
-        if col not in t:
-            t[col] = pd.NA
-    vmax = t["value_max"] if "value_max" in t else pd.Series(np.nan, index=t.index)
-    ind_units = indicators.set_index(indicators[ind_id].astype(str)).get("unit")
-    vocab = vocab or load_vocabulary()
-    readings = [
-        indicator_reading(
-            float(v), float(vm), str(u or ""), "" if blank_p else str(p),
-            "" if ind_units is None else str(ind_units.get(str(i), "") or ""), vocab,
-        )
-        for v, vm, u, p, blank_p, i in zip(
-            t["value"], vmax.astype(float), t["unit"].fillna(""), t["per"],
-            blank(t["per"]), t["indicator"], strict=True,
-        )
-    ]  # fmt: skip
-    t["low"] = [lo for lo, _ in readings]
-    t["high"] = [hi for _, hi in readings]
-    d = documents.copy()
-    d["doc_id"] = d["doc_id"].astype(str)
-    d = d.merge(label_table(documents), on="doc_id", suffixes=("_orig", ""))
-    for col in ("jurisdiction", "jurisdiction_en", "year"):
-        if col not in d:
-            d[col] = pd.NA
-    t = t.merge(
-        d[["doc_id", "jurisdiction", "jurisdiction_en", "label", "label_en", "year"]],
-        on="doc_id",
-        how="left",
-    )
-    if by == "jurisdiction":
-        t["_label"] = t["jurisdiction"].where(~blank(t["jurisdiction"]), t["label"])
-        t["_label_en"] = t["jurisdiction_en"].where(~blank(t["jurisdiction_en"]), t["label_en"])
-        t["jurisdiction"] = t["jurisdiction"].where(~blank(t["jurisdiction"]), t["doc_id"])
-    else:
-        t["_label"], t["_label_en"] = t["label"], t["label_en"]
+    t = _valued_targets(targets, statuses)
+    t["low"], t["high"] = _read_in_indicator_units(t, indicators, ind_id, vocab)
+    t = _with_row_labels(t, documents, by)
 
     def _join(s: pd.Series) -> str:
         return ";".join(sorted({str(v) for v in s.dropna() if str(v).strip()}))
@@ -184,6 +139,74 @@ def target_ranges(
         units_seen=("unit", _join),
         doc_ids=("doc_id", _join),
     ).reset_index()
+    out = _in_indicator_order(out, indicators, ind_id, by)
+    cols = ["indicator", "label_zh", "label_en", "unit", by, "label", "label_en_doc", "year"]
+    cols += ["n", "low", "high", "median", "comparators", "units_seen", "doc_ids"]
+    return out[cols].reset_index(drop=True)
+
+
+def _valued_targets(targets: pd.DataFrame, statuses: Collection[str] | None) -> pd.DataFrame:
+    """The targets with an indicator and a value whose status is in ``statuses`` (all when
+    None), with ``comparator``, ``unit`` and ``per`` columns present."""
+    t = targets.copy()
+    t["doc_id"] = t["doc_id"].astype(str)
+    if statuses is not None and "status" in t:
+        t = t[t["status"].isin(list(statuses))]
+    t = t[~blank(t["indicator"]) & t["value"].notna()]
+    for col in ("comparator", "unit", "per"):
+        if col not in t:
+            t[col] = pd.NA
+    return t
+
+
+def _read_in_indicator_units(
+    t: pd.DataFrame, indicators: pd.DataFrame, ind_id: str, vocab: Vocabulary | None
+) -> tuple[list[float], list[float]]:
+    """Each target's (low, high) in its indicator's unit (:func:`indicator_reading`)."""
+    vmax = t["value_max"] if "value_max" in t else pd.Series(np.nan, index=t.index)
+    ind_units = indicators.set_index(indicators[ind_id].astype(str)).get("unit")
+    vocab = vocab or load_vocabulary()
+    readings = [
+        indicator_reading(
+            float(v), float(vm), str(u or ""), "" if blank_p else str(p),
+            "" if ind_units is None else str(ind_units.get(str(i), "") or ""), vocab,
+        )
+        for v, vm, u, p, blank_p, i in zip(
+            t["value"], vmax.astype(float), t["unit"].fillna(""), t["per"],
+            blank(t["per"]), t["indicator"], strict=True,
+        )
+    ]  # fmt: skip
+    return [lo for lo, _ in readings], [hi for _, hi in readings]
+
+
+def _with_row_labels(t: pd.DataFrame, documents: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The targets with their documents' jurisdiction, labels and year, and ``_label`` /
+    ``_label_en`` naming the row (the jurisdiction, else the document, when ``by`` is
+    ``jurisdiction``; the document otherwise)."""
+    d = documents.copy()
+    d["doc_id"] = d["doc_id"].astype(str)
+    d = d.merge(label_table(documents), on="doc_id", suffixes=("_orig", ""))
+    for col in ("jurisdiction", "jurisdiction_en", "year"):
+        if col not in d:
+            d[col] = pd.NA
+    t = t.merge(
+        d[["doc_id", "jurisdiction", "jurisdiction_en", "label", "label_en", "year"]],
+        on="doc_id",
+        how="left",
+    )
+    if by == "jurisdiction":
+        t["_label"] = t["jurisdiction"].where(~blank(t["jurisdiction"]), t["label"])
+        t["_label_en"] = t["jurisdiction_en"].where(~blank(t["jurisdiction_en"]), t["label_en"])
+        t["jurisdiction"] = t["jurisdiction"].where(~blank(t["jurisdiction"]), t["doc_id"])
+    else:
+        t["_label"], t["_label_en"] = t["label"], t["label_en"]
+    return t
+
+
+def _in_indicator_order(
+    out: pd.DataFrame, indicators: pd.DataFrame, ind_id: str, by: str
+) -> pd.DataFrame:
+    """Rows with their indicator's labels and unit, in the indicators' order, then by year."""
     ind = indicators.copy()
     ind[ind_id] = ind[ind_id].astype(str)
     ind_order = {k: i for i, k in enumerate(ind[ind_id])}
@@ -193,10 +216,7 @@ def target_ranges(
     out["label_zh"] = out["label_zh"].where(~blank(out["label_zh"]), out["indicator"])
     out["label_en"] = out["label_en"].where(~blank(out["label_en"]), out["indicator"])
     out["_o"] = out["indicator"].map(ind_order).fillna(len(ind_order))
-    out = out.sort_values(["_o", "indicator", "year", by], kind="stable").drop(columns="_o")
-    cols = ["indicator", "label_zh", "label_en", "unit", by, "label", "label_en_doc", "year"]
-    cols += ["n", "low", "high", "median", "comparators", "units_seen", "doc_ids"]
-    return out[cols].reset_index(drop=True)
+    return out.sort_values(["_o", "indicator", "year", by], kind="stable").drop(columns="_o")
 
 
 def deadline_timeline(
