@@ -62,7 +62,13 @@ if cells.empty:
     display(Markdown("No target in this build is mapped to an indicator: no matrix."))
 else:
     display(
-        built.save(charts.plot_target_matrix, "04_target_matrix", cells=cells, documents=documents)
+        built.save(
+            charts.plot_target_matrix,
+            "04_target_matrix",
+            cells=cells,
+            documents=documents,
+            source_docs=cells["doc_id"],
+        )
     )
 display(analysis.comparison_matrix(cells, "zh"))
 
@@ -80,15 +86,23 @@ if shared.empty:
     display(Markdown("No indicator is set with a value by two or more jurisdictions: no dots."))
 else:
     display(
-        built.save(charts.plot_target_dots, "04_target_dots", cells=cells, documents=documents)
+        built.save(
+            charts.plot_target_dots,
+            "04_target_dots",
+            cells=cells,
+            documents=documents,
+            source_docs=shared["doc_id"],
+        )
     )
 display(shared.drop(columns=["row", "col"]))
 
 # %% [markdown]
 # ## Deadlines
 #
-# When the commitments fall due: per document, the year it was issued (black bar) and a bubble
-# per deadline year, its area proportional to the number of targets due then.
+# When the commitments fall due: per document, the year it was issued (black bar; a year only
+# inferred from the text is a dashed range with hollow ends) and a bubble per deadline year, its
+# area proportional to the number of targets due then. The source lines of these charts name
+# only the documents they draw.
 
 # %%
 timeline = analysis.deadline_timeline(found, documents)
@@ -101,6 +115,7 @@ else:
             "04_deadline_timeline",
             timeline=timeline,
             documents=documents,
+            source_docs=timeline["doc_id"],
         )
     )
 display(timeline)

@@ -563,3 +563,61 @@ def test_sharing_counts_counterparts_and_passages_per_jurisdiction_pair() -> Non
     drawn = np.ma.filled(mesh.get_array().astype(float), np.nan).reshape(len(names), len(names))
     want = sh.pivot(index="jurisdiction_en", columns="other_jurisdiction_en", values="share")
     np.testing.assert_allclose(drawn, want.reindex(index=names, columns=names), equal_nan=True)
+
+
+def test_shorten_keeps_labels_to_two_lines() -> None:
+    long = "Three enforcement systems (disclosure, recording, legal review)"
+    assert L.shorten(long, 30, 2) == "Three enforcement systems"  # the note goes first
+    cut = L.shorten(
+        "Oversight by people's congresses, CPPCC, courts, procuratorates and media", 30, 2
+    )
+    assert cut.count("\n") == 1 and cut.endswith("…")
+    assert all(L._dw(line) <= 30 for line in cut.split("\n"))
+    assert L.shorten("Administrative law enforcement", 30, 2) == "Administrative law enforcement"
+
+
+def test_topic_heatmap_of_many_long_topics_fits_a_page() -> None:
+    from matplotlib.collections import QuadMesh
+
+    n = 21
+    ids = [f"t{i:02d}" for i in range(n)]
+    topics = pd.DataFrame({
+        "id": ids,
+        "label_zh": [f"第{i}项主题：行政执法三项制度（公示、全过程记录、法制审核）的落实与监督" for i in range(n)],
+        "label_en": [f"Topic {i}: enforcement disclosure, whole-process recording and legal review"
+                     f" of major enforcement decisions by every department" for i in range(n)],
+    })  # fmt: skip
+    rng = np.random.default_rng(0)
+    docs = DOCS.copy()
+    matrix = pd.DataFrame(rng.random((len(docs), n)) / n, index=docs["doc_id"], columns=ids)
+    for lang in ("zh", "en"):
+        fig = C.plot_coverage_heatmap(matrix, documents=docs, categories=topics,
+                                      totals=A.document_totals(COV), lang=lang, data_date=DATE)  # fmt: skip
+        assert fig.get_size_inches()[1] <= 11.0, lang
+        ax = fig.get_axes()[0]
+        rows = [t.get_text() for t in ax.get_yticklabels()]
+        assert len(rows) == n and all(r.count("\n") <= 1 for r in rows)
+        mesh = next(c for c in ax.collections if isinstance(c, QuadMesh))
+        drawn = np.ma.filled(mesh.get_array().astype(float), np.nan).reshape(n, len(docs))
+        np.testing.assert_allclose(drawn, matrix.to_numpy(dtype=float).T)
+        cells = [t.get_text() for t in ax.texts if not t.get_gid()]
+        assert cells == [L._pct(v) for v in matrix.to_numpy(dtype=float).T.ravel()]
+
+
+def test_deadline_timeline_draws_an_inferred_issue_year_as_a_range() -> None:
+    docs = DOCS.assign(date=["2012-08-23", "2017-07-26", None, None])
+    docs.loc[2, ["year_max"]] = None  # nanjing: in or after 2021, year inferred
+    tl = A.deadline_timeline(_targets(), docs)
+    assert tl.drop_duplicates("doc_id").set_index("doc_id")["doc_year_certain"].to_dict() == {
+        "yixing-2012": True, "caoxian-2016": True, "nanjing-2021": False,
+    }  # fmt: skip
+    fig = C.plot_deadline_timeline(tl, documents=docs, lang="en", data_date=DATE)
+    ax = fig.get_axes()[0]
+    row = {d: i for i, d in enumerate(pd.unique(tl["doc_id"]))}
+    ranges = {ln.get_gid(): list(ln.get_xdata()) for ln in ax.lines if ln.get_gid()}
+    assert ranges == {f"issued-{row['nanjing-2021']}": [2021, 2026]}  # open end: the data date
+    ticks = [(x, y) for c in ax.collections if c.get_paths() and len(c.get_offsets()) == 1
+             for x, y in c.get_offsets() if c.get_sizes()[0] == 160]  # fmt: skip
+    assert sorted(y for _, y in ticks) == [row["yixing-2012"], row["caoxian-2016"]]
+    legend = [t.get_text() for sf in fig.subfigs for lg in sf.legends for t in lg.get_texts()]
+    assert any(t.startswith("Year uncertain") for t in legend)

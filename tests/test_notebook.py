@@ -25,6 +25,10 @@ def test_open_build_hands_over_tables_texts_taxonomy_and_date(
     assert not any("corpus.yml" in s for s in zh + en)  # documents, not config files
     built.source_docs = ["yixing-2012"]
     assert built.source_line("zh") == ["宜兴市人民政府 意见（2012）", "taxonomy.yml"]
+    built.source_docs = None
+    drawn = built.source_line("en", doc_ids=["nanjing-2021", "yixing-2012"])  # a chart's subset
+    assert drawn[0].startswith("Yixing, Opinions (2012)") and drawn[1].startswith("Nanjing")
+    assert len(drawn) == 3 and not any("Caoxian" in s for s in drawn)
     counts = analysis.corpus_counts(built["documents"])
     fig = built.save(charts.plot_documents_overview, "overview", counts=counts)
     assert fig is not None

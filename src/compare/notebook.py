@@ -8,7 +8,7 @@ It replaces the set-up cell every notebook repeated; notebooks keep narrative, c
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,14 +45,16 @@ class Build:
         """The arguments every chart takes: ``sources`` (the extra entries) and ``data_date``."""
         return {"sources": self.sources, "data_date": self.data_date}
 
-    def source_line(self, lang: str) -> list[str]:
-        """The source line of a chart in ``lang``: the issuers, types and years of
-        :attr:`source_docs` (every document by default), then :attr:`sources`."""
+    def source_line(self, lang: str, doc_ids: Iterable[object] | None = None) -> list[str]:
+        """The source line of a chart in ``lang``: the issuers, types and years of the documents
+        ``doc_ids`` (those a chart draws; default :attr:`source_docs`, else every document), in
+        the manifest's order, then :attr:`sources`."""
         from compare.charts.labels import document_sources
 
         docs = self.tables["documents"]
-        if self.source_docs is not None:
-            docs = docs[docs["doc_id"].astype(str).isin([str(d) for d in self.source_docs])]
+        ids = doc_ids if doc_ids is not None else self.source_docs
+        if ids is not None:
+            docs = docs[docs["doc_id"].astype(str).isin({str(d) for d in ids})]
         return [*document_sources(docs, lang), *self.sources]
 
     def save(
@@ -60,12 +62,14 @@ class Build:
         plot: Callable[..., Any],
         stem: str,
         per_lang: Mapping[str, Mapping[str, Any]] | None = None,
+        source_docs: Iterable[object] | None = None,
         **kwargs: Any,
     ) -> Any:
         """:func:`save_charts` in this build's languages and figures folder, with
-        :attr:`chart_args` added and the source line of :meth:`source_line` in each language;
-        returns the first figure (for display)."""
-        langs = {lang: {"sources": self.source_line(lang)} for lang in self.langs}
+        :attr:`chart_args` added and the source line of :meth:`source_line` in each language
+        (naming only ``source_docs`` when the chart draws only those documents); returns the
+        first figure (for display)."""
+        langs = {lang: {"sources": self.source_line(lang, source_docs)} for lang in self.langs}
         for lang, extra in (per_lang or {}).items():
             langs[lang] = {**langs.get(lang, {}), **extra}
         return save_charts(

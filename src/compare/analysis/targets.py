@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from compare.analysis.base import _id_col, _require, _year_of, blank
-from compare.analysis.documents import document_order, label_table
+from compare.analysis.documents import corpus_overview, document_order, label_table
 from compare.errors import CompareError
 from compare.targets import COLUMNS as TARGET_COLUMNS
 from compare.targets.link import indicator_reading
@@ -229,8 +229,11 @@ def deadline_timeline(
     The deadline year is the first four-digit year in ``deadline`` (a date, ``2025``,
     ``2025-12-31`` or ``2025年底前``); targets without one, or whose ``status`` is not in
     ``statuses`` (commitments only by default; ``None`` keeps all), are left out. Returns
-    ``doc_id, label, label_en, doc_year, deadline_year, lead_years, n_targets, indicators``
-    (``lead_years = deadline_year - doc_year``), sorted by document year, document, deadline.
+    ``doc_id, label, label_en, doc_year, deadline_year, lead_years, n_targets, indicators,
+    doc_year_certain, doc_year_min, doc_year_max`` (``lead_years = deadline_year - doc_year``;
+    the last three as ``year_certain``/``year_min``/``year_max`` of
+    :func:`~compare.analysis.corpus_overview`: an inferred year is only the earliest the text
+    allows), sorted by document year, document, deadline.
     """
     _require(targets, ["doc_id", "deadline"], "targets")
     t = targets.copy()
@@ -253,9 +256,14 @@ def deadline_timeline(
     year = documents.set_index(documents["doc_id"].astype(str)).get("year")
     docs["doc_year"] = docs["doc_id"].map(year) if year is not None else np.nan
     out = out.merge(docs, on="doc_id", how="left")
+    known = corpus_overview(documents)[["doc_id", "year_certain", "year_min", "year_max"]]
+    known = known.rename(columns=lambda c: c if c == "doc_id" else f"doc_{c}")
+    out = out.merge(known, on="doc_id", how="left")
+    out["doc_year_certain"] = out["doc_year_certain"].fillna(False).astype(bool)
     out["doc_year"] = pd.to_numeric(out["doc_year"], errors="coerce").astype("Int64")
     out["deadline_year"] = out["deadline_year"].astype("int64")
     out["lead_years"] = (out["deadline_year"] - out["doc_year"]).astype("Int64")
     out = out.sort_values(["doc_year", "doc_id", "deadline_year"], kind="stable")
     cols = ["doc_id", "label", "label_en", "doc_year", "deadline_year", "lead_years"]
-    return out[[*cols, "n_targets", "indicators"]].reset_index(drop=True)
+    cols += ["n_targets", "indicators", "doc_year_certain", "doc_year_min", "doc_year_max"]
+    return out[cols].reset_index(drop=True)

@@ -24,6 +24,7 @@ from compare.charts.labels import (
     _pct,
     _tax_labels,
     _tr,
+    shorten,
     wrap,
 )
 from compare.charts.style import (
@@ -36,6 +37,12 @@ from compare.charts.style import (
     _new_figure,
     _text_colour,
 )
+
+#: Inches of rows a page-sized heatmap may take (A4 at print size, less title, columns, source).
+_PAGE_BODY = 7.5
+
+#: Lines a row label of a page-sized heatmap may take before it is shortened.
+_PAGE_LABEL_LINES = 2
 
 
 def _heatmap(
@@ -102,8 +109,9 @@ def _heatmap_figure(
     frame: dict,
     counts: tuple[list[float], list[bool], str] | None = None,
     split_last: bool = False,
+    max_lines: int = 0,
 ) -> Figure:
-    row_labels = [wrap(s, label_cols) for s in row_labels]
+    row_labels = [shorten(s, label_cols, max_lines) for s in row_labels]
     ncols = len(col_labels)
     rotate = ncols > 10  # many documents: narrow columns, labels at an angle
     col_w = (
@@ -112,6 +120,8 @@ def _heatmap_figure(
     if not rotate:
         col_labels = [wrap(s, int((col_w - 0.1) * 72 / (9 * 0.55))) for s in col_labels]
     row_h = 0.2 + 0.17 * _n_lines(row_labels)
+    if max_lines:  # a page: at most _PAGE_BODY inches of rows, never below 9 pt label lines
+        row_h = max(min(row_h, _PAGE_BODY / len(row_labels)), 0.03 + 0.17 * _n_lines(row_labels))
     width = max(_label_width(row_labels) + ncols * col_w + 1.3, 5.0)
     col_h = (
         _label_width(col_labels, 9) * 0.7 + 0.2 if rotate else 0.18 * _n_lines(col_labels) + 0.15
@@ -160,7 +170,9 @@ def plot_coverage_heatmap(
     (``label``/``label_en``). With ``totals`` (:func:`~compare.analysis.document_totals`,
     ``doc_id -> measures``) each column gets ``n=…`` underneath, and a document with fewer than
     ``min_measures`` (default ``coverage.min_measures`` of ``data/figures.yml``) is hatched, the
-    minimum stated under the chart.
+    minimum stated under the chart. Row labels take at most two lines (a longer one is
+    shortened, :func:`~compare.charts.labels.shorten`) and rows shrink so that many of them (the
+    top topics) still fit a page.
     """
     _check_lang(lang)
     doc_ids = [str(d) for d in matrix.index]
@@ -188,6 +200,7 @@ def plot_coverage_heatmap(
         frame=_fr(title or _tr(lang, "t_heatmap"), lang, sources, data_date),
         counts=counts,
         split_last=len(cat_ids) > 1 and cat_ids[-1] == UNASSIGNED,
+        max_lines=_PAGE_LABEL_LINES,
     )
 
 

@@ -117,6 +117,38 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+_TRAILING_NOTE = re.compile(r"\s*[（(][^（()）]*[）)]\s*$")
+
+
+def _full_lines(text: str, width: int) -> list[str]:
+    if re.search(r"[\u2e80-\u9fff]", text):
+        return _greedy(text, width)
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [text]
+
+
+def shorten(text: str, width: int, max_lines: int) -> str:
+    """:func:`wrap` ``text`` to at most ``max_lines`` lines of ``width`` display columns.
+
+    A label that needs more lines first loses a trailing parenthesis (``Three enforcement
+    systems (disclosure, …)`` → ``Three enforcement systems``); if still too long it is cut
+    at the end of the last line with an ellipsis. A label that fits is returned as
+    :func:`wrap` gives it."""
+    text = str(text)
+    wrapped = wrap(text, width)
+    if max_lines <= 0 or wrapped.count("\n") < max_lines:
+        return wrapped
+    bare = _TRAILING_NOTE.sub("", text)
+    if bare and bare != text and wrap(bare, width).count("\n") < max_lines:
+        return wrap(bare, width)
+    lines = _full_lines(text, width)[:max_lines]
+    last = lines[-1]
+    while last and _dw(last) + 1 > width:
+        cut = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        last = cut if cut != last else last[:-1]
+    lines[-1] = last.rstrip(" ,;:，、；：（(") + "…"
+    return "\n".join(lines)
+
+
 def _n_lines(labels: Sequence[str]) -> int:
     return max((str(s).count("\n") + 1 for s in labels), default=1)
 
