@@ -68,15 +68,7 @@ ALLOWED_BACKWARD: set[tuple[str, str]] = set()
 #: Modules still over MAX_MODULE_LINES (path relative to src/compare).
 ALLOWED_LONG_MODULES: set[str] = set()
 #: Functions still over MAX_FUNCTION_LINES with no reason given ("path:qualname").
-ALLOWED_LONG_FUNCTIONS: set[str] = {
-    "match/counterparts.py:match_measures",  # helper `perf`
-    "match/reuse.py:find_reuse",  # helper `perf`
-    "charts/corpus.py:plot_corpus_timeline",  # helper `figures`
-    "charts/corpus.py:plot_cleaning_summary",  # helper `figures`
-    "charts/targets.py:plot_target_ranges",  # helper `figures`
-    "charts/targets.py:plot_deadline_timeline",  # helper `figures`
-    "explore/widget.py:build_explorer",  # helper `cli`
-}
+ALLOWED_LONG_FUNCTIONS: set[str] = set()
 
 
 def module_name(path: Path) -> str:

@@ -19,6 +19,17 @@ import pandas as pd
 import scipy.sparse as sp
 
 from compare.errors import CompareError
+from compare.match.topk import (
+    Triple,
+    best_pairs,
+    check_measures,
+    chunk_pairs,
+    df_cap,
+    doc_order,
+    position_in_group,
+    rowwise_dot,
+    split_columns,
+)
 from compare.structure.measures import without_unit_note
 from compare.structure.segment import leading_marker
 
@@ -150,77 +161,6 @@ def tfidf_matrix(texts: list[str], ngram_range: tuple[int, int] = (2, 3)) -> sp.
     return x
 
 
-def _position_in_group(group: np.ndarray) -> np.ndarray:
-    """0, 1, 2, ... within each run of equal values of a sorted ``group``."""
-    if group.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    lengths = np.diff(np.r_[starts, group.size])
-    return np.arange(group.size, dtype=np.int64) - np.repeat(starts, lengths)
-
-
-def _best_per_group(group: np.ndarray, vals: np.ndarray, keep: int) -> np.ndarray:
-    """Indices of the ``keep`` largest ``vals`` of each run of equal ``group`` values.
-
-    ``group`` is sorted and, inside a run, entries are in column (= id) order, so taking the
-    first maximum breaks ties by id. O(keep x len) with no sort.
-    """
-    if group.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    gid = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, group.size]))
-    work = vals.copy()
-    chosen = []
-    for _ in range(keep):
-        gmax = np.maximum.reduceat(work, starts)
-        hit = np.flatnonzero((work == gmax[gid]) & (work > -np.inf))
-        if hit.size == 0:
-            break
-        first = hit[np.r_[True, gid[hit][1:] != gid[hit][:-1]]]
-        chosen.append(first)
-        work[first] = -np.inf
-    return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
-
-
-def _row_top_mask(rows: np.ndarray, vals: np.ndarray, n_rows: int, keep: int) -> np.ndarray:
-    """Mask keeping roughly the ``keep`` largest ``vals`` (>= 0) of each row, in O(len).
-
-    Scores are binned (1/1024 wide); a row keeps every entry in or above the bin where its
-    count from the top reaches ``keep`` (so ties at the boundary are all kept).
-    """
-    n_bins = 1024
-    bins = np.clip((vals * n_bins).astype(np.int64), -1, n_bins - 1)
-    valid = bins >= 0
-    counts = np.bincount(rows[valid] * n_bins + bins[valid], minlength=n_rows * n_bins).reshape(
-        n_rows, n_bins
-    )
-    from_top = np.cumsum(counts[:, ::-1], axis=1)
-    reached = from_top >= keep
-    threshold = np.where(reached.any(axis=1), n_bins - 1 - reached.argmax(axis=1), 0)
-    return valid & (bins >= threshold[rows])
-
-
-def _top_per_row(rows: np.ndarray, vals: np.ndarray, tie: np.ndarray, keep: int) -> np.ndarray:
-    """Indices of the ``keep`` best entries of each row (score desc, then ``tie`` asc),
-    ordered by row, then rank."""
-    order = np.lexsort((tie, -vals, rows))
-    return order[_position_in_group(rows[order]) < keep]
-
-
-def _rowwise_dot(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Exact ``x[a[i]] . x[b[i]]`` for every i (sparse, no dense rows)."""
-    if a.size == 0:
-        return np.zeros(0, dtype=np.float64)
-    return np.asarray(x[a].multiply(x[b]).sum(axis=1), dtype=np.float64).ravel()
-
-
-def _df_cap(max_df: int | float | None, n: int) -> int:
-    """``max_df`` as a count of measures: ``None`` is all, a float a fraction of ``n``."""
-    if max_df is None:
-        return n
-    return int(max_df * n) if isinstance(max_df, float) else int(max_df)
-
-
 def _empty_matches() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -229,6 +169,29 @@ def _empty_matches() -> pd.DataFrame:
             "score": pd.Series(dtype=np.float64),
             "rank": pd.Series(dtype=np.int64),
             "other_doc_id": pd.Series(dtype=object),
+        }
+    )
+
+
+def _as_matches(
+    parts: list[Triple], perm: np.ndarray, ids: np.ndarray, doc_of: np.ndarray
+) -> pd.DataFrame:
+    """The matches table of the kept pairs, ranked, in the caller's row order."""
+    rows = np.concatenate([p[0] for p in parts])
+    cols = np.concatenate([p[1] for p in parts])
+    vals = np.concatenate([p[2] for p in parts])
+    if rows.size == 0:
+        return _empty_matches()
+    rank = position_in_group(rows) + 1
+    order = np.lexsort((rank, perm[rows]))
+    rows, cols, vals, rank = rows[order], cols[order], vals[order], rank[order]
+    return pd.DataFrame(
+        {
+            "measure_id": ids[rows],
+            "other_measure_id": ids[cols],
+            "score": np.round(np.minimum(vals, 1.0), 6),
+            "rank": rank,
+            "other_doc_id": doc_of[cols],
         }
     )
 
@@ -271,96 +234,45 @@ def match_measures(
     Returns columns ``measure_id, other_measure_id, score, rank, other_doc_id``, in the row
     order of ``measures``, then by rank.
     """
-    missing = [c for c in ("doc_id", "measure_id", "text") if c not in measures.columns]
-    if missing:
-        raise CompareError(f"measures table lacks column(s) {', '.join(missing)}")
+    check_measures(measures)
     if min(k, per_document, chunk_size, n_candidates) < 1:
         raise CompareError("k, per_document, chunk_size and n_candidates must be at least 1")
     n = len(measures)
     if n == 0:
         return _empty_matches()
     ids_in = measures["measure_id"].astype(str).to_numpy()
-    ids_series = pd.Series(ids_in)
-    if ids_series.duplicated().any():
-        dup = ids_series[ids_series.duplicated()].iloc[0]
-        raise CompareError(f"measure_id {dup!r} is not unique")
     docs_in = measures["doc_id"].astype(str).to_numpy()
     words = _measure_words(measures)
 
     # Work in (doc_id, measure_id) order: each document's measures are then a contiguous run of
     # columns, and inside it columns are in id order (ties go to the smaller id).
-    perm = np.lexsort((ids_in, docs_in))
-    ids = ids_in[perm]
-    doc_names, doc = np.unique(docs_in[perm], return_inverse=True)
-    doc = doc.astype(np.int64)
+    perm, ids, doc_names, doc, id_rank = doc_order(ids_in, docs_in)
     n_docs = len(doc_names)
-    id_rank = np.empty(n, dtype=np.int64)
-    id_rank[np.argsort(ids, kind="stable")] = np.arange(n)
     x = tfidf_matrix([words[i] for i in perm.tolist()])
 
-    col_nnz = np.bincount(x.indices, minlength=x.shape[1])
-    cap = _df_cap(max_df, n)
-    pruned = bool(np.any(col_nnz > cap))
-    # a column in fewer than two measures cannot add to any pair's score
-    keep_col = np.flatnonzero((col_nnz >= 2) & (col_nnz <= cap))
-    xr = x[:, keep_col].tocsr()
+    xr, x_common = split_columns(x, df_cap(max_df, n))
+    del x
     xt = xr.T.tocsr()
-    # the left-out common columns, to complete candidates' scores exactly
-    x_common = x[:, np.flatnonzero(col_nnz > cap)].tocsr()
-    del x, col_nnz, keep_col
+    pruned = x_common.shape[1] > 0
 
     per_row_cand = max(n_candidates, k) if pruned else k
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def best(triple: Triple, top: int) -> Triple:
+        return best_pairs(triple, doc, n_docs, id_rank, per_document, top)
+
+    parts: list[Triple] = []
     for start in range(0, n, chunk_size):
-        prod = xr[start : start + chunk_size] @ xt
-        m = prod.shape[0]
-        local = np.repeat(np.arange(m, dtype=np.int64), np.diff(prod.indptr))
-        cols = prod.indices.astype(np.int64)
-        vals = prod.data
-        del prod
-        ok = doc[local + start] != doc[cols]
-        if pruned:  # a cheap first cut: about the best 4 x n_candidates of each row
-            ok &= _row_top_mask(local, np.where(ok, vals, np.float32(-1)), m, 4 * per_row_cand)
-        else:
-            ok &= vals >= min_score - 1e-6
-        rows, cols, vals = local[ok] + start, cols[ok], vals[ok].astype(np.float64)
-        del local, ok
-        order = np.lexsort((cols, rows))  # (row, document, id) order
-        rows, cols, vals = rows[order], cols[order], vals[order]
-        sel = _best_per_group(rows * n_docs + doc[cols], vals, per_document)
-        rows, cols, vals = rows[sel], cols[sel], vals[sel]
-        sel = _top_per_row(rows, vals, id_rank[cols], per_row_cand)
-        rows, cols, vals = rows[sel], cols[sel], vals[sel]
+        first_cut = 4 * per_row_cand if pruned else 0
+        pairs = chunk_pairs(xr[start : start + chunk_size] @ xt, start, doc, min_score, first_cut)
+        rows, cols, vals = best(pairs, per_row_cand)
         if pruned:
-            vals = vals + _rowwise_dot(x_common, rows, cols)
+            vals = vals + rowwise_dot(x_common, rows, cols)
             ok = vals >= min_score - 1e-6
             rows, cols, vals = rows[ok], cols[ok], vals[ok]
-            order = np.lexsort((cols, rows))
-            rows, cols, vals = rows[order], cols[order], vals[order]
-            sel = _best_per_group(rows * n_docs + doc[cols], vals, per_document)
-            rows, cols, vals = rows[sel], cols[sel], vals[sel]
-            sel = _top_per_row(rows, vals, id_rank[cols], k)
-            rows, cols, vals = rows[sel], cols[sel], vals[sel]
+            rows, cols, vals = best((rows, cols, vals), k)
         parts.append((rows, cols, vals))
 
-    rows = np.concatenate([p[0] for p in parts])
-    cols = np.concatenate([p[1] for p in parts])
-    vals = np.concatenate([p[2] for p in parts])
-    if rows.size == 0:
-        return _empty_matches()
-    rank = _position_in_group(rows) + 1
-    # back to the caller's row order
-    order = np.lexsort((rank, perm[rows]))
-    rows, cols, vals, rank = rows[order], cols[order], vals[order], rank[order]
-    return pd.DataFrame(
-        {
-            "measure_id": ids[rows],
-            "other_measure_id": ids[cols],
-            "score": np.round(np.minimum(vals, 1.0), 6),
-            "rank": rank,
-            "other_doc_id": doc_names[doc[cols]],
-        }
-    )
+    return _as_matches(parts, perm, ids, doc_names[doc])
 
 
 # ---------------------------------------------------------------------------------------------

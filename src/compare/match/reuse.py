@@ -147,6 +147,19 @@ def find_reuse(
     names = sorted(str(d) for d in texts)
     if len(names) != len(texts):
         raise CompareError("document ids are not unique as strings")
+    seeds, pos_list = _seed_pairs(texts, names, q, max_docs)
+    if seeds[0].size == 0:
+        return _empty_reuse()
+    da, db, ci, cj, clen = _maximal_runs(*seeds, q)
+    return _as_reuse(texts, names, pos_list, da, db, ci, cj, clen)
+
+
+def _seed_pairs(
+    texts: Mapping[str, str], names: list[str], q: int, max_docs: int | None
+) -> tuple[tuple[np.ndarray, ...], list[np.ndarray]]:
+    """Shingle pairs of ``q`` content characters shared by two documents: ``(i, j, da, db)``,
+    shingle starts in each document's content string and the documents (``da < db``), and
+    each document's content positions in its text."""
     by_name = {str(d): t for d, t in texts.items()}
     pos_list: list[np.ndarray] = []
     h1_list: list[np.ndarray] = []
@@ -178,8 +191,12 @@ def find_reuse(
     j = b - offsets[db]
     del a, b
 
-    if i.size == 0:
-        return _empty_reuse()
+    return (i, j, da, db), pos_list
+
+
+def _maximal_runs(i: np.ndarray, j: np.ndarray, da: np.ndarray, db: np.ndarray, q: int) -> tuple:
+    """Consecutive seeds on one diagonal of one document pair joined into maximal matches:
+    ``(da, db, ci, cj, clen)`` in content characters."""
     # consecutive seeds on one diagonal of one document pair form one maximal match
     order = np.lexsort((i, j - i, db, da))
     da, db, i, j = da[order], db[order], i[order], j[order]
@@ -196,6 +213,21 @@ def find_reuse(
     ci, cj = i[starts], j[starts]
     clen = i[ends] - ci + q
 
+    return da, db, ci, cj, clen
+
+
+def _as_reuse(
+    texts: Mapping[str, str],
+    names: list[str],
+    pos_list: list[np.ndarray],
+    da: np.ndarray,
+    db: np.ndarray,
+    ci: np.ndarray,
+    cj: np.ndarray,
+    clen: np.ndarray,
+) -> pd.DataFrame:
+    """The reuse table of the matches, with offsets into the real texts."""
+    by_name = {str(d): t for d, t in texts.items()}
     # content positions -> offsets in the real texts
     pos_all = np.concatenate(pos_list)
     content_off = np.r_[0, np.cumsum([p.size for p in pos_list])]
