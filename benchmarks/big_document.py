@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import cn2an
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -41,14 +44,40 @@ def source_texts(root: Path = ROOT) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in paths]
 
 
+def sentences(texts: list[str]) -> list[str]:
+    """The texts' sentences (ending in 。, 10-300 characters, no line breaks), in order."""
+    found = []
+    for text in texts:
+        for part in re.findall(r"[^。\n]+。", text):
+            part = part.strip()
+            if 10 <= len(part) <= 300 and not part.startswith("第"):
+                found.append(part)
+    return found
+
+
+#: Articles per chapter, sentences per article of the generated document.
+ARTICLES, PER_ARTICLE = 30, 3
+
+
 def make_document(megabytes: float, path: Path, texts: list[str]) -> Path:
-    """Write one UTF-8 document of at least ``megabytes`` MB made of ``texts`` repeated."""
-    parts, size, i = [], 0, 0
+    """Write one UTF-8 document of at least ``megabytes`` MB: real sentences of ``texts`` set
+    out as one long regulation (第N章 chapters of ``ARTICLES`` articles, numbered afresh in
+    each chapter, ``PER_ARTICLE`` sentences each). Unlike the texts themselves laid end to
+    end, its structure runs to the last line, so every stage sees every megabyte: the
+    measures found grow with the size (laid end to end, the first text's closing
+    swallowed the rest and no measure was found after 0.5 MB)."""
+    pool = sentences(texts)
+    lines, size, i, chapter = [], 0, 0, 0
     while size < megabytes * 1e6:
-        parts.append(texts[i % len(texts)])
-        size += len(texts[i % len(texts)].encode()) + 2
-        i += 1
-    path.write_text("\n\n".join(parts), encoding="utf-8")
+        chapter += 1
+        new = [f"第{cn2an.an2cn(chapter)}章　{pool[i % len(pool)][:12]}"]
+        for article in range(1, ARTICLES + 1):
+            body = "".join(pool[(i + k) % len(pool)] for k in range(PER_ARTICLE))
+            i += PER_ARTICLE
+            new.append(f"第{cn2an.an2cn(article)}条　{body}")
+        lines += new
+        size += sum(len(line.encode()) + 1 for line in new)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 

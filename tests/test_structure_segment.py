@@ -386,6 +386,17 @@ def test_parts_and_half_bracket_numbers() -> None:
     assert list(m["framing"]) == [True, False, False]
 
 
+def test_articles_numbered_past_one_thousand() -> None:
+    """A code's articles run past 第一千条 (the Civil Code ends at 第一千二百六十条)."""
+    from cn2an import an2cn
+
+    text = "".join(f"第{an2cn(n)}条　第{n}项规定的内容。\n" for n in range(1, 1261))
+    paths = list(segment_text(text)["path"])
+    assert len(paths) == 1260
+    assert paths[998:1001] == ["第九百九十九条", "第一千条", "第一千零一条"]
+    assert paths[-1] == "第一千二百六十条"
+
+
 def test_repeated_paths_get_suffixes() -> None:
     text = "一、甲\n1.乙。\n2.丙。\n1.丁。\n"
     assert list(segment_text(text)["path"].iloc[1:]) == ["一/1", "一/2", "一/1~2"]

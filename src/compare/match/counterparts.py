@@ -30,6 +30,7 @@ from compare.match.topk import (
     rowwise_dot,
     split_columns,
 )
+from compare.structure.config import Config, load_config
 from compare.structure.measures import without_unit_note
 from compare.structure.segment import leading_marker
 
@@ -49,28 +50,29 @@ _N_FEATURES = 2**22
 # ---------------------------------------------------------------------------------------------
 
 
-def match_text(text: str, number: str = "") -> str:
+def match_text(text: str, number: str = "", config: Config | None = None) -> str:
     """The words of a measure given only its text: without its numbering marker and unit note.
 
     ``number`` is the marker as printed (the ``measures.number`` column); when the text starts
     with it, exactly that is removed, else any marker of ``data/segmentation.yml``
     (:func:`compare.structure.segment.leading_marker`). For rows of a measures table use
-    :func:`measure_words`, which reads the table's ``heading`` and ``body``.
+    :func:`measure_words`, which reads the table's ``heading`` and ``body``. ``config``: the
+    segmentation vocabulary (read from ``data/`` when not given; pass it when calling per row).
     """
     body = text.lstrip()
     if number and body.startswith(number):
         body = body[len(number) :]
     else:
-        body = body[len(leading_marker(body)) :]
-    return _words(without_unit_note(body))
+        body = body[len(leading_marker(body, config)) :]
+    return _words(without_unit_note(body, config))
 
 
-def measure_words(heading: str, body: str) -> str:
+def measure_words(heading: str, body: str, config: Config | None = None) -> str:
     """The words of a measure for comparison, from the measures table's ``heading`` and
     ``body`` (never re-derived from the text): the trailing unit note
     (:func:`compare.structure.measures.without_unit_note`) left out, punctuation and whitespace
     runs made one space (n-grams never span a clause break)."""
-    return _words(f"{heading} {without_unit_note(body)}")
+    return _words(f"{heading} {without_unit_note(body, config)}")
 
 
 def _words(text: str) -> str:
@@ -79,12 +81,13 @@ def _words(text: str) -> str:
 
 def _measure_words(measures: pd.DataFrame) -> list[str]:
     """:func:`measure_words` of every row when the table has ``body`` (and ``heading``), else
-    :func:`match_text` of ``text`` (and ``number``)."""
+    :func:`match_text` of ``text`` (and ``number``); the vocabulary is read once."""
     n = len(measures)
+    config = load_config()
     if "body" in measures.columns:
         heads = measures["heading"] if "heading" in measures.columns else pd.Series([""] * n)
         return [
-            measure_words(str(h), str(b))
+            measure_words(str(h), str(b), config)
             for h, b in zip(heads.fillna(""), measures["body"].fillna(""), strict=True)
         ]
     numbers = (
@@ -93,7 +96,7 @@ def _measure_words(measures: pd.DataFrame) -> list[str]:
         else [""] * n
     )
     texts = measures["text"].fillna("").astype(str).tolist()
-    return [match_text(t, k) for t, k in zip(texts, numbers, strict=True)]
+    return [match_text(t, k, config) for t, k in zip(texts, numbers, strict=True)]
 
 
 def _ngram_counts(texts: list[str], ngram_range: tuple[int, int], n_features: int) -> sp.csr_matrix:

@@ -125,10 +125,10 @@ def count_points(body: str, cfg: Config) -> int:
 def without_unit_note(text: str, config: Config | None = None) -> str:
     """``text`` without its trailing unit note (``（牵头部门：…，责任部门：…）``, the labels of
     ``data/segmentation.yml``): the note names offices, not what the measure does."""
-    cfg = config or load_config()
     span = _note_span(text)
     if span is None:
         return text
+    cfg = config or load_config()
     label_re = _label_re(cfg.lead_labels + cfg.resp_labels + cfg.other_labels)
     if label_re.match(text[span[0] : span[1]].strip(HSPACE)) is None:
         return text
