@@ -52,6 +52,7 @@ figures_dir = "../figures"
 langs = ["zh", "en"]
 dev_corpus = None  # default: data/dev/corpus.yml of the package's data folder
 dev_gold = None  # default: data/dev/gold
+lodo_documents = None  # documents held out one at a time: None = every labelled one
 
 # %%
 data_root = DataFiles.resolve().root
@@ -92,7 +93,7 @@ for lang in langs:
 # %%
 labels = align.load_training()
 model = align.ALIGNERS[align.DEFAULT_ALIGNER](align.load_taxonomy(), None, None)
-lodo = quality.lodo_predictions(model, labels)
+lodo = quality.lodo_predictions(model, labels, documents=lodo_documents)
 right = lodo["true"] == lodo["predicted"]
 rel = quality.reliability_table(lodo["score"], right)
 display(rel.round(3))
@@ -119,6 +120,7 @@ for lang in langs:
 gold = read_gold(dev_gold)
 docs = gold["documents"]
 frozen_ids = docs.loc[docs["split"] == "frozen", "doc_id"]
+frozen_ids = frozen_ids[frozen_ids.isin(built["documents"]["doc_id"])]  # those in dev_corpus
 frozen = gold_beside_built(gold["measures"], built, frozen_ids)
 assigned = frozen[frozen["built"] != "unassigned"]
 display(Markdown(

@@ -165,3 +165,25 @@ def test_methods_chart_draws_both_accuracies() -> None:
     # sorted by LODO accuracy (ascending from the bottom): c, a, b; LODO bars, then frozen
     assert np.allclose(bars, [0.6, 0.7, 0.8, 0.5, 0.65, 0.72])
     assert [t.get_text() for t in ax.get_yticklabels()] == ["c", "a", "b"]
+
+
+def test_lodo_holds_each_document_out_of_its_own_model() -> None:
+    """A held-out document is predicted by a model fitted on every other document, and only
+    the documents asked for are held out."""
+    from sklearn.base import clone
+
+    from compare import align
+    from compare.align import quality
+
+    labels = align.load_training()
+    model = align.ALIGNERS[align.DEFAULT_ALIGNER](align.load_taxonomy(), None, None)
+    lodo = quality.lodo_predictions(model, labels, documents=2)
+    docs = sorted(labels["doc_id"].unique())
+    assert sorted(lodo["doc_id"].unique()) == [docs[0], docs[-1]]
+    one = labels[labels["doc_id"] == docs[0]]
+    assert list(lodo.loc[lodo["doc_id"] == docs[0], "measure_id"]) == list(one["measure_id"])
+    rest = labels[labels["doc_id"] != docs[0]]
+    alone = clone(model).fit(rest["text"].tolist(), rest["category_id"].to_numpy())
+    expected = list(alone.predict(one["text"].tolist()))
+    assert list(lodo.loc[lodo["doc_id"] == docs[0], "predicted"]) == expected
+    assert lodo["score"].between(0, 1).all()

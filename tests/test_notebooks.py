@@ -21,6 +21,33 @@ LANGS = ["zh", "en"]
 PAIRED = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
 #: Notebooks that draw no figure.
 NO_FIGURES = {"05_explore", "06_alignment_quality"}
+#: A second real corpus: dev-split texts (three plans of three years, one annual report).
+DEV_CORPUS = ["extra_gov_2004_ssyj", "gov_2018_jiuye_yijian", "gov_2019_zhijiao_fangan",
+              "extra_guangming_2021_ndbg"]  # fmt: skip
+#: Notebook 06 in tests: the dev corpus above and two frozen texts, three documents held out
+#: (``make report`` builds the whole development corpus and holds out every document).
+QUICK_06 = ["cq_2010_zhifa_zerenzhi", "extra_longhua_2019_ndbg"]
+
+
+def dev_manifest(folder: Path, ids: list[str]) -> Path:
+    """A manifest of the development corpus's documents ``ids`` (files by absolute path)."""
+    import yaml
+
+    dev = ROOT / "data" / "dev"
+    entries = yaml.safe_load((dev / "corpus.yml").read_text(encoding="utf-8"))["documents"]
+    chosen = [{**e, "file": str(dev / e["file"])} for e in entries if e["id"] in ids]
+    assert len(chosen) == len(ids)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "corpus.yml"
+    path.write_text(yaml.safe_dump({"documents": chosen}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def quick_06(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+    """Parameters that make notebook 06 quick (by notebook name, as ``run_report`` takes them)."""
+    corpus = dev_manifest(tmp_path_factory.mktemp("dev06"), DEV_CORPUS + QUICK_06)
+    return {"06_alignment_quality": {"dev_corpus": str(corpus), "lodo_documents": 3}}
 
 
 def _sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
@@ -60,7 +87,9 @@ def real_build(seed_build: tuple[object, Path]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def executed(real_build: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def executed(
+    real_build: Path, tmp_path_factory: pytest.TempPathFactory, quick_06: dict
+) -> dict[str, object]:
     """Run every notebook once: executed copies, HTML exports and figures in temp folders."""
     from compare.errors import CompareError
     from compare.report import notebooks, run_notebook
@@ -76,7 +105,7 @@ def executed(real_build: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     failures = {}
     for nb in notebooks(NOTEBOOKS):
         try:
-            run_notebook(nb, out, params)
+            run_notebook(nb, out, {**params, **quick_06.get(nb.stem, {})})
         except CompareError as exc:
             failures[nb.stem] = str(exc)
     return {"out": out, "figures": figures, "failures": failures, "build": real_build}
@@ -137,7 +166,9 @@ def test_change_notebook_falls_back_when_a_document_is_absent(executed: dict) ->
 
 
 @pytest.mark.notebooks
-def test_notebooks_run_on_another_corpus(tmp_path: Path, capfd: pytest.CaptureFixture) -> None:
+def test_notebooks_run_on_another_corpus(
+    tmp_path: Path, capfd: pytest.CaptureFixture, quick_06: dict
+) -> None:
     """Nothing is tied to the seed corpus: the notebooks run on small made-up tables too; the
     kernels they run in log no warning or error (ipykernel 7 warned of unencrypted TCP)."""
     from conftest import make_tables
@@ -159,7 +190,7 @@ def test_notebooks_run_on_another_corpus(tmp_path: Path, capfd: pytest.CaptureFi
         "langs": ["en"],
     }
     for nb in notebooks(NOTEBOOKS):
-        run_notebook(nb, tmp_path / "out", params)
+        run_notebook(nb, tmp_path / "out", {**params, **quick_06.get(nb.stem, {})})
     logged = capfd.readouterr().err
     assert "WARNING |" not in logged and "ERROR |" not in logged, logged
     stems = {p.stem for p in (tmp_path / "figures").glob("*.png")}
@@ -169,29 +200,17 @@ def test_notebooks_run_on_another_corpus(tmp_path: Path, capfd: pytest.CaptureFi
     ).read_text(encoding="utf-8")
 
 
-#: A second real corpus: dev-split texts (three plans of three years, one annual report).
-DEV_CORPUS = ["extra_gov_2004_ssyj", "gov_2018_jiuye_yijian", "gov_2019_zhijiao_fangan",
-              "extra_guangming_2021_ndbg"]  # fmt: skip
-
-
 @pytest.mark.notebooks
-def test_notebooks_run_on_a_small_dev_corpus(tmp_path: Path) -> None:
+def test_notebooks_run_on_a_small_dev_corpus(tmp_path: Path, quick_06: dict) -> None:
     """`make report CORPUS=...` on another manifest: every notebook runs; 03 compares the
     manifest's earliest and latest plans (the manifest names no pair)."""
-    import yaml
-
     from compare.build import build
     from compare.report import run_report
 
-    dev = ROOT / "data" / "dev"
-    entries = yaml.safe_load((dev / "corpus.yml").read_text(encoding="utf-8"))["documents"]
-    chosen = [{**e, "file": str(dev / e["file"])} for e in entries if e["id"] in DEV_CORPUS]
-    assert len(chosen) == len(DEV_CORPUS)
-    manifest = tmp_path / "corpus.yml"
-    manifest.write_text(yaml.safe_dump({"documents": chosen}, allow_unicode=True), encoding="utf-8")
+    manifest = dev_manifest(tmp_path, DEV_CORPUS)
     build(manifest, tmp_path / "build", jobs=1, data_dir=ROOT / "data")
     written = run_report(manifest, tmp_path / "build", tmp_path / "figures", tmp_path / "reports",
-                         ["en"])  # fmt: skip
+                         ["en"], extra=quick_06)  # fmt: skip
     assert {p.name for p in written} >= {f"{p.stem}.html" for p in PAIRED} | {"explorer.html"}
     change = (tmp_path / "reports" / "03_change_2012_2021.html").read_text(encoding="utf-8")
     assert "the earliest and the latest of the plans, 'extra_gov_2004_ssyj' and " in change

@@ -90,9 +90,11 @@ def run_report(
     reports_dir: Path,
     langs: list[str],
     notebooks_dir: Path = REPO_ROOT / "notebooks",
+    extra: dict[str, dict[str, object]] | None = None,
 ) -> list[Path]:
     """Execute every notebook against the built tables, then write the Excel exports
-    (:func:`compare.export.write_exports`); return the files written."""
+    (:func:`compare.export.write_exports`); return the files written. ``extra``: more
+    parameters for single notebooks, by name (``{"06_alignment_quality": {...}}``)."""
     from compare.build import load_tables, load_texts
     from compare.explore import write_explorer
     from compare.export import write_exports
@@ -107,7 +109,8 @@ def run_report(
     written = []
     for nb in notebooks(notebooks_dir):
         started = time.perf_counter()
-        written.append(run_notebook(nb, reports_dir, params))
+        given = {**params, **(extra or {}).get(nb.stem, {})}
+        written.append(run_notebook(nb, reports_dir, given))
         print(f"executed {nb.name} in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     written += write_exports(build_dir, reports_dir, build_data(build_dir))
     page = reports_dir / "explorer.html"

@@ -106,7 +106,12 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
         if self.classifier == "logreg":
             # one-vs-rest liblinear: much faster than multinomial lbfgs on wide sparse features
             return OneVsRestClassifier(
-                LogisticRegression(C=self.C, class_weight="balanced", solver="liblinear")
+                LogisticRegression(
+                    C=self.C,
+                    class_weight="balanced",
+                    solver="liblinear",
+                    random_state=self.random_state,
+                )
             )
         if self.classifier == "svm":
             return LinearSVC(C=self.C, class_weight="balanced", random_state=self.random_state)
