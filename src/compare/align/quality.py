@@ -9,12 +9,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from compare.align.base import _as_texts
-from compare.align.calibrate import top_probability
+from compare.align.calibrate import held_out_predictions
 from compare.errors import CompareError
 
 
@@ -30,14 +29,8 @@ def lodo_predictions(aligner: Any, labels: pd.DataFrame) -> pd.DataFrame:
     texts = _as_texts(labels)
     y = labels["category_id"].astype(str).to_numpy()
     groups = labels["doc_id"].astype(str).to_numpy()
-    pred = np.empty(len(texts), dtype=object)
-    top = np.zeros(len(texts))
-    for train, test in LeaveOneGroupOut().split(texts, y, groups):
-        model = clone(aligner).fit([texts[i] for i in train], y[train])
-        chunk = [texts[i] for i in test]
-        p = model.predict(chunk)
-        pred[test] = p
-        top[test] = top_probability(model, model.predict_proba(chunk), p)
+    splits = LeaveOneGroupOut().split(texts, y, groups)
+    pred, top = held_out_predictions(aligner, texts, y, splits)
     right = (pred == y).astype(float)
     score = np.zeros(len(texts))
     for fit_on, apply_to in GroupKFold(n_splits=min(5, len(set(groups)))).split(texts, y, groups):
