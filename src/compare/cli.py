@@ -24,6 +24,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, rich
 err = Console(stderr=True)
 
 
+#: Options more than one command takes (each command gives its own default).
+_BuildDir = Annotated[Path, typer.Option("--build", "-b", help="Folder of built tables.")]
+_Jobs = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")]
+
+
 def _fail(exc: CompareError) -> None:
     err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
     raise typer.Exit(code=2)
@@ -89,9 +94,7 @@ def build(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the tables.")] = Path(
         "build"
     ),
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")
-    ] = 0,
+    jobs: _Jobs = 0,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Reprocess every document (the cache is refreshed).")
     ] = False,
@@ -153,9 +156,7 @@ def eval_cmd(
     ] = Path("data/dev/gold"),
     split: Annotated[str, typer.Option("--split", "-s", help="dev, frozen or all.")] = "all",
     out: Annotated[Path, typer.Option("--out", "-o", help="Build folder.")] = Path("build/dev"),
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Worker processes (0 = all cores).")
-    ] = 0,
+    jobs: _Jobs = 0,
 ) -> None:
     """Build a corpus and score it against a gold folder; misses go to OUT/eval/."""
     from compare import build as pipeline
@@ -180,9 +181,7 @@ def eval_cmd(
 
 @app.command("targets")
 def targets_cmd(
-    build_dir: Annotated[
-        Path, typer.Option("--build", "-b", help="Folder of built tables.")
-    ] = Path("build"),
+    build_dir: _BuildDir = Path("build"),
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Output stem (default <build>/targets_side_by_side)."),
@@ -214,9 +213,7 @@ def report_cmd(
             "--corpus", "-c", help="Manifest the build was made from; default data/corpus.yml."
         ),
     ] = None,
-    build_dir: Annotated[
-        Path, typer.Option("--build", "-b", help="Folder of built tables.")
-    ] = Path("build"),
+    build_dir: _BuildDir = Path("build"),
     figures: Annotated[Path, typer.Option("--figures", help="Folder for the figures.")] = Path(
         "figures"
     ),
@@ -242,9 +239,7 @@ def report_cmd(
 
 @app.command("explore")
 def explore_cmd(
-    build_dir: Annotated[
-        Path, typer.Option("--build", "-b", help="Folder of built tables.")
-    ] = Path("build"),
+    build_dir: _BuildDir = Path("build"),
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Where to write the explorer page.")
     ] = Path("reports/explorer.html"),

@@ -8,7 +8,7 @@ right". :class:`Calibration` applies it; below ``threshold`` a measure is ``unas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,22 @@ def top_probability(aligner: Any, proba: np.ndarray, predicted: Sequence[str]) -
     return np.array([proba[i, index[str(p)]] for i, p in enumerate(predicted)], dtype=float)
 
 
+def held_out_predictions(
+    aligner: Any, texts: list[str], y: np.ndarray, splits: Iterable[tuple[Any, Any]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted class and its probability for the ``test`` texts of each ``(train, test)`` split,
+    from a clone of ``aligner`` fitted on the ``train`` texts (None and 0 where no split tests)."""
+    pred = np.empty(len(texts), dtype=object)
+    top = np.zeros(len(texts))
+    for train, test in splits:
+        model = clone(aligner).fit([texts[i] for i in train], y[train])
+        chunk = [texts[i] for i in test]
+        predicted = model.predict(chunk)
+        pred[test] = predicted
+        top[test] = top_probability(model, model.predict_proba(chunk), predicted)
+    return pred, top
+
+
 def out_of_fold(
     aligner: Any, texts: list[str], y: Sequence[str], groups: Sequence[str], folds: int = 5
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -62,19 +78,9 @@ def out_of_fold(
     y = np.asarray([str(v) for v in y], dtype=object)
     groups = np.asarray([str(g) for g in groups], dtype=object)
     n_folds = min(folds, len(set(groups)))
-    pred = np.empty(len(texts), dtype=object)
-    top = np.zeros(len(texts))
-    if n_folds < 2:
-        return pred, top
-    for train, test in GroupKFold(n_splits=n_folds).split(texts, y, groups):
-        if len(set(y[train])) < 2:
-            continue
-        model = clone(aligner).fit([texts[i] for i in train], y[train])
-        chunk = [texts[i] for i in test]
-        predicted = model.predict(chunk)
-        pred[test] = predicted
-        top[test] = top_probability(model, model.predict_proba(chunk), predicted)
-    return pred, top
+    splits = GroupKFold(n_splits=n_folds).split(texts, y, groups) if n_folds >= 2 else ()
+    two_classes = ((tr, te) for tr, te in splits if len(set(y[tr])) >= 2)
+    return held_out_predictions(aligner, texts, y, two_classes)
 
 
 def fit_calibration(

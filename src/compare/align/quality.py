@@ -9,12 +9,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut
 
 from compare.align.base import _as_texts
-from compare.align.calibrate import top_probability
+from compare.align.calibrate import held_out_predictions
 from compare.errors import CompareError
 
 
@@ -40,16 +39,9 @@ def lodo_predictions(
             raise CompareError(f"hold out at least 2 documents, not {documents}")
         held = held[np.unique(np.linspace(0, held.size - 1, min(documents, held.size)).round())
                     .astype(int)]  # fmt: skip
-    pred = np.empty(len(texts), dtype=object)
-    top = np.zeros(len(texts))
-    for train, test in LeaveOneGroupOut().split(texts, y, groups):
-        if groups[test[0]] not in held:
-            continue
-        model = clone(aligner).fit([texts[i] for i in train], y[train])
-        chunk = [texts[i] for i in test]
-        p = model.predict(chunk)
-        pred[test] = p
-        top[test] = top_probability(model, model.predict_proba(chunk), p)
+    splits = LeaveOneGroupOut().split(texts, y, groups)
+    chosen = ((tr, te) for tr, te in splits if groups[te[0]] in held)
+    pred, top = held_out_predictions(aligner, texts, y, chosen)
     keep = np.isin(groups, held)
     groups, y, pred, top = groups[keep], y[keep], pred[keep], top[keep]
     right = (pred == y).astype(float)

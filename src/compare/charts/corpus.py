@@ -31,11 +31,14 @@ from compare.charts.style import (
     _LABEL_COLS,
     OKABE_ITO,
     _bottom_legend,
+    _draw_year_range,
     _finish,
     _fr,
     _label_width,
     _new_figure,
     _style_axis,
+    _year_axis,
+    _year_bounds,
 )
 
 
@@ -53,14 +56,11 @@ def _draw_timeline_row(ax: Axes, i: int, r: pd.Series, c: str, open_end: int) ->
     if certain:
         ax.scatter([int(yr)], [i], s=55, color=c, zorder=3, edgecolors="white", linewidths=0.6)
         return [*xs, int(yr)]
-    lo = y0 if not _is_blank(y0) else yr
-    if _is_blank(lo):
+    bounds = _year_bounds(y0, y1, yr, open_end)
+    if bounds is None:
         return xs
-    hi = int(y1) if not _is_blank(y1) else max(int(lo), open_end)
-    ax.plot([int(lo), hi], [i, i], ls="--", color=c, lw=1.5, zorder=2, gid=f"range-{i}")
-    ax.scatter([int(lo), hi], [i, i], s=40, facecolors="white", edgecolors=c, linewidths=1.5,
-               zorder=3)  # fmt: skip
-    return [*xs, int(lo), hi]
+    _draw_year_range(ax, i, *bounds, c, gid=f"range-{i}", size=40, zorder=3)
+    return [*xs, *bounds]
 
 
 def plot_corpus_timeline(
@@ -100,11 +100,7 @@ def plot_corpus_timeline(
         years += _draw_timeline_row(ax, int(i), r, colour[levels[i]], open_end)
     ax.set_yticks(range(len(ov)), labels)
     ax.set_ylim(len(ov) - 0.5, -0.5)
-    if years:
-        ax.set_xlim(min(years) - 1, max(years) + 1)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(_tr(lang, "year"))
-    _style_axis(ax)
+    _year_axis(ax, years, lang)
     handles = [
         Line2D([], [], marker="o", ls="", color=colour[lv], markersize=7,
                label=_level_label(lv, lang))

@@ -10,12 +10,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from compare.analysis.comparison import target_words
 from compare.charts.colours import colours
 from compare.charts.labels import Lang, _check_lang, _max_dw, _n_lines, _tr, wrap
-from compare.charts.style import _IN_PER_PT, _LABEL_COLS, _finish, _fr, _label_width, _new_figure
+from compare.charts.style import (
+    _IN_PER_PT,
+    _LABEL_COLS,
+    _finish,
+    _fr,
+    _label_width,
+    _new_figure,
+    _value_axis,
+)
 from compare.errors import CompareError
 
 _CELL_SIZE = 8.5
@@ -166,11 +173,5 @@ def plot_target_dots(
                      fontsize=9.5, loc="left")  # fmt: skip
         x1 = float(np.nanmax(hi))
         ax.set_xlim(0, max(x1 * 1.45, 1.0))
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
-        ax.tick_params(axis="x", labelsize=8)
-        ax.grid(axis="x", color="#e5e5e5", lw=0.8)
-        ax.set_axisbelow(True)
-        for s in ("top", "right"):
-            ax.spines[s].set_visible(False)
+        _value_axis(ax)
     return _finish(fig)

@@ -12,9 +12,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.font_manager import FontProperties, fontManager
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from compare import __version__
 from compare.charts.labels import (
+    _is_blank,
     _max_dw,
     _tr,
     wrap,
@@ -152,6 +154,43 @@ def _style_axis(ax: object, grid: str = "x", spines: Sequence[str] = ("top", "ri
     ax.set_axisbelow(True)
     for s in spines:
         ax.spines[s].set_visible(False)
+
+
+def _value_axis(ax: object) -> None:
+    """The x axis of a panel of values: about five round ticks written as ``%g``, small tick
+    labels, and the look of :func:`_style_axis`."""
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
+    ax.tick_params(axis="x", labelsize=8)
+    _style_axis(ax)
+
+
+def _year_axis(ax: object, years: Sequence[float], lang: str) -> None:
+    """The x axis of a timeline: whole years, a year of room either side of ``years``, labelled,
+    and the look of :func:`_style_axis`."""
+    if years:
+        ax.set_xlim(min(years) - 1, max(years) + 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(_tr(lang, "year"))
+    _style_axis(ax)
+
+
+def _year_bounds(low: object, high: object, year: object, open_end: int) -> tuple[int, int] | None:
+    """The range an uncertain year is drawn as: from ``low`` (else ``year``) to ``high`` (else to
+    ``open_end``, the data date's year, or ``low`` when later); None when there is no start."""
+    lo = year if _is_blank(low) else low
+    if _is_blank(lo):
+        return None
+    return int(lo), int(high) if not _is_blank(high) else max(int(lo), open_end)
+
+
+def _draw_year_range(
+    ax: object, i: int, lo: int, hi: int, colour: str, *, gid: str, size: float, zorder: float
+) -> None:
+    """An uncertain year on row ``i``: a dashed line from ``lo`` to ``hi`` with hollow ends."""
+    ax.plot([lo, hi], [i, i], ls="--", color=colour, lw=1.5, zorder=2, gid=gid)
+    ax.scatter([lo, hi], [i, i], s=size, facecolors="white", edgecolors=colour, linewidths=1.5,
+               zorder=zorder)  # fmt: skip
 
 
 def _bottom_legend(body: SubFigure, handles: Sequence, ncols: int, fontsize: float = 8.5) -> None:

@@ -10,7 +10,6 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from compare.charts.colours import colours
 from compare.charts.labels import (
@@ -25,11 +24,14 @@ from compare.charts.style import (
     _LABEL_COLS,
     OKABE_ITO,
     _bottom_legend,
+    _draw_year_range,
     _finish,
     _fr,
     _label_width,
     _new_figure,
-    _style_axis,
+    _value_axis,
+    _year_axis,
+    _year_bounds,
 )
 from compare.errors import CompareError
 
@@ -57,10 +59,7 @@ def _range_panel(ax: Axes, g: pd.DataFrame, lang: str, title_cols: int) -> None:
     x0, x1 = float(np.nanmin(lo)), float(np.nanmax(hi))
     pad = max((x1 - x0) * 0.08, abs(x1) * 0.05, 0.5)
     ax.set_xlim(x0 - pad, x1 + pad)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:g}"))
-    ax.tick_params(axis="x", labelsize=8)
-    _style_axis(ax)
+    _value_axis(ax)
 
 
 def plot_target_ranges(
@@ -121,17 +120,12 @@ def _issue_mark(ax: Axes, i: int, r: pd.Series, last: int, open_end: int) -> lis
         ax.plot([int(yr), last], [i, i], color="#cccccc", lw=1.5, zorder=1)
         ax.scatter([int(yr)], [i], marker="|", s=160, color="black", linewidths=2, zorder=2)
         return [int(yr)]
-    lo = r.get("doc_year_min")
-    lo = yr if _is_blank(lo) else lo
-    if _is_blank(lo):
+    bounds = _year_bounds(r.get("doc_year_min"), r.get("doc_year_max"), yr, open_end)
+    if bounds is None:
         return []
-    y1 = r.get("doc_year_max")
-    hi = int(y1) if not _is_blank(y1) else max(int(lo), open_end)
-    ax.plot([int(lo), last], [i, i], color="#cccccc", lw=1.5, zorder=1)
-    ax.plot([int(lo), hi], [i, i], ls="--", color="black", lw=1.5, zorder=2, gid=f"issued-{i}")
-    ax.scatter([int(lo), hi], [i, i], s=36, facecolors="white", edgecolors="black",
-               linewidths=1.5, zorder=2)  # fmt: skip
-    return [int(lo), hi]
+    ax.plot([bounds[0], last], [i, i], color="#cccccc", lw=1.5, zorder=1)
+    _draw_year_range(ax, i, *bounds, "black", gid=f"issued-{i}", size=36, zorder=2)
+    return list(bounds)
 
 
 def _deadline_bubbles(ax: Axes, i: int, g: pd.DataFrame, colour: str, nmax: float) -> list[int]:
@@ -185,11 +179,7 @@ def plot_deadline_timeline(
         years += _deadline_bubbles(ax, i, g, by_doc.get(d, OKABE_ITO[4]), nmax)
     ax.set_yticks(range(len(docs)), labels)
     ax.set_ylim(len(docs) - 0.5, -0.8)
-    if years:
-        ax.set_xlim(min(years) - 1, max(years) + 1)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(_tr(lang, "year"))
-    _style_axis(ax)
+    _year_axis(ax, years, lang)
     handles = [
         Line2D([], [], marker="|", ls="", color="black", markersize=10, mew=2,
                label=_tr(lang, "issued")),
