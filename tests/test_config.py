@@ -30,6 +30,13 @@ def test_data_folder_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert resolve_data_dir(tmp_path / "given", manifest=manifest) == tmp_path / "given"
 
 
+def test_a_folder_given_as_a_string_is_a_path(tmp_path: Path) -> None:
+    (tmp_path / "x.yml").write_text("a: 1\n", encoding="utf-8")
+    data = DataFiles(str(tmp_path))  # type: ignore[arg-type]
+    assert data.root == tmp_path and data.yaml("x.yml") == {"a": 1}
+    assert data == DataFiles(tmp_path)
+
+
 def test_an_edited_file_is_read_again(tmp_path: Path) -> None:
     data = DataFiles(tmp_path)
     path = tmp_path / "x.yml"

@@ -187,6 +187,9 @@ class DataFiles:
         default_factory=OrderedDict, init=False, repr=False, compare=False
     )
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))  # DataFiles("data") works too
+
     def __getstate__(self) -> dict[str, Any]:
         return {"root": self.root, "origin": self.origin}
 
