@@ -117,3 +117,36 @@ def test_report_modes_follow_the_year_their_part_is_about() -> None:
     assert [mode[p] for p in ("一是", "四是")] == ["commitment"] * 2
     plans = [m for p, m in mode.items() if p.startswith(("一/", "二/", "三/"))]
     assert len(plans) > 5 and set(plans) == {"commitment"}
+
+
+def _context_by_scan(rows: list[dict], k: int) -> list[str]:
+    """The reference for :func:`compare.structure.contract.context`: walk back over every
+    earlier segment (the implementation before the one-pass outline, O(k) per measure)."""
+    from compare.structure.contract import _FIRST_SENTENCE, _parent, _tail
+
+    own = rows[k]
+    out = [own["heading"] or _FIRST_SENTENCE.match(own["text"]).group(0)]
+    parent = _parent(own["path"])
+    for r in reversed(rows[:k]):
+        if r["kind"] in ("item", "heading"):
+            if r["path"] == parent and parent:
+                out.append(r["heading"])
+                out.extend(reversed(_tail(r["text"], r["heading"])))
+                parent = _parent(parent)
+        elif r["kind"] in ("text", "preamble"):
+            out.extend(reversed(_tail(r["text"])))
+    return [c for c in out if c]
+
+
+def test_context_from_the_outline_equals_a_walk_over_every_earlier_segment() -> None:
+    """A regulation, a work report and a plan: the same context for every measure."""
+    from compare.structure.contract import Outline, context
+
+    for doc_id in ("anyang_2021_zhengwu_fuwu", "luohu_2019_gzbg", "gov_2019_zhijiao_fangan"):
+        _, segs, _ = dev_measures(doc_id)
+        rows = segs.sort_values("seq").to_dict("records")
+        outline = Outline.of(rows)
+        measures = [k for k, r in enumerate(rows) if r["is_measure"]]
+        assert len(measures) > 10
+        for k in measures:
+            assert context(rows, k, outline) == _context_by_scan(rows, k), (doc_id, k)

@@ -22,6 +22,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from dataclasses import dataclass
 
 from compare.structure.config import Config
 from compare.structure.tree import HSPACE, Item
@@ -96,21 +98,52 @@ def _tail(text: str, heading: str = "") -> list[str]:
     return [paras[-1][-120:], *short]
 
 
-def context(rows: list[dict], k: int) -> list[str]:
+@dataclass(frozen=True)
+class Outline:
+    """Where a document's segments sit, read once for :func:`context`: the indices of the
+    numbered rows of each path and of the unnumbered (``text``, ``preamble``) rows."""
+
+    by_path: dict[str, list[int]]
+    texts: list[int]
+
+    @classmethod
+    def of(cls, rows: list[dict]) -> Outline:
+        """The outline of ``rows`` (a document's segments in order)."""
+        by_path: dict[str, list[int]] = {}
+        texts = []
+        for i, r in enumerate(rows):
+            if r["kind"] in ("item", "heading"):
+                by_path.setdefault(r["path"], []).append(i)
+            elif r["kind"] in ("text", "preamble"):
+                texts.append(i)
+        return cls(by_path, texts)
+
+
+def context(rows: list[dict], k: int, outline: Outline | None = None) -> list[str]:
     """Texts saying which part of the document ``rows[k]`` (a measure) sits in, nearest first:
     its heading, the text introducing its run, its parent's heading and introduction, …
-    ``rows`` are the document's segments in order (dicts with kind, path, heading, text)."""
+    ``rows`` are the document's segments in order (dicts with kind, path, heading, text);
+    pass their :class:`Outline` when calling for many rows (each call is then O(depth + the
+    unnumbered rows before ``k``), not O(k))."""
+    found = outline or Outline.of(rows)
     own = rows[k]
     out = [own["heading"] or _FIRST_SENTENCE.match(own["text"]).group(0)]
-    parent = _parent(own["path"])
-    for r in reversed(rows[:k]):
+    # the ancestors: each the latest row of the parent's path before its child
+    chain, parent, limit = [], _parent(own["path"]), k
+    while parent:
+        before = found.by_path.get(parent, [])
+        j = bisect_left(before, limit) - 1
+        if j < 0:
+            break
+        chain.append(before[j])
+        limit, parent = before[j], _parent(parent)
+    texts = found.texts[: bisect_left(found.texts, k)]
+    for i in sorted([*chain, *texts], reverse=True):
+        r = rows[i]
         if r["kind"] in ("item", "heading"):
-            if r["path"] == parent and parent:
-                out.append(r["heading"])
-                out.extend(reversed(_tail(r["text"], r["heading"])))
-                parent = _parent(parent)
-            # else: an earlier sibling (or one of its children): not context
-        elif r["kind"] in ("text", "preamble"):
+            out.append(r["heading"])
+            out.extend(reversed(_tail(r["text"], r["heading"])))
+        else:
             out.extend(reversed(_tail(r["text"])))
     return [c for c in out if c]
 

@@ -154,6 +154,7 @@ def extract_measures(
                                                       strict=True)),
         key=lambda r: r["seq"],
     )  # fmt: skip
+    outline = contract.Outline.of(recs)
     headings = {r["path"]: r["heading"] for r in recs if r["kind"] in ("heading", "item")}
     rows = []
     for k, r in enumerate(recs):
@@ -168,7 +169,7 @@ def extract_measures(
         parent_headings = [
             headings.get("/".join(ancestors[: k2 + 1]), "") for k2 in range(len(ancestors))
         ]
-        ctx = contract.context(recs, k)
+        ctx = contract.context(recs, k, outline)
         own = measure_body(body, number, heading)
         framing = contract.is_framing(
             [heading, *parent_headings], ctx[1:], own.split("\n", 1)[0], kind, cfg
