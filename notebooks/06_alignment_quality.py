@@ -52,7 +52,7 @@ figures_dir = "../figures"
 langs = ["zh", "en"]
 dev_corpus = None  # default: data/dev/corpus.yml of the package's data folder
 dev_gold = None  # default: data/dev/gold
-lodo_documents = None  # documents held out one at a time: None = every labelled one
+lodo_documents = None  # how many documents to hold out, one at a time (None: every one)
 
 # %%
 data_root = DataFiles.resolve().root
