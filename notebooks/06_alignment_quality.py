@@ -53,13 +53,17 @@ langs = ["zh", "en"]
 dev_corpus = None  # default: data/dev/corpus.yml of the package's data folder
 dev_gold = None  # default: data/dev/gold
 lodo_documents = None  # how many documents to hold out, one at a time (None: every one)
+dev_build = None  # where to build the development corpus (None: a temporary folder)
 
 # %%
 data_root = DataFiles.resolve().root
 dev_corpus = dev_corpus or str(data_root / "dev" / "corpus.yml")
 dev_gold = dev_gold or str(data_root / "dev" / "gold")
-with tempfile.TemporaryDirectory() as tmp:
-    built = build(dev_corpus, Path(tmp) / "dev", jobs=1).tables
+if dev_build:  # a folder kept between runs: a re-run reads the build back
+    built = build(dev_corpus, dev_build, jobs=1).tables
+else:
+    with tempfile.TemporaryDirectory() as tmp:
+        built = build(dev_corpus, Path(tmp) / "dev", jobs=1).tables
 dev_date = newest_date(built["documents"])
 
 # %% [markdown]

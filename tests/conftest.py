@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 from compare.build import BuildResult, build
 from compare.config import DataFiles
 from compare.match import counterparts
+from compare.output import MODEL_CACHE_ENV
 
 #: (doc_id, label, label_en, jurisdiction, jurisdiction_en, level, doc_type, year) and measures:
 #: (path, text, category_id, topic_id). The third document has no year (bounds 2019-2021).
@@ -147,6 +149,17 @@ def make_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
 def small_tables() -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """Four documents' tables (one without a year) and their clean texts."""
     return make_tables()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every build of the session, in this process and in the CLI and notebook processes it
+    starts, keeps and reads its fitted aligners in one folder (``$COMPARE_MODEL_CACHE``), so
+    the aligners are fitted once per data folder, not once per build."""
+    folder = tmp_path_factory.mktemp("models")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(MODEL_CACHE_ENV, str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

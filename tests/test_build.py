@@ -12,7 +12,7 @@ import pytest
 from compare.build import TABLES, BuildResult, build, load_tables
 from compare.config import DataFiles
 from compare.manifest import load_manifest
-from compare.output import cache_folder
+from compare.output import MODEL_CACHE_ENV, cache_folder, models_folder
 from compare.text import read
 from compare.text.clean import restore_source
 
@@ -245,10 +245,14 @@ def test_a_rebuild_reads_the_fitted_aligners_back_with_the_same_tables(
     from compare import align
 
     first, built = seed_build
-    models = cache_folder(built) / "models"
-    assert len(list(models.glob("aligners-*.pkl"))) == 1
+    kept = sorted(models_folder(built).glob("aligners-*.pkl"))
+    assert kept
+    monkeypatch.delenv(MODEL_CACHE_ENV, raising=False)  # no shared folder: the build's own store
     out = tmp_path / "build"  # a new build folder whose store holds only the fitted models
-    shutil.copytree(models, cache_folder(out) / "models")
+    assert models_folder(out) == cache_folder(out) / "models"
+    models_folder(out).mkdir(parents=True)
+    for path in kept:
+        shutil.copy2(path, models_folder(out) / path.name)
 
     def no_fit(**_: object) -> None:
         raise AssertionError("aligners refitted although kept")
@@ -258,6 +262,37 @@ def test_a_rebuild_reads_the_fitted_aligners_back_with_the_same_tables(
     assert again.n_cached == 0 and not again.up_to_date
     for name in TABLES:
         pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
+
+
+def test_builds_of_other_corpora_share_the_fitted_aligners_of_one_model_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``$COMPARE_MODEL_CACHE``: the first build fits and keeps its aligners there, a build of
+    another corpus into another folder (and a fresh DataFiles) reads them back."""
+    from compare import align
+
+    shared = tmp_path / "models"
+    monkeypatch.setenv(MODEL_CACHE_ENV, str(shared))
+    corpora = []
+    for i, row in load_manifest(DataFiles.resolve().path("corpus.yml")).head(2).iterrows():
+        corpus = tmp_path / f"corpus{i}.yml"
+        entry = f"documents:\n  - id: {row['doc_id']}\n    file: {row['source_path']}\n"
+        corpus.write_text(entry, encoding="utf-8")
+        corpora.append(corpus)
+    data = DataFiles.resolve()
+    fits: list[int] = []
+    real_fit = align.fit_aligners
+
+    def counted_fit(**kwargs: object) -> object:
+        fits.append(1)
+        return real_fit(**kwargs)
+
+    monkeypatch.setattr(align, "fit_aligners", counted_fit)
+    build(corpora[0], tmp_path / "a", jobs=1, data_dir=data.root)
+    assert len(fits) == 1 and len(list(shared.glob("aligners-*.pkl"))) == 1
+    other = build(corpora[1], tmp_path / "b", jobs=1, data_dir=DataFiles(data.root))
+    assert len(fits) == 1 and not (cache_folder(tmp_path / "b") / "models").exists()
+    assert len(other.tables["alignments"]) > 0
 
 
 def test_design_lists_the_columns_of_every_built_table(

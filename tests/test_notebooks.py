@@ -46,8 +46,10 @@ def dev_manifest(folder: Path, ids: list[str]) -> Path:
 @pytest.fixture(scope="session")
 def quick_06(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
     """Parameters that make notebook 06 quick (by notebook name, as ``run_report`` takes them)."""
-    corpus = dev_manifest(tmp_path_factory.mktemp("dev06"), DEV_CORPUS + QUICK_06)
-    return {"06_alignment_quality": {"dev_corpus": str(corpus), "lodo_documents": 3}}
+    folder = tmp_path_factory.mktemp("dev06")
+    corpus = dev_manifest(folder, DEV_CORPUS + QUICK_06)
+    quick = {"dev_corpus": str(corpus), "lodo_documents": 3, "dev_build": str(folder / "build")}
+    return {"06_alignment_quality": quick}
 
 
 def _sources(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:

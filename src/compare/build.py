@@ -31,7 +31,7 @@ from compare.config import DataFiles
 from compare.errors import CompareError
 from compare.io import write_table, write_text
 from compare.manifest import load_manifest, manifest_data_date
-from compare.output import Output, cache_folder, read_build_info
+from compare.output import Output, cache_folder, models_folder, read_build_info
 from compare.progress import StageLog
 from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
@@ -127,7 +127,8 @@ class Pipeline:
                        "labels/overrides.csv", tokenize.USERDICT, tokenize.STOPWORDS]  # fmt: skip
 
         def fit() -> Any:
-            name = f"aligners-{hashlib.sha256(f'{key}|{method}'.encode()).hexdigest()[:32]}"
+            where = str(cache_dir) if method in align.KEEPS_CACHE_DIR else ""
+            name = f"aligners-{hashlib.sha256(f'{key}|{method}|{where}'.encode()).hexdigest()[:32]}"
             if models is not None and key and models.has(name):
                 return models.read(name)
             fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir)
@@ -343,7 +344,7 @@ def build(
             load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True, data,
             warnings=read_build_info(out_dir).get("warnings", []),
         )  # fmt: skip
-    models = DocCache(cache_folder(out_dir) / "models" if use_cache else None)
+    models = DocCache(models_folder(out_dir) if use_cache else None)
     pipeline = Pipeline.load(data, aligner, cache_folder(out_dir), models=models, key=build_print)
     output.tidy()
     cache = DocCache(cache_folder(out_dir) / "docs")

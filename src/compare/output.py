@@ -5,6 +5,7 @@ it, ``.build-store/`` (``.<name>-store``)::
 
     build -> .build-store/gen-<pid>-<ns>/      tables, texts/, build_info.json of one build
     .build-store/cache/                        per-file results (kept across builds)
+    .build-store/cache/models/                 fitted aligners (or ``$COMPARE_MODEL_CACHE``)
 
 :class:`Output` writes a new generation, then points the link at it with one ``os.replace``
 (atomic: a reader sees the old build or the new one, never a mix). An interrupt or an error
@@ -32,6 +33,8 @@ from typing import Any
 from compare.errors import CompareError
 
 GEN_PREFIX = "gen-"
+#: Environment variable naming a folder of fitted aligners shared by every build on the machine.
+MODEL_CACHE_ENV = "COMPARE_MODEL_CACHE"
 
 
 def store_of(out_dir: str | Path) -> Path:
@@ -43,6 +46,14 @@ def store_of(out_dir: str | Path) -> Path:
 def cache_folder(out_dir: str | Path) -> Path:
     """Where the per-file cache of builds into ``out_dir`` lives (outside every generation)."""
     return store_of(out_dir) / "cache"
+
+
+def models_folder(out_dir: str | Path) -> Path:
+    """Where builds into ``out_dir`` keep their fitted aligners: ``$COMPARE_MODEL_CACHE`` when
+    set (one folder for builds of any corpus: each file is keyed by every data file and the
+    package's code), else the build's own cache."""
+    shared = os.environ.get(MODEL_CACHE_ENV)
+    return Path(shared) if shared else cache_folder(out_dir) / "models"
 
 
 @contextlib.contextmanager

@@ -119,6 +119,10 @@ ALIGNERS: dict[str, Callable[..., Any]] = {
     "ensemble": lambda tax, data, cache_dir: _ensemble(tax, data),
 }
 
+#: Aligners whose fitted state names the build's cache folder (their embeddings are kept there):
+#: a fitted one is reused only by builds with the same cache folder.
+KEEPS_CACHE_DIR = frozenset({"semantic"})
+
 #: The aligner of a build unless told otherwise (``compare build --aligner``).
 DEFAULT_ALIGNER = "learned"
 
