@@ -360,7 +360,10 @@ def counterparts(
     )
     n_juris = m["jurisdiction"].nunique()
     found = match_measures(
-        measures, k=max(1, min(n_juris * 2, 400)), per_document=1, min_score=min_score,
+        measures,
+        k=max(1, min(n_juris * 2, 400)),
+        per_document=1,
+        min_score=min_score,
         config=config,
     )
     found["other_jurisdiction"] = found["other_doc_id"].map(lambda d: juris.get(d, d))
