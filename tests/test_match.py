@@ -232,6 +232,25 @@ def test_vocabulary_is_read_once_not_per_measure(
     assert len(calls) <= 1
 
 
+def test_matching_reads_the_unit_notes_of_the_config_it_is_given() -> None:
+    """A data folder that names another note label (here 经办科室): matching with that folder's
+    rules leaves the note out of the compared words, the default rules keep it."""
+    import dataclasses
+
+    from compare.structure.config import load_config
+
+    body = "加强行政复议工作，完善案件审理机制，提高办案质量。"
+    m = pd.DataFrame({
+        "doc_id": ["a", "b"], "measure_id": ["a/1", "b/1"],
+        "text": [f"1.{body}（经办科室：法制科、复议科、应诉科）", f"1.{body}（经办科室：督查室）"],
+    })  # fmt: skip
+    default = load_config()
+    assert "经办科室" not in default.other_labels
+    ours = dataclasses.replace(default, other_labels=(*default.other_labels, "经办科室"))
+    assert match_measures(m, config=ours)["score"].min() == pytest.approx(1.0)
+    assert match_measures(m)["score"].max() < 0.95
+
+
 def test_scales_with_bounded_memory() -> None:
     """20k synthetic measures (seed clauses, resampled): the peak stays far below a dense n x n."""
     rng = np.random.default_rng(0)

@@ -283,11 +283,12 @@ def corpus_tables(collected: Collected, pipeline: Pipeline) -> dict[str, pd.Data
     tables = {"documents": documents_table(collected.meta)}
     for name in PER_DOCUMENT_TABLES:
         tables[name] = collected.table(name)
+    words = pipeline.segmentation  # markers and unit notes left out of the matched words
     tables["matches"] = match.match_measures(
-        tables["measures"], k=MATCH_K, per_document=MATCH_PER_DOC
+        tables["measures"], k=MATCH_K, per_document=MATCH_PER_DOC, config=words
     )
     tables["counterparts"] = match.counterparts(
-        tables["measures"], tables["documents"], tables["alignments"]
+        tables["measures"], tables["documents"], tables["alignments"], config=words
     )
     tables["reuse"] = match.find_reuse(
         collected.texts, min_length=REUSE_MIN_LENGTH, max_docs=REUSE_MAX_DOCS

@@ -79,11 +79,12 @@ def _words(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
-def _measure_words(measures: pd.DataFrame) -> list[str]:
+def _measure_words(measures: pd.DataFrame, config: Config | None = None) -> list[str]:
     """:func:`measure_words` of every row when the table has ``body`` (and ``heading``), else
-    :func:`match_text` of ``text`` (and ``number``); the vocabulary is read once."""
+    :func:`match_text` of ``text`` (and ``number``); markers and unit notes as ``config`` (the
+    build's segmentation rules; default: the data folder's) defines them, read once."""
     n = len(measures)
-    config = load_config()
+    config = config or load_config()
     if "body" in measures.columns:
         heads = measures["heading"] if "heading" in measures.columns else pd.Series([""] * n)
         return [
@@ -207,6 +208,7 @@ def match_measures(
     chunk_size: int = 1000,
     max_df: int | float | None = 1000,
     n_candidates: int = 20,
+    config: Config | None = None,
 ) -> pd.DataFrame:
     """The ``matches`` table: each measure's closest measures in *other* documents.
 
@@ -234,6 +236,9 @@ def match_measures(
     98.7 % of rank-1 matches equal the exact search's (with ``max_df=300``: 99.9 % / 96.8 %, at
     half the time); ``max_df=None`` is exact and quadratic.
 
+    ``config``: the segmentation rules whose markers and unit-note labels are left out of the
+    compared words (the build passes its data folder's; default: ``data/segmentation.yml``).
+
     Returns columns ``measure_id, other_measure_id, score, rank, other_doc_id``, in the row
     order of ``measures``, then by rank.
     """
@@ -245,7 +250,7 @@ def match_measures(
         return _empty_matches()
     ids_in = measures["measure_id"].astype(str).to_numpy()
     docs_in = measures["doc_id"].astype(str).to_numpy()
-    words = _measure_words(measures)
+    words = _measure_words(measures, config)
 
     # Work in (doc_id, measure_id) order: each document's measures are then a contiguous run of
     # columns, and inside it columns are in id order (ties go to the smaller id).
@@ -339,6 +344,7 @@ def counterparts(
     documents: pd.DataFrame,
     alignments: pd.DataFrame,
     min_score: float = COUNTERPART_MIN,
+    config: Config | None = None,
 ) -> pd.DataFrame:
     """The ``counterparts`` table: for every measure and every *other* jurisdiction of the corpus,
     its closest measure there with ``score >= min_score`` (``status = "counterpart"``), or a row
@@ -354,7 +360,11 @@ def counterparts(
     )
     n_juris = m["jurisdiction"].nunique()
     found = match_measures(
-        measures, k=max(1, min(n_juris * 2, 400)), per_document=1, min_score=min_score
+        measures,
+        k=max(1, min(n_juris * 2, 400)),
+        per_document=1,
+        min_score=min_score,
+        config=config,
     )
     found["other_jurisdiction"] = found["other_doc_id"].map(lambda d: juris.get(d, d))
     own = m.set_index("measure_id")["jurisdiction"]
@@ -363,7 +373,7 @@ def counterparts(
         ["measure_id", "other_jurisdiction", "score"], ascending=[True, True, False]
     )
     best = best.drop_duplicates(["measure_id", "other_jurisdiction"])
-    text = pd.Series(_measure_words(measures), index=measures["measure_id"].astype(str))
+    text = pd.Series(_measure_words(measures, config), index=measures["measure_id"].astype(str))
     all_j = sorted(m["jurisdiction"].unique())
     grid = m[["measure_id", "doc_id", "jurisdiction"]].merge(
         pd.DataFrame({"other_jurisdiction": all_j}), how="cross"
