@@ -214,12 +214,12 @@ def match_measures(
 
     ``measures`` needs ``doc_id``, ``measure_id`` and ``text``; a measures table's ``heading``
     and ``body`` are read as they are (:func:`measure_words`), else the marker is stripped from
-    ``text`` (:func:`match_text`, with ``number`` when present). For each measure: cosine similarity of TF-IDF character-2-3-gram
-    vectors (:func:`tfidf_matrix` of the words) against every measure of every other
-    document; the best ``per_document`` counterparts of each other document with
+    ``text`` (:func:`match_text`, with ``number`` when present). For each measure: cosine
+    similarity of TF-IDF character-2-3-gram vectors (:func:`tfidf_matrix`) against every
+    measure of every other document; the best ``per_document`` counterparts of each other document with
     ``score >= min_score`` are kept, and of those the best ``k`` overall, ranked 1..k.
-    Same-document pairs never appear. Ties are broken by ``other_measure_id``, so the result
-    does not depend on the row order of ``measures``.
+    Same-document pairs never appear; ties go to the smaller ``other_measure_id`` (so the row
+    order of ``measures`` does not matter).
 
     Scale: rows are processed ``chunk_size`` at a time (``X[chunk] @ Xc.T``, sparse); each
     chunk is reduced to its rows' best candidates before the next, so memory is bounded by
@@ -236,8 +236,7 @@ def match_measures(
     98.7 % of rank-1 matches equal the exact search's (with ``max_df=300``: 99.9 % / 96.8 %, at
     half the time); ``max_df=None`` is exact and quadratic.
 
-    ``config``: the segmentation rules whose markers and unit-note labels are left out of the
-    compared words (the build passes its data folder's; default: ``data/segmentation.yml``).
+    ``config``: segmentation rules whose markers and unit notes are left out (default: data/'s).
 
     Returns columns ``measure_id, other_measure_id, score, rank, other_doc_id``, in the row
     order of ``measures``, then by rank.
