@@ -306,3 +306,21 @@ def test_design_lists_the_columns_of_every_built_table(
     }
     tables = load_tables(seed_build[1])
     assert {n: listed.get(n) for n in TABLES} == {n: list(tables[n].columns) for n in TABLES}
+
+
+def test_batch_alignment_gives_each_document_its_own_alignments(seed: BuildResult) -> None:
+    """The build aligns the measures of many files in one batch: row for row the same as
+    aligning each document's measures alone."""
+    from compare import align
+
+    fitted = align.fit_aligners(data=seed.data)
+    measures, built = seed.tables["measures"], seed.tables["alignments"]
+    assert measures["doc_id"].nunique() > 10
+    alone = pd.concat(
+        [
+            align.align_measures(m, aligners=fitted)
+            for _, m in measures.groupby("doc_id", sort=False)
+        ],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(alone.reset_index(drop=True), built.reset_index(drop=True))

@@ -145,15 +145,41 @@ class Pipeline:
             aligners=aligners,
         )
 
+    def process_sources(self, groups: list[list[dict[str, Any]]]) -> list[list[DocResult]]:
+        """:meth:`process_source` for several files, with the measures of all their documents
+        aligned in one batch (the aligners' per-call work is paid once, not per document; the
+        alignments are the same row for row)."""
+        results = [self._read_source(rows, align_measures=False) for rows in groups]
+        docs = [doc for group in results for doc in group]
+        found = [doc.measures for doc in docs if len(doc.measures)]
+        if found:
+            from compare import align
+
+            batch = pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
+            names = docs[0].meta["doc_id"] if len(docs) == 1 else f"{len(docs)} documents"
+            stages = StageLog(names, sum(len(doc.text) for doc in docs))
+            aligned = align.align_measures(batch, aligners=self.aligners)
+            stages("align")
+            start = 0
+            for doc in docs:
+                n = len(doc.measures)
+                doc.alignments = aligned.iloc[start : start + n].reset_index(drop=True)
+                start += n
+        return results
+
     def process_source(self, rows: list[dict[str, Any]]) -> list[DocResult]:
         """Read one source file and turn each document it holds into its per-document tables."""
+        return self.process_sources([rows])[0]
+
+    def _read_source(self, rows: list[dict[str, Any]], align_measures: bool) -> list[DocResult]:
         path = rows[0]["source_path"]
         source = read.read_source(path)
         spans, outside = _documents_in(source, rows, path)
         results = []
         for row, part in spans:
             raw = source.text if part is None else source.text[part.start : part.end]
-            result = self.process_document(_doc_meta(row, source, part), raw)
+            meta = _doc_meta(row, source, part)
+            result = self.process_document(meta, raw, align_measures=align_measures)
             if part is not None:  # source offsets count from the start of the whole file
                 result.cleaning_log["source_start"] += part.start
                 result.cleaning_log["source_end"] += part.start
@@ -166,8 +192,11 @@ class Pipeline:
             )
         return results
 
-    def process_document(self, meta: dict[str, Any], source_text: str) -> DocResult:
-        """Clean, date, segment, align and extract targets from one document's decoded text."""
+    def process_document(
+        self, meta: dict[str, Any], source_text: str, align_measures: bool = True
+    ) -> DocResult:
+        """Clean, date, segment, align and extract targets from one document's decoded text
+        (``align_measures=False``: leave ``alignments`` empty, for :meth:`process_sources`)."""
         from compare import align
 
         doc_id = meta["doc_id"]
@@ -187,8 +216,10 @@ class Pipeline:
             segs, text, config=self.segmentation, kind=doc_kind.kind, year=_year(meta)
         )
         stages("segment and measures")
-        aligned = align.align_measures(found_measures, aligners=self.aligners)
-        stages("align")
+        aligned = pd.DataFrame(columns=align.ALIGNMENT_COLUMNS)
+        if align_measures:
+            aligned = align.align_measures(found_measures, aligners=self.aligners)
+            stages("align")
         found = targets.extract_targets(
             text, doc_id=doc_id, vocab=self.vocabulary, year=_year(meta), measures=found_measures
         )

@@ -36,9 +36,17 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _process_in_worker(rows: list[dict[str, Any]]) -> list[DocResult]:
+def _process_in_worker(groups: list[list[dict[str, Any]]]) -> list[list[DocResult]]:
     assert _WORKER is not None, "worker started without a pipeline"
-    return _WORKER.process_source(rows)
+    return _WORKER.process_sources(groups)
+
+
+def _batches(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+#: Files processed (and their measures aligned) together in one call, at most.
+BATCH_FILES = 32
 
 
 #: The tables computed document by document (the corpus-level ones come after).
@@ -93,8 +101,9 @@ def process_all(
     progress: Callable[[int], None] | None = None,
     reuse: bool = True,
 ) -> tuple[Collected, int]:
-    """Run :meth:`Pipeline.process_source` on every file, in order: cached results are read
-    back (unless ``reuse`` is False), the rest computed in ``jobs`` processes and cached."""
+    """Run :meth:`Pipeline.process_sources` on every file, in order: cached results are read
+    back (unless ``reuse`` is False), the rest computed in batches of files (at most
+    :data:`BATCH_FILES`) in ``jobs`` processes and cached."""
     hits = [reuse and cache.has(key) for key in keys]
     todo = [i for i, hit in enumerate(hits) if not hit]
 
@@ -105,16 +114,17 @@ def process_all(
             with ProcessPoolExecutor(
                 max_workers=jobs, mp_context=ctx, initializer=_start_worker, initargs=(pipeline,)
             ) as pool:
-                chunks = max(1, min(32, len(todo) // (jobs * 4)))
-                rows = [groups[i] for i in todo]
+                size = max(1, min(BATCH_FILES, len(todo) // (jobs * 4)))
+                batches = _batches([groups[i] for i in todo], size)
                 try:
-                    yield from pool.map(_process_in_worker, rows, chunksize=chunks)
+                    for done in pool.map(_process_in_worker, batches):
+                        yield from done
                 except BaseException:
                     _stop_workers(pool)
                     raise
         else:
-            for i in todo:
-                yield pipeline.process_source(groups[i])
+            for batch in _batches([groups[i] for i in todo], BATCH_FILES):
+                yield from pipeline.process_sources(batch)
 
     fresh = computed()
     collected = Collected()
