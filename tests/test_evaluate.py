@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from compare.config import DataFiles
-from compare.evaluate import evaluate_build, macro_f1, match_measures, match_targets, read_gold
+from compare.evaluate import (
+    evaluate_build,
+    macro_f1,
+    match_measures,
+    match_targets,
+    read_gold,
+    training_labels,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,13 +176,35 @@ def readme_frozen_figures() -> dict[str, float]:
     return out
 
 
-def test_frozen_figures_hold_what_the_readme_says(tmp_path: Path) -> None:
-    """Build the development corpus and score the frozen split: no figure below the README's."""
+@pytest.fixture(scope="module")
+def dev_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    """The tables of a build of the development corpus."""
     from compare.build import build
 
+    out = tmp_path_factory.mktemp("dev") / "build"
+    return build(DataFiles.resolve().path("dev", "corpus.yml"), out, jobs=2).tables
+
+
+def test_training_labels_are_the_dev_gold_of_the_built_measures(
+    dev_tables: dict[str, pd.DataFrame],
+) -> None:
+    """data/labels/dev.csv is what training_labels makes of the gold and a build: every dev
+    document's labelled measures (with the built text), no frozen document."""
     data = DataFiles.resolve()
-    result = build(data.path("dev", "corpus.yml"), tmp_path / "build", jobs=2)
-    scored = evaluate_build(result.tables, read_gold(data.path("dev", "gold")), "frozen")
+    gold = read_gold(data.path("dev", "gold"))
+    made = training_labels(gold, dev_tables)
+    stored = pd.read_csv(data.path("labels", "dev.csv"), dtype=str, encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(made.astype(str), stored.fillna("").astype(str))
+    frozen = set(gold["documents"].query("split == 'frozen'")["doc_id"])
+    assert not set(stored["doc_id"]) & frozen
+    dev = set(gold["documents"].query("split == 'dev'")["doc_id"])
+    assert set(stored["doc_id"]) == dev & set(gold["measures"]["doc_id"])
+
+
+def test_frozen_figures_hold_what_the_readme_says(dev_tables: dict[str, pd.DataFrame]) -> None:
+    """Build the development corpus and score the frozen split: no figure below the README's."""
+    data = DataFiles.resolve()
+    scored = evaluate_build(dev_tables, read_gold(data.path("dev", "gold")), "frozen")
     stated = readme_frozen_figures()
     for label, (column, higher_is_better) in README_FIGURES.items():
         measured = scored.overall(column)

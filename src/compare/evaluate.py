@@ -354,3 +354,36 @@ def gold_beside_built(
     )
     out["text"] = out["measure_id"].map(text).fillna("")
     return out.reset_index(drop=True)
+
+
+def training_labels(gold: dict[str, pd.DataFrame], built: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """``data/labels/dev.csv``: the reader's category and topic of every gold measure of a
+    ``dev`` document found in the build, with the built measure's id and text (the learned
+    aligner trains on them; a ``frozen`` document never appears). ``gold``: :func:`read_gold`;
+    ``built``: the tables of a build of the development corpus."""
+    docs = gold["documents"]
+    dev = set(docs.loc[docs["split"] == "dev", "doc_id"])
+    gm = gold["measures"][gold["measures"]["doc_id"].isin(dev)]
+    labelled = gm[["category_id", "topic_id"]].fillna("").astype(str) != ""
+    gm = gm[labelled.all(axis=1)]  # the labels loader needs both
+    bm = built["measures"][built["measures"]["doc_id"].isin(dev)]
+    matched = match_measures(gm, bm)
+    hit = matched[matched["outcome"] == "hit"]
+    where = zip(hit["doc_id"], hit["gold_path"], strict=True)
+    hits = dict(zip(where, hit["measure_id"], strict=True))
+    text = bm.drop_duplicates("measure_id").set_index("measure_id")["text"]
+    heading = bm.drop_duplicates("measure_id").set_index("measure_id")["heading"]
+    paths = zip(gm["doc_id"], gm["path"], strict=True)
+    out = gm.assign(measure_id=[hits.get(key, "") for key in paths])
+    out = out[out["measure_id"] != ""].drop_duplicates("measure_id")
+    return pd.DataFrame(
+        {
+            "doc_id": out["doc_id"].to_numpy(),
+            "measure_id": out["measure_id"].to_numpy(),
+            "heading": out["measure_id"].map(heading).fillna("").to_numpy(),
+            "category_id": out["category_id"].to_numpy(),
+            "topic_id": out["topic_id"].fillna("").to_numpy(),
+            "note": "dev gold (data/dev/gold/measures.csv)",
+            "text": out["measure_id"].map(text).fillna("").to_numpy(),
+        }
+    )
