@@ -21,6 +21,17 @@ _DU_RE = re.compile(r"\s*度")
 #: matched against ends here, instead of copying the rest of the text for every number.
 _LOOKAHEAD = 500
 
+#: Multipliers after Arabic digits (6千张 = 6,000; 3千亿元 = 3 × 10^11).
+MULTIPLIERS = {
+    "千": 1e3,
+    "万": 1e4,
+    "百万": 1e6,
+    "千万": 1e7,
+    "亿": 1e8,
+    "百亿": 1e10,
+    "千亿": 1e11,
+}
+
 
 def excluded_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:
     """Spans that never hold a target: exclusion patterns, slogans, short quoted phrases."""
@@ -104,7 +115,7 @@ def _reading(m: re.Match[str], units: dict[str, str]) -> tuple[float | None, flo
         return (100.0 * num / den if den and num is not None else None), None, "%"
     a = parse_numeral(m.group("a"))
     b = parse_numeral(m.group("b")) if m.group("b") else None
-    scale = {"万": 1e4, "亿": 1e8}.get(m.group("mult") or "", 1.0)
+    scale = MULTIPLIERS.get(m.group("mult") or "", 1.0)
     a, b = (None if a is None else a * scale), (None if b is None else b * scale)
     return a, b, units[m.group("unit")]
 

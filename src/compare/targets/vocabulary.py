@@ -166,7 +166,7 @@ def _compile(raw: dict[str, Any]) -> Vocabulary:
         rf"|(?P<tenth>[一二三四五六七八九]|\d)成(?![员效果立为功熟本绩就都交长])"
         rf"|(?P<r1>\d+(?:\.\d+)?)\s*[:：∶]\s*(?P<r2>\d+(?:\.\d+)?)(?=[^\d:：∶]|$)"
         rf"|(?P<a>{_NUM})(?:\s*(?:{seps})\s*(?P<b>{_NUM}))?\s*(?P<more>余|多)?"
-        rf"\s*(?P<mult>万|亿)?\s*(?P<unit>{units}))(?P<after>\s*(?:{after}))?"
+        rf"\s*(?P<mult>千万|千亿|百万|百亿|万|亿|千)?\s*(?P<unit>{units}))(?P<after>\s*(?:{after}))?"
     )
     pre = _alternation(raw.get("deadline_cues_before", []))
     post = _alternation(raw.get("deadline_cues_after", [])) or "(?!)"
