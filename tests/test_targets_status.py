@@ -207,3 +207,25 @@ def test_every_targets_view_keeps_commitments_only() -> None:
     assert sorted(ranges["high"]) == [10.0, 20.0] and ranges["n"].sum() == 2
     timeline = analysis.deadline_timeline(built, docs)
     assert sorted(timeline["deadline_year"]) == [2021, 2022]
+
+
+def test_a_part_of_review_items_reads_its_unnumbered_summary_as_review() -> None:
+    """龙华 2023 (dev): part 一's heading (迎难而上、顽强拼搏，2022年…) is followed by unnumbered
+    ——summary paragraphs, then nine review items; part 二 opens with the year's 预期目标."""
+    from compare.structure import kinds, measures, segment
+
+    text = clean_text(read_source(DEV_RAW / "extra_longhua_2023_gzbg.txt").text).text
+    config = segment.load_config()
+    kind = kinds.recognise(text, "报告", config).kind
+    segs = segment.segment_text(text, "longhua", config, kind=kind)
+    found_measures = measures.extract_measures(segs, text, config=config, kind=kind, year=2023)
+    review_parts = status.part_sections(found_measures)
+    assert [(start, mode) for start, _, mode in review_parts] == [(0, "review")]
+    found = tg.extract_targets(text, doc_id="longhua", year=2023, measures=found_measures)
+    summary = rows_at(text, found, "地区生产总值增长3.1%，达到2952亿元")
+    assert list(zip(summary.value, summary.status, strict=True)) == [
+        (3.1, "achievement"),
+        (2952e8, "achievement"),
+    ]
+    plan = rows_at(text, found, "地区生产总值增长7%左右")
+    assert list(zip(plan.value, plan.status, strict=True)) == [(7, "target")]

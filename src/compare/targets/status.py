@@ -8,7 +8,8 @@ Two things decide, in this order (every word list and pattern is in ``data/targe
    heading above it (:func:`passages`): a report's ``一、2019年工作回顾`` opens a review part, its
    ``二、2020年主要工作`` a commitment part, ``存在问题`` a problems part; a heading about work
    naming an earlier year than the document's is a review, the document's year or later a
-   commitment.
+   commitment. Where no heading names a mode, a top-level part whose measures are all reviews
+   (or all problems) is read as one, its unnumbered paragraphs included (:func:`part_sections`).
 2. **The sentence's own tense and modality** (:func:`quantity_status`): a baseline cue before the
    number in its clause (截至…, 现有); a commitment cue (要, 应当, 确保, 力争, 不少于, 每年…)
    before it in its clause; a past-tense cue (已, 累计, 先后, 去年) in its sentence; in a passage
@@ -108,17 +109,67 @@ def _sections(text: str, vocab: Vocabulary, year: int | None) -> list[tuple[int,
     return [(s, e, mode) for (s, mode), e in zip(marks, ends, strict=True)]
 
 
+#: Measure modes a top-level part takes from its measures when they agree.
+INHERITED_MODES = frozenset({"review", "problem", "rationale"})
+
+
+def part_sections(measures: pd.DataFrame) -> list[tuple[int, int, str]]:
+    """Sections of the top-level parts (first ``path`` component) whose measures — at least
+    two, in a run — all have one mode of :data:`INHERITED_MODES`. A part reaches back to the end
+    of the part before it, so its heading and unnumbered paragraphs (a report's summary of the
+    year before its numbered review items) are read in its mode."""
+    if not {"path", "mode", "char_start", "char_end"} <= set(measures.columns):
+        return []
+    rows = measures.sort_values("char_start", kind="stable")
+    tops = rows["path"].astype(str).str.split("/").str[0].tolist()
+    modes = rows["mode"].fillna("").astype(str).tolist()
+    ends = rows["char_end"].astype(int).tolist()
+    out: list[tuple[int, int, str]] = []
+    begin, i = 0, 0
+    while i < len(tops):
+        j = i
+        while j + 1 < len(tops) and tops[j + 1] == tops[i]:
+            j += 1
+        run = set(modes[i : j + 1])
+        end = max(ends[i : j + 1])
+        if j > i and len(run) == 1 and run <= INHERITED_MODES:
+            out.append((begin, end, modes[i]))
+        begin, i = end, j + 1
+    return out
+
+
+def _uncovered(
+    extra: list[tuple[int, int, str]], sections: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """The parts of the ``extra`` spans that no span of ``sections`` covers."""
+    out = []
+    for start, end, mode in extra:
+        pos = start
+        for s0, s1, _ in sections:
+            if s1 <= pos or s0 >= end:
+                continue
+            if s0 > pos:
+                out.append((pos, s0, mode))
+            pos = max(pos, s1)
+        if pos < end:
+            out.append((pos, end, mode))
+    return out
+
+
 def passages(
     text: str, vocab: Vocabulary, year: int | None = None, measures: pd.DataFrame | None = None
 ) -> Passages:
-    """The passage modes of a clean text: heading sections, and measures with a ``mode``."""
+    """The passage modes of a clean text: heading sections (where no heading names a mode, the
+    :func:`part_sections` of the measures), and measures with a ``mode``."""
     spans: list[tuple[int, int, str]] = []
+    sections = _sections(text, vocab, year)
     if measures is not None and "mode" in measures.columns and len(measures):
         starts = measures["char_start"].astype(int).tolist()
         ends = measures["char_end"].astype(int).tolist()
         modes = measures["mode"].fillna("").astype(str).tolist()
         spans = sorted(zip(starts, ends, modes, strict=True))
-    return Passages(tuple(_sections(text, vocab, year)), tuple(spans))
+        sections = sorted(sections + _uncovered(part_sections(measures), sections))
+    return Passages(tuple(sections), tuple(spans))
 
 
 def _cue(text: str, cues: tuple[re.Pattern[str], ...]) -> bool:
