@@ -371,8 +371,7 @@ def training_labels(gold: dict[str, pd.DataFrame], built: dict[str, pd.DataFrame
     hit = matched[matched["outcome"] == "hit"]
     where = zip(hit["doc_id"], hit["gold_path"], strict=True)
     hits = dict(zip(where, hit["measure_id"], strict=True))
-    text = bm.drop_duplicates("measure_id").set_index("measure_id")["text"]
-    heading = bm.drop_duplicates("measure_id").set_index("measure_id")["heading"]
+    by_id = bm.drop_duplicates("measure_id").set_index("measure_id")
     paths = zip(gm["doc_id"], gm["path"], strict=True)
     out = gm.assign(measure_id=[hits.get(key, "") for key in paths])
     out = out[out["measure_id"] != ""].drop_duplicates("measure_id")
@@ -380,10 +379,10 @@ def training_labels(gold: dict[str, pd.DataFrame], built: dict[str, pd.DataFrame
         {
             "doc_id": out["doc_id"].to_numpy(),
             "measure_id": out["measure_id"].to_numpy(),
-            "heading": out["measure_id"].map(heading).fillna("").to_numpy(),
+            "heading": out["measure_id"].map(by_id["heading"]).fillna("").to_numpy(),
             "category_id": out["category_id"].to_numpy(),
             "topic_id": out["topic_id"].fillna("").to_numpy(),
             "note": "dev gold (data/dev/gold/measures.csv)",
-            "text": out["measure_id"].map(text).fillna("").to_numpy(),
+            "text": out["measure_id"].map(by_id["text"]).fillna("").to_numpy(),
         }
     )

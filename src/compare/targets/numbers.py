@@ -11,7 +11,7 @@ from typing import Any
 from compare.targets.rows import actor_of, make_row, subject_of
 from compare.targets.spans import CLAUSE_END, SENTENCE_END, SpanIndex, clause_bounds
 from compare.targets.status import Passages, quantity_status
-from compare.targets.vocabulary import _CN_DIGITS, Vocabulary
+from compare.targets.vocabulary import _CN_DIGITS, MULTIPLIERS, Vocabulary
 from compare.text.numerals import parse_numeral
 
 _DIGIT_OR_STOP_RE = re.compile(r"\d|[。；]")
@@ -20,17 +20,6 @@ _DU_RE = re.compile(r"\s*度")
 #: How far after a number ``condition_pattern`` (data/targets.yml) may look: the slice it is
 #: matched against ends here, instead of copying the rest of the text for every number.
 _LOOKAHEAD = 500
-
-#: Multipliers after Arabic digits (6千张 = 6,000; 3千亿元 = 3 × 10^11).
-MULTIPLIERS = {
-    "千": 1e3,
-    "万": 1e4,
-    "百万": 1e6,
-    "千万": 1e7,
-    "亿": 1e8,
-    "百亿": 1e10,
-    "千亿": 1e11,
-}
 
 
 def excluded_spans(text: str, vocab: Vocabulary) -> list[tuple[int, int, str]]:

@@ -21,6 +21,7 @@ Two things decide, in this order (every word list and pattern is in ``data/targe
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -121,20 +122,18 @@ def part_sections(measures: pd.DataFrame) -> list[tuple[int, int, str]]:
     if not {"path", "mode", "char_start", "char_end"} <= set(measures.columns):
         return []
     rows = measures.sort_values("char_start", kind="stable")
-    tops = rows["path"].astype(str).str.split("/").str[0].tolist()
-    modes = rows["mode"].fillna("").astype(str).tolist()
-    ends = rows["char_end"].astype(int).tolist()
+    tops = rows["path"].astype(str).str.split("/").str[0]
+    modes = rows["mode"].fillna("").astype(str)
+    ends = rows["char_end"].astype(int)
     out: list[tuple[int, int, str]] = []
-    begin, i = 0, 0
-    while i < len(tops):
-        j = i
-        while j + 1 < len(tops) and tops[j + 1] == tops[i]:
-            j += 1
-        run = set(modes[i : j + 1])
-        end = max(ends[i : j + 1])
-        if j > i and len(run) == 1 and run <= INHERITED_MODES:
-            out.append((begin, end, modes[i]))
-        begin, i = end, j + 1
+    begin = 0
+    for _, run in itertools.groupby(zip(tops, modes, ends, strict=True), key=lambda r: r[0]):
+        part = list(run)
+        part_modes = {mode for _, mode, _ in part}
+        end = max(e for _, _, e in part)
+        if len(part) > 1 and len(part_modes) == 1 and part_modes <= INHERITED_MODES:
+            out.append((begin, end, part[0][1]))
+        begin = end
     return out
 
 

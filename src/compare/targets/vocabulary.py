@@ -134,6 +134,18 @@ class Vocabulary:
         return self
 
 
+#: Multipliers after a number (6千张 = 6,000; 3千亿元 = 3 × 10^11), matched longest first.
+MULTIPLIERS = {
+    "千": 1e3,
+    "万": 1e4,
+    "百万": 1e6,
+    "千万": 1e7,
+    "亿": 1e8,
+    "百亿": 1e10,
+    "千亿": 1e11,
+}
+
+
 def _alternation(words: Any) -> str:
     """A regex alternation of literal words, longest first."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -166,7 +178,7 @@ def _compile(raw: dict[str, Any]) -> Vocabulary:
         rf"|(?P<tenth>[一二三四五六七八九]|\d)成(?![员效果立为功熟本绩就都交长])"
         rf"|(?P<r1>\d+(?:\.\d+)?)\s*[:：∶]\s*(?P<r2>\d+(?:\.\d+)?)(?=[^\d:：∶]|$)"
         rf"|(?P<a>{_NUM})(?:\s*(?:{seps})\s*(?P<b>{_NUM}))?\s*(?P<more>余|多)?"
-        rf"\s*(?P<mult>千万|千亿|百万|百亿|万|亿|千)?\s*(?P<unit>{units}))(?P<after>\s*(?:{after}))?"
+        rf"\s*(?P<mult>{_alternation(MULTIPLIERS)})?\s*(?P<unit>{units}))(?P<after>\s*(?:{after}))?"
     )
     pre = _alternation(raw.get("deadline_cues_before", []))
     post = _alternation(raw.get("deadline_cues_after", [])) or "(?!)"
