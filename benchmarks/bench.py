@@ -34,8 +34,8 @@ from compare import align, match, targets, tokenize  # noqa: E402
 from compare import build as tables  # noqa: E402
 from compare.config import DataFiles  # noqa: E402
 from compare.manifest import load_manifest  # noqa: E402
+from compare.structure import kinds, segment  # noqa: E402
 from compare.structure import measures as measures_mod  # noqa: E402
-from compare.structure import segment  # noqa: E402
 from compare.text import clean, read  # noqa: E402
 
 
@@ -50,7 +50,8 @@ def _peak_mb() -> float:
 
 
 def stage_profile(manifest_path: Path) -> dict[str, Any]:
-    """Time each stage over the whole corpus in this process (single core)."""
+    """Time each stage over the whole corpus in this process (single core), with the rules and
+    fitted aligners loaded once, as a build does (:class:`compare.build.Pipeline`)."""
     import jieba
 
     manifest = load_manifest(manifest_path)
@@ -61,28 +62,38 @@ def stage_profile(manifest_path: Path) -> dict[str, Any]:
         rows.append({"stage": name, "seconds": secs, "peak_rss_mb": _peak_mb()})
         return out
 
+    data = DataFiles.resolve()
+    pipe = stage("load rules, fit aligners", lambda: tables.Pipeline.load(data))
     sources = stage("read", lambda: [read.read_source(p) for p in manifest["source_path"]])
-    cleaned = stage("clean", lambda: [clean.clean_text(s.text) for s in sources])
+    steps = clean.default_steps(pipe.cleaning)
+    cleaned = stage("clean", lambda: [clean.clean_text(s.text, steps) for s in sources])
     texts = [c.text for c in cleaned]
     ids = list(manifest["doc_id"])
+    cfg = pipe.segmentation
 
     def seg() -> pd.DataFrame:
-        frames = [
-            measures_mod.extract_measures(segment.segment_text(t, doc_id=d), t)
-            for d, t in zip(ids, texts, strict=True)
-        ]
+        frames = []
+        for d, t in zip(ids, texts, strict=True):
+            kind = kinds.recognise(t, None, cfg).kind
+            segs = segment.segment_text(t, doc_id=d, config=cfg, kind=kind)
+            frames.append(measures_mod.extract_measures(segs, t, config=cfg, kind=kind))
         return pd.concat(frames, ignore_index=True)
 
     measures = stage("segment", seg)
     stage("tokenise (project tokenizer)", lambda: [tokenize.cut(t) for t in texts])
-    stage("align (fit once + apply)", lambda: align.align_measures(measures))
+    stage("align (fitted aligners)", lambda: align.align_measures(measures, aligners=pipe.aligners))
     stage(
         "targets",
-        lambda: [targets.extract_targets(t, doc_id=d) for d, t in zip(ids, texts, strict=True)],
+        lambda: [
+            targets.extract_targets(t, doc_id=d, vocab=pipe.vocabulary)
+            for d, t in zip(ids, texts, strict=True)
+        ],
     )
     stage(
         "match",
-        lambda: match.match_measures(measures, k=tables.MATCH_K, per_document=tables.MATCH_PER_DOC),
+        lambda: match.match_measures(
+            measures, k=tables.MATCH_K, per_document=tables.MATCH_PER_DOC, config=cfg
+        ),
     )
     stage(
         "reuse",

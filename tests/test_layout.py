@@ -30,7 +30,11 @@ REASON = "Why long:"
 #: and any stage of a lower rank; stages of one rank are siblings and never import each other.
 #: Rank 0 (errors, the data loader, file writing, the package's version) is open to every stage.
 STAGES: list[tuple[int, str, tuple[str, ...]]] = [
-    (0, "foundation", ("compare", "compare.errors", "compare.config", "compare.io")),
+    (
+        0,
+        "foundation",
+        ("compare", "compare.errors", "compare.config", "compare.io", "compare.parallel"),
+    ),
     (1, "manifest", ("compare.manifest",)),
     (1, "text", ("compare.text",)),
     (2, "structure", ("compare.structure",)),

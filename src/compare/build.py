@@ -32,6 +32,7 @@ from compare.errors import CompareError
 from compare.io import write_table, write_text
 from compare.manifest import load_manifest, manifest_data_date
 from compare.output import Output, cache_folder, models_folder, read_build_info
+from compare.parallel import one_thread
 from compare.progress import StageLog
 from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
@@ -110,6 +111,7 @@ class Pipeline:
         cache_dir: Path | None = None,
         models: DocCache | None = None,
         key: str = "",
+        jobs: int = 1,
     ) -> Pipeline:
         """Read the data folder's rules and fit the aligners (refitted only when one of the
         files they are fitted from changed: :meth:`compare.config.DataFiles.derive`).
@@ -118,7 +120,8 @@ class Pipeline:
         ``cache_dir``: where an embedding aligner keeps its vectors. ``models``/``key``: where
         fitted aligners are kept between build processes, under the build fingerprint ``key``
         (every data file and the package's code), so a rebuild reads them back instead of
-        refitting (the fit is the largest fixed cost of a build).
+        refitting (the fit is the largest fixed cost of a build); ``jobs``: processes the fit
+        may use.
         """
         from compare import align
 
@@ -131,7 +134,7 @@ class Pipeline:
             name = f"aligners-{hashlib.sha256(f'{key}|{method}|{where}'.encode()).hexdigest()[:32]}"
             if models is not None and key and models.has(name):
                 return models.read(name)
-            fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir)
+            fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir, jobs=jobs)
             if models is not None and key:
                 models.write(name, fitted)
             return fitted
@@ -377,13 +380,16 @@ def build(
             warnings=read_build_info(out_dir).get("warnings", []),
         )  # fmt: skip
     models = DocCache(models_folder(out_dir) if use_cache else None)
-    pipeline = Pipeline.load(data, aligner, cache_folder(out_dir), models=models, key=build_print)
-    output.tidy()
-    cache = DocCache(cache_folder(out_dir) / "docs")
-    collected, n_cached = process_all(
-        pipeline, groups, keys, cache, jobs=jobs, progress=progress, reuse=use_cache
-    )
-    tables = corpus_tables(collected, pipeline)
+    with one_thread():  # the same numbers whatever ``jobs`` is (see compare.parallel)
+        pipeline = Pipeline.load(
+            data, aligner, cache_folder(out_dir), models=models, key=build_print, jobs=jobs
+        )
+        output.tidy()
+        cache = DocCache(cache_folder(out_dir) / "docs")
+        collected, n_cached = process_all(
+            pipeline, groups, keys, cache, jobs=jobs, progress=progress, reuse=use_cache
+        )
+        tables = corpus_tables(collected, pipeline)
     texts = collected.texts
     data_date = given_date or newest_date(tables["documents"])
     notes = checks.document_warnings(collected.meta)

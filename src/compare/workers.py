@@ -5,7 +5,6 @@ cached per file, gathered compactly in order (:class:`Collected`)."""
 from __future__ import annotations
 
 import multiprocessing as mp
-import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from compare.cache import DocCache
+from compare.parallel import one_thread_each, stop_pool
 
 if TYPE_CHECKING:
     from compare.build import DocResult, Pipeline
@@ -24,16 +24,7 @@ _WORKER: Pipeline | None = None
 def _start_worker(pipeline: Pipeline) -> None:
     global _WORKER
     _WORKER = pipeline
-    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it (and
-    # stops the workers), so no worker prints a traceback
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """End a pool's workers now (after an interrupt), without waiting for their current task."""
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+    one_thread_each()
 
 
 def _process_in_worker(groups: list[list[dict[str, Any]]]) -> list[list[DocResult]]:
@@ -120,7 +111,7 @@ def process_all(
                     for done in pool.map(_process_in_worker, batches):
                         yield from done
                 except BaseException:
-                    _stop_workers(pool)
+                    stop_pool(pool)
                     raise
         else:
             for batch in _batches([groups[i] for i in todo], BATCH_FILES):

@@ -26,7 +26,10 @@ from compare.align.calibrate import (
     SECONDARY_RATIO,
     UNASSIGNED,
     Calibration,
-    fit_calibration,
+    calibration_from,
+    fold_prediction,
+    fold_splits,
+    gather_folds,
     top_probability,
 )
 from compare.align.calibrate import secondary as _secondary
@@ -38,6 +41,7 @@ from compare.align.semantic import SemanticAligner
 from compare.align.taxonomy import Taxonomy
 from compare.config import DataFiles
 from compare.errors import CompareError
+from compare.parallel import run_tasks
 
 # ---------------------------------------------------------------------------------------------
 # the alignments table
@@ -158,6 +162,7 @@ def fit_aligners(
     measures: pd.DataFrame | None = None,
     data: DataFiles | None = None,
     cache_dir: str | Path | None = None,
+    jobs: int = 1,
 ) -> FittedAligners:
     """Fit the category aligner of ``method`` (:data:`ALIGNERS`) on the hand labels (default:
     :func:`~compare.align.labels.load_training`, the seed labels and the dev-corpus gold, which
@@ -166,7 +171,8 @@ def fit_aligners(
     (:func:`~compare.align.calibrate.fit_calibration`) and fit the topic model. With fewer than
     ``MIN_TRAINING`` labelled texts it warns and falls back to the lexicon. ``data``: the data
     folder of the default taxonomy, labels, overrides and dictionary; ``cache_dir``: where the
-    semantic aligner keeps its embeddings.
+    semantic aligner keeps its embeddings; ``jobs``: processes the fits are shared among (the
+    result is the same).
     """
     if method not in ALIGNERS:
         raise CompareError(f"unknown alignment method {method!r} (use one of {sorted(ALIGNERS)})")
@@ -187,12 +193,21 @@ def fit_aligners(
     aligner = ALIGNERS[method](tax, data, cache_dir)
     texts, y = _as_texts(train), train["category_id"].astype(str).tolist()
     groups = (train["doc_id"] if "doc_id" in train else train["measure_id"]).astype(str)
-    calibration = fit_calibration(aligner, texts, y, groups.tolist())
-    aligner.fit(texts, y)
-    topic_model = None
+    labels_y = np.asarray(y, dtype=object)
+    splits = fold_splits(y, groups.tolist())
+    fits: list[Callable[[], Any]] = [lambda: aligner.fit(texts, y)]
     if getattr(aligner, "learns", True) and train["topic_id"].nunique() >= 2:
-        topic_model = LearnedAligner(tax, level="topic", data=data).fit(train, train["topic_id"])
-    return FittedAligners(tax, aligner, lex_topic, calibration, topic_model, overrides)
+        topic = LearnedAligner(tax, level="topic", data=data)
+        fits.append(lambda: topic.fit(train, train["topic_id"]))
+    folds = [
+        functools.partial(fold_prediction, aligner, texts, labels_y, tr, te) for tr, te in splits
+    ]
+    # the fits are independent: several processes share them (an aligner that keeps files in
+    # cache_dir is fitted here, one fit at a time)
+    done = run_tasks([*fits, *folds], jobs if method not in KEEPS_CACHE_DIR else 1)
+    calibration = calibration_from(*gather_folds(len(texts), done[len(fits) :]), y)
+    topic_model = done[1] if len(fits) > 1 else None
+    return FittedAligners(tax, done[0], lex_topic, calibration, topic_model, overrides)
 
 
 def align_measures(

@@ -54,33 +54,73 @@ def top_probability(aligner: Any, proba: np.ndarray, predicted: Sequence[str]) -
     return np.array([proba[i, index[str(p)]] for i, p in enumerate(predicted)], dtype=float)
 
 
+def fold_prediction(
+    aligner: Any, texts: list[str], y: np.ndarray, train: Any, test: Any
+) -> tuple[Any, np.ndarray, np.ndarray]:
+    """``test``, and the class and its probability predicted for each ``test`` text by a clone of
+    ``aligner`` fitted on the ``train`` texts."""
+    model = clone(aligner).fit([texts[i] for i in train], y[train])
+    chunk = [texts[i] for i in test]
+    predicted = model.predict(chunk)
+    return test, predicted, top_probability(model, model.predict_proba(chunk), predicted)
+
+
+def gather_folds(
+    n: int, folds: Iterable[tuple[Any, np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`fold_prediction` results as one predicted class and probability per text (None
+    and 0 where no fold tests)."""
+    pred = np.empty(n, dtype=object)
+    top = np.zeros(n)
+    for test, predicted, probability in folds:
+        pred[test] = predicted
+        top[test] = probability
+    return pred, top
+
+
 def held_out_predictions(
     aligner: Any, texts: list[str], y: np.ndarray, splits: Iterable[tuple[Any, Any]]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Predicted class and its probability for the ``test`` texts of each ``(train, test)`` split,
     from a clone of ``aligner`` fitted on the ``train`` texts (None and 0 where no split tests)."""
-    pred = np.empty(len(texts), dtype=object)
-    top = np.zeros(len(texts))
-    for train, test in splits:
-        model = clone(aligner).fit([texts[i] for i in train], y[train])
-        chunk = [texts[i] for i in test]
-        predicted = model.predict(chunk)
-        pred[test] = predicted
-        top[test] = top_probability(model, model.predict_proba(chunk), predicted)
-    return pred, top
+    folds = (fold_prediction(aligner, texts, y, train, test) for train, test in splits)
+    return gather_folds(len(texts), folds)
+
+
+def fold_splits(
+    y: Sequence[str], groups: Sequence[str], folds: int = 5
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Grouped k-fold ``(train, test)`` splits (fewer folds when there are few groups), keeping
+    those whose training part holds at least two classes."""
+    y = np.asarray([str(v) for v in y], dtype=object)
+    groups = np.asarray([str(g) for g in groups], dtype=object)
+    n_folds = min(folds, len(set(groups)))
+    if n_folds < 2:
+        return []
+    splits = GroupKFold(n_splits=n_folds).split(np.zeros(len(y)), y, groups)
+    return [(tr, te) for tr, te in splits if len(set(y[tr])) >= 2]
 
 
 def out_of_fold(
     aligner: Any, texts: list[str], y: Sequence[str], groups: Sequence[str], folds: int = 5
 ) -> tuple[np.ndarray, np.ndarray]:
     """Predicted class and its probability for every text, each from a clone of ``aligner``
-    fitted on the other groups' texts (grouped k-fold; fewer folds when there are few groups)."""
-    y = np.asarray([str(v) for v in y], dtype=object)
-    groups = np.asarray([str(g) for g in groups], dtype=object)
-    n_folds = min(folds, len(set(groups)))
-    splits = GroupKFold(n_splits=n_folds).split(texts, y, groups) if n_folds >= 2 else ()
-    two_classes = ((tr, te) for tr, te in splits if len(set(y[tr])) >= 2)
-    return held_out_predictions(aligner, texts, y, two_classes)
+    fitted on the other groups' texts (:func:`fold_splits`)."""
+    labels = np.asarray([str(v) for v in y], dtype=object)
+    return held_out_predictions(aligner, texts, labels, fold_splits(y, groups, folds))
+
+
+def calibration_from(
+    pred: np.ndarray, top: np.ndarray, y: Sequence[str], threshold: float = UNASSIGNED_BELOW
+) -> Calibration:
+    """Isotonic calibration of out-of-fold top probabilities ``top`` against whether the
+    predicted class ``pred`` was the label."""
+    done = np.array([p is not None for p in pred], dtype=bool)
+    if done.sum() < 10:  # nothing to calibrate on: raw scores, nothing left unassigned
+        return Calibration(None, 0.0)
+    right = (pred[done] == np.asarray([str(v) for v in y], dtype=object)[done]).astype(float)
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(top[done], right)
+    return Calibration(iso, threshold)
 
 
 def fit_calibration(
@@ -93,12 +133,7 @@ def fit_calibration(
 ) -> Calibration:
     """Isotonic calibration of ``aligner``'s top probability on grouped out-of-fold predictions."""
     pred, top = out_of_fold(aligner, texts, y, groups, folds)
-    done = np.array([p is not None for p in pred], dtype=bool)
-    if done.sum() < 10:  # nothing to calibrate on: raw scores, nothing left unassigned
-        return Calibration(None, 0.0)
-    right = (pred[done] == np.asarray([str(v) for v in y], dtype=object)[done]).astype(float)
-    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(top[done], right)
-    return Calibration(iso, threshold)
+    return calibration_from(pred, top, y, threshold)
 
 
 def secondary(proba: np.ndarray, classes: Sequence[str], best: str, ratio: float) -> str:

@@ -127,8 +127,8 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
             raise CompareError("the learned aligner needs labels of at least two classes")
         tax = _resolve_taxonomy(self.taxonomy, self.data)
         self.tokenizer_ = get_tokenizer(self.data, tax.seed_terms())
-        self.features_ = self._features().fit(texts, y)
-        self.model_ = self._model().fit(self.features_.transform(texts), y)
+        self.features_ = self._features()
+        self.model_ = self._model().fit(self.features_.fit_transform(texts, y), y)
         self.feature_names_ = self.features_.get_feature_names_out()
         self.feature_kinds_ = _feature_kinds(self.feature_names_)
         self.transform_keys_ = [_transform_key(t) for _, t in self.features_.transformer_list]

@@ -358,6 +358,8 @@ def counterparts(
         jurisdiction=lambda f: f["doc_id"].map(lambda d: juris.get(d, d))
     )
     n_juris = m["jurisdiction"].nunique()
+    if n_juris < 2:  # no other jurisdiction to look in: nothing to match
+        return pd.DataFrame(columns=COUNTERPART_COLUMNS)
     found = match_measures(
         measures,
         k=max(1, min(n_juris * 2, 400)),
