@@ -121,16 +121,19 @@ _PEAK = (
 )
 
 
-def run_build(manifest: Path, out: Path, jobs: int, cache: bool = True) -> dict[str, float]:
-    """Run `compare build` as its own process; wall seconds and peak RSS of the largest process."""
+def run_build(manifest: Path, out: Path, jobs: int, cache: bool = True) -> dict[str, Any]:
+    """Run `compare build` as its own process; wall seconds, peak RSS of the largest process and
+    the build's own seconds per phase (`--timings`)."""
+    phases = out.parent / f"{out.name}-timings.json"
     cmd = [sys.executable, "-m", "compare", "build", "-q", "--corpus", str(manifest), "--out", str(out),
-           "--jobs", str(jobs)] + ([] if cache else ["--no-cache"])  # fmt: skip
+           "--jobs", str(jobs), "--timings", str(phases)] + ([] if cache else ["--no-cache"])  # fmt: skip
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _PEAK, *cmd], check=True, capture_output=True, text=True
     )
     wall = time.perf_counter() - start
-    return {"wall_s": wall, "peak_rss_mb": int(done.stdout.split()[-1]) / 1024}
+    return {"wall_s": wall, "peak_rss_mb": int(done.stdout.split()[-1]) / 1024,
+            "phases": json.loads(phases.read_text(encoding="utf-8"))}  # fmt: skip
 
 
 def bench_size(n: int, work: Path, jobs: int) -> dict[str, Any]:
@@ -180,6 +183,18 @@ def machine() -> str:
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}"
 
 
+def _phase_table(res: dict[str, Any], jobs: int) -> list[str]:
+    """Seconds per build phase (the build's own clock), 1 process beside ``jobs``: which phases
+    run in parallel (documents, the aligner's fits) and which stay serial (corpus stages)."""
+    one, many = res["build_1"].get("phases", {}), res[f"build_{jobs}"].get("phases", {})
+    if not one or not many:
+        return []
+    lines = [f"| build phase | 1 process, s | {jobs} processes, s |", "|---|---:|---:|"]
+    for name in dict.fromkeys([*one, *many]):
+        lines.append(f"| {name} | {one.get(name, 0):.1f} | {many.get(name, 0):.1f} |")
+    return [*lines, ""]
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     """The figures as Markdown tables."""
     lines = [f"Machine: {results['machine']}  ", f"Run: {results['when']}", ""]
@@ -223,6 +238,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines.append(f"Whole pipeline (1 process) / bare jieba: **{ratio}**; "
                      f"parallel speed-up: **{b1['wall_s'] / bp['wall_s']:.2f}×**")  # fmt: skip
         lines.append("")
+        lines += _phase_table(res, results["jobs"])
     lines.append(
         f"No-op rebuild of the seed corpus: **{results['seed_noop']['wall_s']:.2f} s** (whole process, incl. start-up)"
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -125,6 +127,23 @@ def test_gbk_plan_builds_every_table(tmp_path: Path) -> None:
         assert (out / f"{name}.parquet").exists()
     measures = (out / "measures.csv").read_text(encoding="utf-8-sig")
     assert "加强行政复议工作" in measures and "推进政务公开" in measures
+
+
+def test_build_timings_name_every_phase_and_add_up_to_the_build(tmp_path: Path) -> None:
+    manifest = manifest_for(tmp_path, {"plan.txt": PLAN.encode("utf-8")})
+    timings = tmp_path / "timings.json"
+    cmd = [sys.executable, "-m", "compare", "build", "--corpus", str(manifest), "--out",
+           str(tmp_path / "build"), "-j", "1", "--timings", str(timings)]  # fmt: skip
+    start = time.perf_counter()
+    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    wall = time.perf_counter() - start
+    assert result.returncode == 0, result.stderr
+    phases = json.loads(timings.read_text(encoding="utf-8"))
+    assert list(phases) == ["manifest and cache keys", "rules and aligners", "documents", "match",
+                            "counterparts", "reuse", "indicators", "write"]  # fmt: skip
+    assert all(v >= 0 for v in phases.values())
+    assert sum(phases.values()) <= wall  # the process also starts up and imports
+    assert "phases: manifest and cache keys" in result.stderr  # said without -q
 
 
 def test_targets_command_exports_csv_and_excel(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ from compare.io import write_table, write_text
 from compare.manifest import load_manifest, manifest_data_date
 from compare.output import Output, cache_folder, models_folder, read_build_info
 from compare.parallel import one_thread
-from compare.progress import StageLog
+from compare.progress import Phases, StageLog
 from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
 from compare.workers import PER_DOCUMENT_TABLES, Collected, process_all
@@ -72,6 +72,8 @@ class BuildResult:
     up_to_date: bool = False  # nothing changed: the tables were read back, not rebuilt
     data: DataFiles | None = None  # the data folder the build used
     warnings: list[str] = field(default_factory=list)  # documents a reader should look at
+    #: wall seconds of each phase (load, documents, match, counterparts, reuse, ..., write)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def _doc_meta(
@@ -311,9 +313,12 @@ def documents_table(meta: list[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
-def corpus_tables(collected: Collected, pipeline: Pipeline) -> dict[str, pd.DataFrame]:
+def corpus_tables(
+    collected: Collected, pipeline: Pipeline, phases: Phases | None = None
+) -> dict[str, pd.DataFrame]:
     """The per-document tables for the whole corpus, plus the corpus-level ones (match, reuse,
-    indicators of the targets)."""
+    indicators of the targets); ``phases`` records the seconds of each."""
+    phases = phases or Phases()
     tables = {"documents": documents_table(collected.meta)}
     for name in PER_DOCUMENT_TABLES:
         tables[name] = collected.table(name)
@@ -321,15 +326,19 @@ def corpus_tables(collected: Collected, pipeline: Pipeline) -> dict[str, pd.Data
     tables["matches"] = match.match_measures(
         tables["measures"], k=MATCH_K, per_document=MATCH_PER_DOC, config=words
     )
+    phases("match")
     tables["counterparts"] = match.counterparts(
         tables["measures"], tables["documents"], tables["alignments"], config=words
     )
+    phases("counterparts")
     tables["reuse"] = match.find_reuse(
         collected.texts, min_length=REUSE_MIN_LENGTH, max_docs=REUSE_MAX_DOCS
     )
+    phases("reuse")
     tables["targets"] = targets.map_indicators(
         tables["targets"], pipeline.aligners.taxonomy.indicators, pipeline.vocabulary
     )
+    phases("indicators")
     return {name: tables[name] for name in TABLES}
 
 
@@ -353,6 +362,7 @@ def build(
     Nothing in ``out_dir`` changes unless every document was processed without error: the
     new build is written beside it and swapped in at the end (:class:`compare.output.Output`).
     """
+    phases = Phases()
     corpus, out_dir = Path(corpus), Path(out_dir)
     output = Output(out_dir)
     output.check()
@@ -372,24 +382,27 @@ def build(
     keys = [source_key(rows, build_print) for rows in groups]
     given_date = manifest_data_date(corpus)
     key = build_key(keys, given_date)
+    phases("manifest and cache keys")
     if use_cache and up_to_date(out_dir, key, TABLES):
         if progress:
             progress(len(manifest))
         return BuildResult(
             load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True, data,
-            warnings=read_build_info(out_dir).get("warnings", []),
+            warnings=read_build_info(out_dir).get("warnings", []), timings=phases.seconds,
         )  # fmt: skip
     models = DocCache(models_folder(out_dir) if use_cache else None)
     with one_thread():  # the same numbers whatever ``jobs`` is (see compare.parallel)
         pipeline = Pipeline.load(
             data, aligner, cache_folder(out_dir), models=models, key=build_print, jobs=jobs
         )
+        phases("rules and aligners")
         output.tidy()
         cache = DocCache(cache_folder(out_dir) / "docs")
         collected, n_cached = process_all(
             pipeline, groups, keys, cache, jobs=jobs, progress=progress, reuse=use_cache
         )
-        tables = corpus_tables(collected, pipeline)
+        phases("documents")
+        tables = corpus_tables(collected, pipeline, phases)
     texts = collected.texts
     data_date = given_date or newest_date(tables["documents"])
     notes = checks.document_warnings(collected.meta)
@@ -397,9 +410,9 @@ def build(
         write_outputs(
             tables, texts, folder, data_date=data_date, build_key=key, data=data, warnings=notes
         )
-    return BuildResult(
-        tables, texts, n_files=len(groups), n_cached=n_cached, data=data, warnings=notes
-    )
+    phases("write")
+    return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached, data=data,
+                       warnings=notes, timings=phases.seconds)  # fmt: skip
 
 
 def newest_date(documents: pd.DataFrame) -> str:

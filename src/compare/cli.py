@@ -6,6 +6,7 @@ Commands: build, eval, report, targets, explore (also run as python -m compare).
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from compare.config import DataFiles
 from compare.errors import CompareError
+from compare.io import write_text
 
 #: Plain help text (no boxes, no markup, no <type> after flags): it reads the same in any terminal.
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, rich_markup_mode=None)
@@ -109,6 +111,10 @@ def build(
         str | None,
         typer.Option(help="Aligner: lexicon, learned, semantic or ensemble (default learned)."),
     ] = None,
+    timings: Annotated[
+        Path | None,
+        typer.Option(help="Write the wall seconds of each build phase to this JSON file."),
+    ] = None,
 ) -> None:
     """Build documents, measures, alignments, targets, matches and reuse tables."""
     from compare import build as pipeline
@@ -138,12 +144,17 @@ def build(
                   highlight=False, soft_wrap=True)  # fmt: skip
     for line in result.warnings:
         _say(f"warning: {line}")
+    if timings is not None:
+        write_text(timings, json.dumps({k: round(v, 3) for k, v in result.timings.items()}))
     sizes = ", ".join(f"{name} {len(df)}" for name, df in result.tables.items())
     err.print(
         f"built {len(result.texts)} documents from {result.n_files} files "
         f"({'up to date' if result.up_to_date else f'{result.n_cached} from cache'}) in {elapsed:.1f}s -> {out}/: {sizes}",
         highlight=False,
     )
+    if not quiet and result.timings:
+        parts = ", ".join(f"{name} {secs:.1f}s" for name, secs in result.timings.items())
+        err.print(f"phases: {parts}", highlight=False, soft_wrap=True)
 
 
 @app.command("eval")
