@@ -386,3 +386,24 @@ def training_labels(gold: dict[str, pd.DataFrame], built: dict[str, pd.DataFrame
             "text": out["measure_id"].map(by_id["text"]).fillna("").to_numpy(),
         }
     )
+
+
+def counterpart_precision(counterparts: pd.DataFrame, judged: pd.DataFrame) -> pd.DataFrame:
+    """Precision@1 of the reported counterparts against a reader's judgements
+    (``data/dev/gold/counterparts.csv``), per ``split`` and overall: of each measure's rank-1
+    counterpart (its best-scoring ``status == "counterpart"`` row, ties to the smaller id), those
+    a reader judged, and the share judged ``same``. Pairs below the threshold are never reported,
+    so every figure is "above the threshold"."""
+    found = counterparts[counterparts["status"] == "counterpart"]
+    order = ["measure_id", "score", "other_measure_id"]
+    rank1 = found.sort_values(order, ascending=[True, False, True]).drop_duplicates("measure_id")
+    keys = ["measure_id", "other_measure_id"]
+    pairs = judged.merge(rank1[keys], how="inner", on=keys).drop_duplicates(keys)
+    rows = [("all", pairs), *((str(s), part) for s, part in pairs.groupby("split", sort=True))]
+    return pd.DataFrame([_precision_row(name, part) for name, part in rows])
+
+
+def _precision_row(split: str, pairs: pd.DataFrame) -> dict[str, Any]:
+    same = pairs["judgement"] == "same"
+    return {"split": split, "judged_rank1": len(pairs), "same": int(same.sum()),
+            "precision_at_1": float(same.mean()) if len(pairs) else math.nan}  # fmt: skip
