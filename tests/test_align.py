@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from sklearn.model_selection import cross_val_score
 from compare import align
 from compare.align import (
     ALIGNMENT_COLUMNS,
+    UNASSIGNED_BELOW,
     LearnedAligner,
     LexiconAligner,
     align_measures,
@@ -254,12 +256,21 @@ def _align_by_public_calls(measures: pd.DataFrame, fitted, secondary_ratio: floa
     return best, score, evidence, secondary, topics
 
 
-def test_align_measures_equals_separate_estimator_calls(measures: pd.DataFrame) -> None:
+@pytest.fixture(scope="module")
+def fitted_default() -> Any:
+    """The default aligners of data/, fitted once for the tests that only read them."""
     from compare.align import fit_aligners
 
-    fitted = fit_aligners()
+    return fit_aligners()
+
+
+def test_align_measures_equals_separate_estimator_calls(
+    measures: pd.DataFrame, fitted_default: Any
+) -> None:
+    fitted = fitted_default
     assert fitted.method == "learned" and fitted.topic_model is not None
-    sample = measures.iloc[::3].reset_index(drop=True)
+    # the measures' own texts (a second reading with the headings above is tested below)
+    sample = measures.iloc[::3].drop(columns=["parent_headings"]).reset_index(drop=True)
     no_overrides = pd.DataFrame(columns=["measure_id", "category_id", "topic_id", "note"])
     out = align_measures(sample, aligners=fitted, overrides=no_overrides)
     best, score, evidence, secondary, topics = _align_by_public_calls(sample, fitted)
@@ -271,7 +282,7 @@ def test_align_measures_equals_separate_estimator_calls(measures: pd.DataFrame) 
 
 
 def test_align_measures_scores_tokenises_and_transforms_each_text_once(
-    measures: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+    measures: pd.DataFrame, monkeypatch: pytest.MonkeyPatch, fitted_default: Any
 ) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -279,8 +290,8 @@ def test_align_measures_scores_tokenises_and_transforms_each_text_once(
     from compare.align.lexicon import _Lexicon
     from compare.tokenize import Tokenizer
 
-    fitted = align.fit_aligners()
-    sample = measures.iloc[:40].reset_index(drop=True)
+    fitted = fitted_default
+    sample = measures.iloc[:40].drop(columns=["parent_headings"]).reset_index(drop=True)
     counts = {"tokenize": 0, "lexicon": 0, "tfidf": 0}
     real_tokenize, real_scores = Tokenizer.tokenize, _Lexicon.topic_scores
     real_transform = TfidfVectorizer.transform
@@ -309,15 +320,34 @@ def test_align_measures_scores_tokenises_and_transforms_each_text_once(
     assert counts["tfidf"] == 3
 
 
-def test_fast_one_vs_rest_probabilities_are_sklearns(measures: pd.DataFrame) -> None:
-    from compare.align import fit_aligners
+def test_fast_one_vs_rest_probabilities_are_sklearns(
+    measures: pd.DataFrame, fitted_default: Any
+) -> None:
     from compare.align.learned import _ovr_proba
 
-    fitted = fit_aligners()
+    fitted = fitted_default
     texts = measures["text"].tolist()
     for model in (fitted.category, fitted.topic_model):
         X = model.features_.transform(texts)
         assert np.array_equal(_ovr_proba(model.model_, X), model.model_.predict_proba(X))
+
+
+def test_a_measure_below_the_threshold_is_read_with_the_headings_above_it(
+    seed_build: Any, fitted_default: Any
+) -> None:
+    """A held-out speech point (never trained on): its own words leave it below the threshold;
+    with the heading above it (守底线、抓重点，创市场监管新局面) it is the reader's C02."""
+    seed = seed_build[0]
+    measures = seed.tables["measures"]
+    item = measures[measures["measure_id"] == "speeches-05/二是/1"].reset_index(drop=True)
+    assert item.at[0, "parent_headings"] == "守底线、抓重点，创市场监管新局面"
+    built = seed.tables["alignments"].set_index("measure_id").loc["speeches-05/二是/1"]
+    assert built["category_id"] == "C02_functions"  # data/labels/heldout.csv: C02_functions
+    assert built["evidence"].startswith("headings above: ") and built["score"] >= UNASSIGNED_BELOW
+    alone = align_measures(item.assign(parent_headings=""), aligners=fitted_default)
+    assert alone.at[0, "category_id"] == "unassigned"
+    again = align_measures(item, aligners=fitted_default)
+    assert again.at[0, "category_id"] == "C02_functions"
 
 
 def test_overrides_are_read_again_when_the_file_changes(

@@ -21,6 +21,7 @@ from compare.align.base import (
     _as_texts,
     _Batch,
     _resolve_taxonomy,
+    _str,
 )
 from compare.align.calibrate import (
     SECONDARY_RATIO,
@@ -237,32 +238,22 @@ def align_measures(
     for col in ("doc_id", "measure_id", "text"):
         if col not in measures.columns:
             raise CompareError(f"measures need a {col!r} column")
-    texts = _as_texts(measures)
-    model, topic_model = aligners.category, aligners.topic_model
-    # one batch: each text is scored by the lexicon, tokenised and transformed by each model once
     batch = _as_batch(measures)
-    probs = model._proba(batch)
-    classes = [str(c) for c in model.classes_]
-    best = [str(b) for b in model._predict(batch)]
-    evidence = model._explain(batch, 5)
-    score = aligners.calibration.score(top_probability(model, probs, best))
-    assigned = aligners.calibration.assigned(score)
-    secondary = [_secondary(probs[i], classes, b, secondary_ratio) for i, b in enumerate(best)]
-    topics = _pick_topics(texts, best, tax, aligners.lex_topic, topic_model, batch)
-    for i in np.flatnonzero(~assigned):
-        secondary[i] = ";".join([best[i], *[s for s in secondary[i].split(";") if s]][:3])
+    scored = _score(aligners, batch, secondary_ratio)
+    _read_headings_above(scored, measures, aligners, secondary_ratio)
     out = pd.DataFrame(
         {
             "doc_id": measures["doc_id"].astype(str).to_numpy(),
             "measure_id": measures["measure_id"].astype(str).to_numpy(),
-            "category_id": np.where(assigned, best, UNASSIGNED),
-            "topic_id": np.where(assigned, topics, UNASSIGNED),
-            "score": np.round(score, 4),
-            "evidence": evidence,
+            "category_id": np.where(scored["assigned"], scored["best"], UNASSIGNED),
+            "topic_id": np.where(scored["assigned"], scored["topics"], UNASSIGNED),
+            "score": np.round(scored["score"], 4),
+            "evidence": scored["evidence"],
             "method": aligners.method,
-            "secondary": secondary,
+            "secondary": scored["secondary"],
         }
     )
+    topic_model = aligners.topic_model
 
     if overrides is None:
         ov = aligners.overrides if aligners.overrides is not None else load_overrides(None, tax)
@@ -274,6 +265,56 @@ def align_measures(
     nat = aligners.national
     out["national2021"] = pd.array([nat.get(c) for c in out["category_id"]], dtype="Int64")
     return out[ALIGNMENT_COLUMNS]
+
+
+def _score(aligners: FittedAligners, batch: _Batch, secondary_ratio: float) -> dict[str, Any]:
+    """Best category, calibrated score, assigned or not, secondary, evidence and topic of each
+    text of ``batch`` (one batch: each text is scored by the lexicon, tokenised and transformed
+    by each model once)."""
+    model = aligners.category
+    probs = model._proba(batch)
+    classes = [str(c) for c in model.classes_]
+    best = [str(b) for b in model._predict(batch)]
+    score = aligners.calibration.score(top_probability(model, probs, best))
+    assigned = aligners.calibration.assigned(score)
+    secondary = [_secondary(probs[i], classes, b, secondary_ratio) for i, b in enumerate(best)]
+    for i in np.flatnonzero(~assigned):
+        secondary[i] = ";".join([best[i], *[s for s in secondary[i].split(";") if s]][:3])
+    topics = _pick_topics(batch.texts, best, aligners.taxonomy, aligners.lex_topic,
+                          aligners.topic_model, batch)  # fmt: skip
+    return {"best": np.asarray(best, dtype=object), "score": np.asarray(score, dtype=float),
+            "assigned": np.asarray(assigned, dtype=bool), "secondary": secondary,
+            "evidence": list(model._explain(batch, 5)), "topics": np.asarray(topics, dtype=object)}  # fmt: skip
+
+
+#: Marks the evidence of a measure aligned with the headings above it (:func:`_read_headings_above`).
+FROM_HEADINGS = "headings above: "
+
+
+def _read_headings_above(
+    scored: dict[str, Any], measures: pd.DataFrame, aligners: FittedAligners, ratio: float
+) -> None:
+    """A measure its own words leave below the threshold is scored again with the headings
+    above it (``parent_headings``) put before its text: a short item (两年内…被处罚3次以上的)
+    takes its matter from its section (从重处罚情形). Where that passes the threshold it is kept,
+    its evidence marked :data:`FROM_HEADINGS`; otherwise the measure stays unassigned."""
+    if "parent_headings" not in measures.columns:
+        return
+    above = measures["parent_headings"].fillna("").astype(str).to_numpy()
+    retry = np.flatnonzero(~scored["assigned"] & (above != ""))
+    if not len(retry):
+        return
+    part = measures.iloc[retry]
+    text = [f"{a}\n{t}" for a, t in zip(above[retry], _as_texts(part), strict=True)]
+    heads = part["heading"] if "heading" in part.columns else pd.Series([""] * len(part))
+    heading = [f"{a} {_str(h)}".strip() for a, h in zip(above[retry], heads, strict=True)]
+    body = part["body"].tolist() if "body" in part.columns else _as_texts(part)
+    again = _score(aligners, _Batch(text, heading, [_str(b) for b in body]), ratio)
+    for j, i in enumerate(retry):
+        if again["assigned"][j]:
+            for key in ("best", "score", "assigned", "secondary", "topics"):
+                scored[key][i] = again[key][j]
+            scored["evidence"][i] = FROM_HEADINGS + again["evidence"][j]
 
 
 # ---------------------------------------------------------------------------------------------
