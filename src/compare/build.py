@@ -392,8 +392,9 @@ def build(
         )  # fmt: skip
     models = DocCache(models_folder(out_dir) if use_cache else None)
     with one_thread():  # the same numbers whatever ``jobs`` is (see compare.parallel)
+        # the fit stays in this process: a fit pool interrupted by Ctrl-C printed a traceback
         pipeline = Pipeline.load(
-            data, aligner, cache_folder(out_dir), models=models, key=build_print, jobs=jobs
+            data, aligner, cache_folder(out_dir), models=models, key=build_print
         )
         phases("rules and aligners")
         output.tidy()
