@@ -113,7 +113,6 @@ class Pipeline:
         cache_dir: Path | None = None,
         models: DocCache | None = None,
         key: str = "",
-        jobs: int = 1,
     ) -> Pipeline:
         """Read the data folder's rules and fit the aligners (refitted only when one of the
         files they are fitted from changed: :meth:`compare.config.DataFiles.derive`).
@@ -122,8 +121,8 @@ class Pipeline:
         ``cache_dir``: where an embedding aligner keeps its vectors. ``models``/``key``: where
         fitted aligners are kept between build processes, under the build fingerprint ``key``
         (every data file and the package's code), so a rebuild reads them back instead of
-        refitting (the fit is the largest fixed cost of a build); ``jobs``: processes the fit
-        may use.
+        refitting (the fit is the largest fixed cost of a build). The fit runs in this process
+        (a pool of fits interrupted by Ctrl-C printed a traceback).
         """
         from compare import align
 
@@ -136,7 +135,7 @@ class Pipeline:
             name = f"aligners-{hashlib.sha256(f'{key}|{method}|{where}'.encode()).hexdigest()[:32]}"
             if models is not None and key and models.has(name):
                 return models.read(name)
-            fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir, jobs=jobs)
+            fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir)
             if models is not None and key:
                 models.write(name, fitted)
             return fitted
@@ -392,7 +391,6 @@ def build(
         )  # fmt: skip
     models = DocCache(models_folder(out_dir) if use_cache else None)
     with one_thread():  # the same numbers whatever ``jobs`` is (see compare.parallel)
-        # the fit stays in this process: a fit pool interrupted by Ctrl-C printed a traceback
         pipeline = Pipeline.load(
             data, aligner, cache_folder(out_dir), models=models, key=build_print
         )

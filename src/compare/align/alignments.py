@@ -253,14 +253,13 @@ def align_measures(
             "secondary": scored["secondary"],
         }
     )
-    topic_model = aligners.topic_model
 
     if overrides is None:
         ov = aligners.overrides if aligners.overrides is not None else load_overrides(None, tax)
     else:
         ov = _as_frame(overrides, load_overrides, tax)
     if len(ov):
-        _apply_overrides(out, ov, batch, tax, aligners.lex_topic, topic_model)
+        _apply_overrides(out, ov, batch, tax, aligners.lex_topic, aligners.topic_model)
 
     nat = aligners.national
     out["national2021"] = pd.array([nat.get(c) for c in out["category_id"]], dtype="Int64")
@@ -305,11 +304,14 @@ def _read_headings_above(
     if not len(retry):
         return
     part = measures.iloc[retry]
-    text = [f"{a}\n{t}" for a, t in zip(above[retry], _as_texts(part), strict=True)]
-    heads = part["heading"] if "heading" in part.columns else pd.Series([""] * len(part))
-    heading = [f"{a} {_str(h)}".strip() for a, h in zip(above[retry], heads, strict=True)]
-    body = part["body"].tolist() if "body" in part.columns else _as_texts(part)
-    again = _score(aligners, _Batch(text, heading, [_str(b) for b in body]), ratio)
+    own = _as_texts(part)
+    heads = part["heading"] if "heading" in part.columns else [""] * len(part)
+    context = part.assign(
+        text=[f"{a}\n{t}" for a, t in zip(above[retry], own, strict=True)],
+        heading=[f"{a} {_str(h)}".strip() for a, h in zip(above[retry], heads, strict=True)],
+        body=part["body"].tolist() if "body" in part.columns else own,
+    )
+    again = _score(aligners, _as_batch(context), ratio)
     for j, i in enumerate(retry):
         if again["assigned"][j]:
             for key in ("best", "score", "assigned", "secondary", "topics"):
