@@ -264,6 +264,39 @@ def test_a_rebuild_reads_the_fitted_aligners_back_with_the_same_tables(
         pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
 
 
+def test_a_build_without_the_cache_refits_and_refreshes_the_kept_aligners(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``use_cache=False`` (``--no-cache``) does not read the kept aligners but writes them, so
+    the next build (another corpus, a fresh DataFiles) reads them back instead of refitting."""
+    from compare import align
+
+    monkeypatch.delenv(MODEL_CACHE_ENV, raising=False)
+    out = tmp_path / "build"
+    fits: list[object] = []
+    real_fit = align.fit_aligners
+
+    def counted_fit(**kwargs: object) -> object:
+        fits.append(fits[0] if fits else real_fit(**kwargs))  # fitted once, counted each time
+        return fits[-1]
+
+    monkeypatch.setattr(align, "fit_aligners", counted_fit)
+    corpora = []
+    for i, row in load_manifest(DataFiles.resolve().path("corpus.yml")).head(2).iterrows():
+        corpus = tmp_path / f"corpus{i}.yml"
+        corpus.write_text(f"documents:\n  - id: {row['doc_id']}\n    file: {row['source_path']}\n")
+        corpora.append(corpus)
+    root = DataFiles.resolve().root
+    build(corpora[0], out, jobs=1, use_cache=False, data_dir=DataFiles(root))
+    kept = sorted(models_folder(out).glob("aligners-*.pkl"))
+    assert len(fits) == 1 and len(kept) == 1  # written by a build that does not read it
+    kept[0].write_bytes(b"stale")  # not read: refitted and rewritten
+    build(corpora[0], out, jobs=1, use_cache=False, data_dir=DataFiles(root))
+    assert len(fits) == 2 and kept[0].read_bytes() != b"stale"
+    again = build(corpora[1], out, jobs=1, data_dir=DataFiles(root))
+    assert len(fits) == 2 and len(again.tables["alignments"]) > 0  # read back, not refitted
+
+
 def test_builds_of_other_corpora_share_the_fitted_aligners_of_one_model_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -324,3 +357,23 @@ def test_batch_alignment_gives_each_document_its_own_alignments(seed: BuildResul
         ignore_index=True,
     )
     pd.testing.assert_frame_equal(alone.reset_index(drop=True), built.reset_index(drop=True))
+
+
+def test_an_up_to_date_build_starts_neither_cpca_nor_the_matcher(
+    seed_build: tuple[BuildResult, Path],
+) -> None:
+    """A no-op rebuild reads the manifest as written and the tables back: cpca (place codes) and
+    scipy (matching) are not even imported, which keeps it under a second (benchmarks/)."""
+    import subprocess
+    import sys
+
+    _, out = seed_build
+    corpus = DataFiles.resolve().path("corpus.yml")
+    probe = (
+        "import sys; from compare.build import build; "
+        f"r = build({str(corpus)!r}, {str(out)!r}, jobs=1); "
+        "print(r.up_to_date, len(r.tables['measures']), "
+        "sorted(m for m in ('cpca', 'scipy', 'sklearn', 'jieba') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[-2] == "True 301 []"

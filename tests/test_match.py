@@ -192,6 +192,19 @@ def test_deterministic_and_independent_of_row_order() -> None:
     )
 
 
+@pytest.mark.parametrize("max_df", [None, 20])
+def test_chunks_shared_among_processes_give_the_same_table(max_df: int | None) -> None:
+    """``jobs=2`` hands the chunks to two forked processes: byte for byte the table of one
+    process and of one chunk (exact and pruned search alike)."""
+    m = seed_measures()
+    one = match_measures(m, max_df=max_df)
+    serial = match_measures(m, max_df=max_df, chunk_size=40)
+    shared = match_measures(m, max_df=max_df, chunk_size=40, jobs=2)
+    assert len(one) > 250  # pairs from every chunk of 40
+    pd.testing.assert_frame_equal(shared, serial)
+    pd.testing.assert_frame_equal(shared, one)
+
+
 def test_ties_broken_by_id() -> None:
     m = pd.DataFrame(
         {

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from compare import build as build_mod
-from compare import output
+from compare import match, output
 from compare.errors import CompareError
 from compare.output import Output, store_of
 
@@ -96,7 +96,7 @@ def test_interrupt_leaves_the_previous_build_whole(
         real = build_mod.Pipeline.process_document
         monkeypatch.setattr(build_mod.Pipeline, "process_document", _on_call(n, real))
     elif name == "match.find_reuse":
-        monkeypatch.setattr(build_mod.match, "find_reuse", _on_call(n, build_mod.match.find_reuse))
+        monkeypatch.setattr(match, "find_reuse", _on_call(n, match.find_reuse))
     elif name == "build_info":
         last = _on_call(n, build_mod.write_text, lambda path, *_: Path(path).name.endswith(".json"))
         monkeypatch.setattr(build_mod, "write_text", last)

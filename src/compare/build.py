@@ -25,12 +25,12 @@ from typing import Any
 import pandas as pd
 
 import compare
-from compare import checks, match, targets, tokenize
+from compare import checks, targets, tokenize
 from compare.cache import DocCache, build_fingerprint, build_key, source_key, up_to_date
 from compare.config import DataFiles
 from compare.errors import CompareError
 from compare.io import write_table, write_text
-from compare.manifest import load_manifest, manifest_data_date
+from compare.manifest import enrich_adcodes, load_manifest, manifest_data_date
 from compare.output import Output, cache_folder, models_folder, read_build_info
 from compare.parallel import one_thread
 from compare.progress import Phases, StageLog
@@ -113,6 +113,7 @@ class Pipeline:
         cache_dir: Path | None = None,
         models: DocCache | None = None,
         key: str = "",
+        reuse: bool = True,
     ) -> Pipeline:
         """Read the data folder's rules and fit the aligners (refitted only when one of the
         files they are fitted from changed: :meth:`compare.config.DataFiles.derive`).
@@ -121,8 +122,9 @@ class Pipeline:
         ``cache_dir``: where an embedding aligner keeps its vectors. ``models``/``key``: where
         fitted aligners are kept between build processes, under the build fingerprint ``key``
         (every data file and the package's code), so a rebuild reads them back instead of
-        refitting (the fit is the largest fixed cost of a build). The fit runs in this process
-        (a pool of fits interrupted by Ctrl-C printed a traceback).
+        refitting (the fit is the largest fixed cost of a build); ``reuse=False`` refits and
+        refreshes them. The fit runs in this process (a pool of fits interrupted by Ctrl-C
+        printed a traceback).
         """
         from compare import align
 
@@ -133,7 +135,7 @@ class Pipeline:
         def fit() -> Any:
             where = str(cache_dir) if method in align.KEEPS_CACHE_DIR else ""
             name = f"aligners-{hashlib.sha256(f'{key}|{method}|{where}'.encode()).hexdigest()[:32]}"
-            if models is not None and key and models.has(name):
+            if reuse and models is not None and key and models.has(name):
                 return models.read(name)
             fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir)
             if models is not None and key:
@@ -313,21 +315,24 @@ def documents_table(meta: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def corpus_tables(
-    collected: Collected, pipeline: Pipeline, phases: Phases | None = None
+    collected: Collected, pipeline: Pipeline, phases: Phases | None = None, jobs: int = 1
 ) -> dict[str, pd.DataFrame]:
     """The per-document tables for the whole corpus, plus the corpus-level ones (match, reuse,
-    indicators of the targets); ``phases`` records the seconds of each."""
+    indicators of the targets); ``phases`` records the seconds of each; the matrix products of
+    match and counterparts are shared among ``jobs`` processes."""
+    from compare import match  # scipy: not loaded by a build that is up to date
+
     phases = phases or Phases()
     tables = {"documents": documents_table(collected.meta)}
     for name in PER_DOCUMENT_TABLES:
         tables[name] = collected.table(name)
     words = pipeline.segmentation  # markers and unit notes left out of the matched words
     tables["matches"] = match.match_measures(
-        tables["measures"], k=MATCH_K, per_document=MATCH_PER_DOC, config=words
+        tables["measures"], k=MATCH_K, per_document=MATCH_PER_DOC, config=words, jobs=jobs
     )
     phases("match")
     tables["counterparts"] = match.counterparts(
-        tables["measures"], tables["documents"], tables["alignments"], config=words
+        tables["measures"], tables["documents"], tables["alignments"], config=words, jobs=jobs
     )
     phases("counterparts")
     tables["reuse"] = match.find_reuse(
@@ -366,7 +371,9 @@ def build(
     output = Output(out_dir)
     output.check()
     data = DataFiles.resolve(data_dir, manifest=corpus)
-    manifest = load_manifest(corpus)
+    # cache keys come from the manifest as written (the place codes cpca fills in follow from
+    # it): an up-to-date build is known without cpca's slow start
+    manifest = load_manifest(corpus, adcodes=False)
     groups = _group_by_source(manifest)
     _check_sources(groups, corpus)
     if on_start:
@@ -389,10 +396,11 @@ def build(
             load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True, data,
             warnings=read_build_info(out_dir).get("warnings", []), timings=phases.seconds,
         )  # fmt: skip
-    models = DocCache(models_folder(out_dir) if use_cache else None)
+    groups = _group_by_source(enrich_adcodes(manifest))
+    models = DocCache(models_folder(out_dir))  # refreshed by a build that does not read it
     with one_thread():  # the same numbers whatever ``jobs`` is (see compare.parallel)
         pipeline = Pipeline.load(
-            data, aligner, cache_folder(out_dir), models=models, key=build_print
+            data, aligner, cache_folder(out_dir), models=models, key=build_print, reuse=use_cache
         )
         phases("rules and aligners")
         output.tidy()
@@ -401,7 +409,7 @@ def build(
             pipeline, groups, keys, cache, jobs=jobs, progress=progress, reuse=use_cache
         )
         phases("documents")
-        tables = corpus_tables(collected, pipeline, phases)
+        tables = corpus_tables(collected, pipeline, phases, jobs=jobs)
     texts = collected.texts
     data_date = given_date or newest_date(tables["documents"])
     notes = checks.document_warnings(collected.meta)

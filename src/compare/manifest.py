@@ -39,8 +39,9 @@ _Loader.yaml_implicit_resolvers = {
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
-def load_manifest(path: str | Path) -> pd.DataFrame:
-    """Read a YAML or CSV manifest and return one validated row per document (parts expanded)."""
+def load_manifest(path: str | Path, adcodes: bool = True) -> pd.DataFrame:
+    """Read a YAML or CSV manifest and return one validated row per document (parts expanded);
+    ``adcodes``: fill empty ``adcode``/``province`` cells (:func:`enrich_adcodes`)."""
     path = Path(path)
     if not path.is_file():
         raise CompareError("manifest not found", path)
@@ -53,7 +54,7 @@ def load_manifest(path: str | Path) -> pd.DataFrame:
     dupes = manifest.loc[manifest["doc_id"].duplicated(), "doc_id"].tolist()
     if dupes:
         raise CompareError(f"duplicate document id(s): {', '.join(sorted(set(dupes)))}", path)
-    return enrich_adcodes(manifest)
+    return enrich_adcodes(manifest) if adcodes else manifest
 
 
 def manifest_data_date(path: str | Path) -> str | None:
