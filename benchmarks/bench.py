@@ -80,7 +80,8 @@ def stage_profile(manifest_path: Path) -> dict[str, Any]:
         return pd.concat(frames, ignore_index=True)
 
     measures = stage("segment", seg)
-    stage("tokenise (project tokenizer)", lambda: [tokenize.cut(t) for t in texts])
+    tokenizer = tokenize.get_tokenizer(data)  # once, as a build does (cut() makes one per call)
+    stage("tokenise (project tokenizer)", lambda: [tokenizer.cut(t) for t in texts])
     stage("align (fitted aligners)", lambda: align.align_measures(measures, aligners=pipe.aligners))
     stage(
         "targets",
