@@ -114,7 +114,6 @@ class Pipeline:
         models: DocCache | None = None,
         key: str = "",
         reuse: bool = True,
-        jobs: int = 1,
     ) -> Pipeline:
         """Read the data folder's rules and fit the aligners (refitted only when one of the
         files they are fitted from changed: :meth:`compare.config.DataFiles.derive`).
@@ -124,8 +123,8 @@ class Pipeline:
         fitted aligners are kept between build processes, under the build fingerprint ``key``
         (every data file and the package's code), so a rebuild reads them back instead of
         refitting (the fit is the largest fixed cost of a build); ``reuse=False`` refits and
-        refreshes them. ``jobs``: processes the independent fits are shared among (the same
-        aligners: :func:`compare.align.fit_aligners`).
+        refreshes them. The fit runs in this process (a pool of fits interrupted by Ctrl-C
+        printed a traceback).
         """
         from compare import align
 
@@ -138,7 +137,7 @@ class Pipeline:
             name = f"aligners-{hashlib.sha256(f'{key}|{method}|{where}'.encode()).hexdigest()[:32]}"
             if reuse and models is not None and key and models.has(name):
                 return models.read(name)
-            fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir, jobs=jobs)
+            fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir)
             if models is not None and key:
                 models.write(name, fitted)
             return fitted
@@ -401,13 +400,7 @@ def build(
     models = DocCache(models_folder(out_dir))  # refreshed by a build that does not read it
     with one_thread():  # the same numbers whatever ``jobs`` is (see compare.parallel)
         pipeline = Pipeline.load(
-            data,
-            aligner,
-            cache_folder(out_dir),
-            models=models,
-            key=build_print,
-            reuse=use_cache,
-            jobs=jobs,
+            data, aligner, cache_folder(out_dir), models=models, key=build_print, reuse=use_cache
         )
         phases("rules and aligners")
         output.tidy()
