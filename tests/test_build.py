@@ -264,6 +264,17 @@ def test_a_rebuild_reads_the_fitted_aligners_back_with_the_same_tables(
         pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
 
 
+def one_document_corpora(folder: Path, n: int = 2) -> list[Path]:
+    """Manifests of one seed document each (the first ``n`` of ``data/corpus.yml``)."""
+    corpora = []
+    for i, row in load_manifest(DataFiles.resolve().path("corpus.yml")).head(n).iterrows():
+        corpus = folder / f"corpus{i}.yml"
+        entry = f"documents:\n  - id: {row['doc_id']}\n    file: {row['source_path']}\n"
+        corpus.write_text(entry, encoding="utf-8")
+        corpora.append(corpus)
+    return corpora
+
+
 def test_a_build_without_the_cache_refits_and_refreshes_the_kept_aligners(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -281,11 +292,7 @@ def test_a_build_without_the_cache_refits_and_refreshes_the_kept_aligners(
         return fits[-1]
 
     monkeypatch.setattr(align, "fit_aligners", counted_fit)
-    corpora = []
-    for i, row in load_manifest(DataFiles.resolve().path("corpus.yml")).head(2).iterrows():
-        corpus = tmp_path / f"corpus{i}.yml"
-        corpus.write_text(f"documents:\n  - id: {row['doc_id']}\n    file: {row['source_path']}\n")
-        corpora.append(corpus)
+    corpora = one_document_corpora(tmp_path)
     root = DataFiles.resolve().root
     build(corpora[0], out, jobs=1, use_cache=False, data_dir=DataFiles(root))
     kept = sorted(models_folder(out).glob("aligners-*.pkl"))
@@ -306,12 +313,7 @@ def test_builds_of_other_corpora_share_the_fitted_aligners_of_one_model_folder(
 
     shared = tmp_path / "models"
     monkeypatch.setenv(MODEL_CACHE_ENV, str(shared))
-    corpora = []
-    for i, row in load_manifest(DataFiles.resolve().path("corpus.yml")).head(2).iterrows():
-        corpus = tmp_path / f"corpus{i}.yml"
-        entry = f"documents:\n  - id: {row['doc_id']}\n    file: {row['source_path']}\n"
-        corpus.write_text(entry, encoding="utf-8")
-        corpora.append(corpus)
+    corpora = one_document_corpora(tmp_path)
     data = DataFiles.resolve()
     fits: list[int] = []
     real_fit = align.fit_aligners

@@ -396,7 +396,7 @@ def build(
             load_tables(out_dir), load_texts(out_dir), len(groups), len(groups), True, data,
             warnings=read_build_info(out_dir).get("warnings", []), timings=phases.seconds,
         )  # fmt: skip
-    groups = _group_by_source(enrich_adcodes(manifest))
+    groups = _group_by_source(enrich_adcodes(manifest))  # the rows built from carry place codes
     models = DocCache(models_folder(out_dir))  # refreshed by a build that does not read it
     with one_thread():  # the same numbers whatever ``jobs`` is (see compare.parallel)
         pipeline = Pipeline.load(
