@@ -358,7 +358,7 @@ def gold_beside_built(
 
 def training_labels(gold: dict[str, pd.DataFrame], built: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """``data/labels/dev.csv``: the reader's category and topic of every gold measure of a
-    ``dev`` document found in the build, with the built measure's id and text (the learned
+    ``dev`` document found in the build, with the built measure's id, the headings above it and its text (the learned
     aligner trains on them; a ``frozen`` document never appears). ``gold``: :func:`read_gold`;
     ``built``: the tables of a build of the development corpus."""
     docs = gold["documents"]
@@ -383,6 +383,10 @@ def training_labels(gold: dict[str, pd.DataFrame], built: dict[str, pd.DataFrame
             "category_id": out["category_id"].to_numpy(),
             "topic_id": out["topic_id"].fillna("").to_numpy(),
             "note": "dev gold (data/dev/gold/measures.csv)",
+            "parent_headings": out["measure_id"]
+            .map(by_id["parent_headings"])
+            .fillna("")
+            .to_numpy(),
             "text": out["measure_id"].map(by_id["text"]).fillna("").to_numpy(),
         }
     )

@@ -21,7 +21,6 @@ from compare.align.base import (
     _as_texts,
     _Batch,
     _resolve_taxonomy,
-    _str,
 )
 from compare.align.calibrate import (
     SECONDARY_RATIO,
@@ -240,7 +239,6 @@ def align_measures(
             raise CompareError(f"measures need a {col!r} column")
     batch = _as_batch(measures)
     scored = _score(aligners, batch, secondary_ratio)
-    _read_headings_above(scored, measures, aligners, secondary_ratio)
     out = pd.DataFrame(
         {
             "doc_id": measures["doc_id"].astype(str).to_numpy(),
@@ -284,39 +282,6 @@ def _score(aligners: FittedAligners, batch: _Batch, secondary_ratio: float) -> d
     return {"best": np.asarray(best, dtype=object), "score": np.asarray(score, dtype=float),
             "assigned": np.asarray(assigned, dtype=bool), "secondary": secondary,
             "evidence": list(model._explain(batch, 5)), "topics": np.asarray(topics, dtype=object)}  # fmt: skip
-
-
-#: Marks the evidence of a measure aligned with the headings above it (:func:`_read_headings_above`).
-FROM_HEADINGS = "headings above: "
-
-
-def _read_headings_above(
-    scored: dict[str, Any], measures: pd.DataFrame, aligners: FittedAligners, ratio: float
-) -> None:
-    """A measure its own words leave below the threshold is scored again with the headings
-    above it (``parent_headings``) put before its text: a short item (两年内…被处罚3次以上的)
-    takes its matter from its section (从重处罚情形). Where that passes the threshold it is kept,
-    its evidence marked :data:`FROM_HEADINGS`; otherwise the measure stays unassigned."""
-    if "parent_headings" not in measures.columns:
-        return
-    above = measures["parent_headings"].fillna("").astype(str).to_numpy()
-    retry = np.flatnonzero(~scored["assigned"] & (above != ""))
-    if not len(retry):
-        return
-    part = measures.iloc[retry]
-    own = _as_texts(part)
-    heads = part["heading"] if "heading" in part.columns else [""] * len(part)
-    context = part.assign(
-        text=[f"{a}\n{t}" for a, t in zip(above[retry], own, strict=True)],
-        heading=[f"{a} {_str(h)}".strip() for a, h in zip(above[retry], heads, strict=True)],
-        body=part["body"].tolist() if "body" in part.columns else own,
-    )
-    again = _score(aligners, _as_batch(context), ratio)
-    for j, i in enumerate(retry):
-        if again["assigned"][j]:
-            for key in ("best", "score", "assigned", "secondary", "topics"):
-                scored[key][i] = again[key][j]
-            scored["evidence"][i] = FROM_HEADINGS + again["evidence"][j]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -37,14 +37,25 @@ FALLBACK_CATEGORY = "C11_other"
 
 
 def _as_texts(X: Any) -> list[str]:
-    """Texts from a list/Series of str or a DataFrame with a ``text`` column."""
+    """Texts from a list/Series of str or a DataFrame with a ``text`` column; a table's
+    ``parent_headings`` (the 章/节 or part headings above a measure) go before its text, for
+    labels and measures alike, so a short item (两年内…被处罚3次以上的) is read with the matter
+    its section names (从重处罚情形)."""
     if isinstance(X, pd.DataFrame):
         if "text" not in X.columns:
             raise CompareError("measures need a 'text' column")
+        if "parent_headings" in X.columns:
+            pairs = zip(X["parent_headings"], X["text"], strict=True)
+            return [with_headings_above(_str(a), _str(t)) for a, t in pairs]
         X = X["text"]
     if isinstance(X, str):
         raise TypeError("expected an iterable of texts, got one str")
     return [_str(v) for v in X]
+
+
+def with_headings_above(above: str, text: str) -> str:
+    """What an aligner reads of a measure: the headings above it, a newline, its text."""
+    return f"{above}\n{text}" if above else text
 
 
 def _str(v: Any) -> str:

@@ -14,6 +14,8 @@ from compare.align.taxonomy import Taxonomy, load_taxonomy
 from compare.config import DataFiles
 from compare.errors import CompareError
 
+#: A label file's columns; ``text`` and ``parent_headings`` (what the aligner reads, see
+#: :func:`compare.align.base._as_texts`) are kept when present.
 LABEL_COLUMNS = ["doc_id", "measure_id", "heading", "category_id", "topic_id", "note"]
 
 
