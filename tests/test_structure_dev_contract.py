@@ -150,3 +150,31 @@ def test_context_from_the_outline_equals_a_walk_over_every_earlier_segment() -> 
         assert len(measures) > 10
         for k in measures:
             assert context(rows, k, outline) == _context_by_scan(rows, k), (doc_id, k)
+
+
+def test_an_attached_document_is_read_and_a_glossary_after_附_is_not() -> None:
+    """广东 2023: after the report, 附件1 / 2023年省十件民生实事 lists ten numbered 民生实事 —
+    measures, their numbering restarting (一~2 … 四~2, then 五 … 十) — and 附件2 / 名词解释 is a
+    glossary. 龙华 2021 ends with 附：名词解释 and 19 numbered terms: none is a measure, and the
+    last item (四) ends before it."""
+    text, _, found = dev_measures("extra_gd_2023_gzbg", 2023)
+    annex = text.index("2023年省十件民生实事\n")
+    items = found[found.char_start > annex]
+    assert items.path.tolist() == [
+        "一~2",
+        "二~2",
+        "三~2",
+        "四~2",
+        "五",
+        "六",
+        "七",
+        "八",
+        "九",
+        "十",
+    ]
+    assert items.iloc[0].text.startswith("一、深入实施“粤菜师傅”")
+    assert (found.char_end <= text.index("名词解释")).all()
+    text, _, found = dev_measures("extra_longhua_2021_gzbg", 2021)
+    glossary = text.index("附：名词解释")
+    assert found.path.tolist()[-1] == "四" and len(found) == 13
+    assert (found.char_end <= glossary).all()

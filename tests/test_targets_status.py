@@ -229,3 +229,37 @@ def test_a_part_of_review_items_reads_its_unnumbered_summary_as_review() -> None
     ]
     plan = rows_at(text, found, "地区生产总值增长7%左右")
     assert list(zip(plan.value, plan.status, strict=True)) == [(7, "target")]
+
+
+def test_an_old_value_of_a_change_is_a_baseline_and_the_new_one_a_target() -> None:
+    """广东 2023, 附件1 九: 低保 top-ups 从每月653元、300元提高到676元、311元."""
+    text, found = dev_targets("extra_gd_2023_gzbg.txt", 2023)
+    change = rows_at(text, found, "分别从每月653元、300元提高到676元、311元")
+    assert list(zip(change.value, change.status, strict=True)) == [
+        (653, "baseline"), (300, "baseline"), (676, "target"), (311, "target")
+    ]  # fmt: skip
+
+
+def test_annex_commitments_count_and_set_names_do_not() -> None:
+    """广东 2023: the 附件1 民生实事 are targets (培训4万人次以上); 新一轮 (a new round), a policy
+    package (24条特别措施) and a named ten-year plan (十年“卓粤”计划) are no quantities."""
+    text, found = dev_targets("extra_gd_2023_gzbg.txt", 2023)
+    trained = rows_at(text, found, "开展“粤菜师傅”培训4万人次以上")
+    assert list(zip(trained.value, trained.unit, trained.status, strict=True)) == [
+        (40000, "人次", "target")
+    ]
+    assert rows_at(text, found, "支持新一轮前海总体发展规划获批实施").empty
+    assert rows_at(text, found, "落实放宽市场准入24条特别措施").empty
+    assert rows_at(text, found, "出台基础研究十年“卓粤”计划").empty
+
+
+def test_a_commitment_part_that_promises_results_is_no_review() -> None:
+    """宝安 2022: 二、高质量做好2022年各项工作，以优异成绩迎接党的二十大胜利召开 opens the
+    year's tasks (以优异成绩… is what they are to bring), 一、过去一年工作回顾 the review."""
+    vocab = tg.load_vocabulary()
+    title = "高质量做好2022年各项工作，以优异成绩迎接党的二十大胜利召开"
+    assert status.heading_mode(title, vocab, 2022) == "commitment"
+    assert status.heading_mode("过去一年工作回顾", vocab, 2022) == "review"
+    text, found = dev_targets("extra_baoan_2022_gzbg.txt", 2022)
+    plans = found[found.char_start > text.index("二、高质量做好2022年")]
+    assert (plans.status == "target").sum() > 40

@@ -79,6 +79,10 @@ class Config:
     signature: re.Pattern[str]
     closing_cues: tuple[re.Pattern[str], ...]
     stop: re.Pattern[str] | None
+    #: A bare annex label (附件1) and the title line that makes it the head of an attached
+    #: document (whose numbering is read), not a stop.
+    attached_label: re.Pattern[str] | None
+    attached_title: re.Pattern[str] | None
     toc_line: re.Pattern[str] | None
     kinds: KindRules
     contract: ContractRules
@@ -111,6 +115,10 @@ def _alternation(patterns: tuple[str, ...], path: Path, what: str) -> re.Pattern
     if not patterns:
         return None
     return compile_regex("|".join(f"(?:{p})" for p in patterns), path, what)
+
+
+def _optional_regex(raw: dict, key: str, path: Path) -> re.Pattern[str] | None:
+    return compile_regex(str(raw[key]), path, key) if raw.get(key) else None
 
 
 def _styles(raw: dict, path: Path) -> tuple[Style, ...]:
@@ -234,6 +242,8 @@ def parse_config(raw: dict, path: Path) -> Config:
             compile_regex(c, path, "closing_cues") for c in raw.get("closing_cues") or ()
         ),
         stop=_alternation(stops, path, "stop_lines"),
+        attached_label=_optional_regex(raw, "attached_document_label", path),
+        attached_title=_optional_regex(raw, "attached_document_title", path),
         toc_line=compile_regex(raw["toc_line"], path, "toc_line") if raw.get("toc_line") else None,
         kinds=_kind_rules(raw, path),
         contract=_contract_rules(raw, path),

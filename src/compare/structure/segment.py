@@ -109,10 +109,12 @@ def _split_leaf(
                 return s, "closing"
         return end, ""
     if last:
-        # a bare title line keeps at least its first paragraph as its body
+        # a bare title line keeps at least its first paragraph as its body; a stop line (a
+        # glossary: 附：名词解释, an 附件 list) ends it as it ends the numbering
         title_only = not any(p in text[it.marker_end : first_end] for p in "。！？!?")
+        stop = tree.stop_line(text, it.marker_end, cfg)
         for s, line in paras[1:] if title_only else paras:
-            if any(cue.search(line) for cue in cfg.closing_cues) or s in breaks:
+            if any(cue.search(line) for cue in cfg.closing_cues) or s in breaks or s == stop:
                 return s, "closing"
         return (end, "") if title_only else (paras[0][0], "closing")
     sib = it.prev_sibling

@@ -111,14 +111,29 @@ def in_toc(text: str, pos: int, cfg: Config) -> bool:
 
 
 def stop_line(text: str, after: int, cfg: Config) -> int | None:
-    """Start of the first stop line (附件 list, 抄送 …) after offset ``after``."""
+    """Start of the first stop line (附件 list, 抄送 …) after offset ``after``. A bare annex
+    label (附件1) whose next line is a title that is no stop line heads an attached document
+    (a report's 2023年省十件民生实事): its numbering is read on."""
     if cfg.stop is None:
         return None
     for m in re.finditer(r"^[ \t\u3000]*(.*)$", text[after:], flags=re.M):
         line_start = after + m.start(1)
-        if line_start > after and cfg.stop.match(m.group(1)):
+        stops = line_start > after and cfg.stop.match(m.group(1))
+        if stops and not _heads_attached_document(m.group(1), text, after + m.end(), cfg):
             return line_start
     return None
+
+
+def _heads_attached_document(line: str, text: str, line_end: int, cfg: Config) -> bool:
+    """Whether ``line`` (ending at ``line_end``) is a bare annex label followed by the title
+    of an attached document."""
+    if cfg.attached_label is None or cfg.attached_title is None or cfg.stop is None:
+        return False
+    if not cfg.attached_label.fullmatch(line.strip()):
+        return False
+    following = text[line_end : line_end + 200].split("\n")
+    title = next((t.strip(" \t\u3000\r") for t in following if t.strip()), "")
+    return bool(cfg.attached_title.fullmatch(title)) and not cfg.stop.match(title)
 
 
 # --------------------------------------------------------------------------- structure
