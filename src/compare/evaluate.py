@@ -358,8 +358,8 @@ def gold_beside_built(
 
 def training_labels(gold: dict[str, pd.DataFrame], built: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """``data/labels/dev.csv``: the reader's category and topic of every gold measure of a
-    ``dev`` document found in the build, with the built measure's id, the headings above it and its text (the learned
-    aligner trains on them; a ``frozen`` document never appears). ``gold``: :func:`read_gold`;
+    ``dev`` document found in the build, with the built measure's id, the headings above it and
+    its text (the learned aligner trains on them; a ``frozen`` document never appears). ``gold``: :func:`read_gold`;
     ``built``: the tables of a build of the development corpus."""
     docs = gold["documents"]
     dev = set(docs.loc[docs["split"] == "dev", "doc_id"])

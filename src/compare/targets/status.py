@@ -11,8 +11,8 @@ Two things decide, in this order (every word list and pattern is in ``data/targe
    commitment. Where no heading names a mode, a top-level part whose measures are all reviews
    (or all problems) is read as one, its unnumbered paragraphs included (:func:`part_sections`).
 2. **The sentence's own tense and modality** (:func:`quantity_status`): a baseline cue before the
-   number in its clause (截至…, 现有), or the number is the old value of a change (从…653元提高到…); a commitment cue (要, 应当, 确保, 力争, 不少于, 每年…)
-   before it in its clause; a past-tense cue (已, 累计, 先后, 去年) in its sentence; in a passage
+   number in its clause (截至…, 现有), or the number is the old value of a change (从…653元提高到…);
+   a commitment cue (要, 应当, 确保, 力争, 不少于, 每年…) before it in its clause; a past-tense cue (已, 累计, 先后, 去年) in its sentence; in a passage
    not known to be a commitment, words that report a result (共, 同比, 办结率); a commitment cue
    in the sentence; outside commitment passages, a past-tense cue or a result word earlier in
    the paragraph; else ``target``.
@@ -74,8 +74,8 @@ def heading_mode(title: str, vocab: Vocabulary, year: int | None) -> str | None:
     after the ``passage_idioms`` are taken out: 以优异成绩迎接… names no review),
     else, for a heading about work (``passage_year_words``: 关于2019年工作), by the last year it
     names against the document's; ``None`` when it says nothing."""
-    for idiom in vocab.get("passage_idioms", []):
-        title = re.sub(idiom, "", title)
+    for idiom in vocab.passage_idiom_res:
+        title = idiom.sub("", title)
     for mode, words in vocab.get("passage_words", {}).items():
         if any(w in title for w in words):
             return str(mode)
@@ -192,9 +192,8 @@ def quantity_status(text: str, start: int, end: int, vocab: Vocabulary, mode: st
     c0, c1 = clause_bounds(text, start, end, CLAUSE_END)
     s0, s1 = clause_bounds(text, start, end, SENTENCE_END)
     p0, _ = clause_bounds(text, start, end, "\n")
-    if _cue(text[c0:start], vocab.baseline_cue_res) or _changed_from(
-        text, c0, start, end, c1, vocab
-    ):
+    baseline = _cue(text[c0:start], vocab.baseline_cue_res)
+    if baseline or _changed_from(text, c0, start, end, c1, vocab):
         return "baseline"
     if mode in MODE_STATUS:
         return MODE_STATUS[mode]

@@ -81,6 +81,11 @@ class Vocabulary:
         return tuple(re.compile(c) for c in self.get("baseline_cues", []))
 
     @functools.cached_property
+    def passage_idiom_res(self) -> tuple[re.Pattern[str], ...]:
+        """``passage_idioms`` compiled (taken out of a heading before its words are read)."""
+        return tuple(re.compile(c) for c in self.get("passage_idioms", []))
+
+    @functools.cached_property
     def change_from_res(self) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
         """``change_from`` compiled: what comes before and after the old value of a change."""
         rx = self.get("change_from")
@@ -132,7 +137,7 @@ class Vocabulary:
         """Build every derived pattern now (bad patterns raise here, at load time)."""
         for name in (
             "slogan_res", "quote_res", "target_cue_res", "achievement_cue_res", "result_cue_res",
-            "baseline_cue_res", "change_from_res",
+            "baseline_cue_res", "change_from_res", "passage_idiom_res",
             "relative_deadline_re", "period_window_re", "unit_kind", "one_verbs",
             "actor_stop_re", "actor_re", "time_units", "same_units",
         ):  # fmt: skip
