@@ -263,3 +263,36 @@ def test_a_commitment_part_that_promises_results_is_no_review() -> None:
     text, found = dev_targets("extra_baoan_2022_gzbg.txt", 2022)
     plans = found[found.char_start > text.index("二、高质量做好2022年")]
     assert (plans.status == "target").sum() > 40
+
+
+def test_a_task_that_aims_at_more_results_is_no_review() -> None:
+    """龙华 2022: 实施民生福祉增进行动，努力在共建共治共享共同富裕上取得更多成效 is one of the year's
+    tasks (更多成效 is what it is to bring), and its figures are targets (新增床位不少于500张)."""
+    vocab = tg.load_vocabulary()
+    title = "实施民生福祉增进行动，努力在共建共治共享共同富裕上取得更多成效"
+    assert status.heading_mode(title, vocab, 2022) is None  # no review cue: its part decides
+    assert (
+        status.heading_mode("着力保障和改善民生，交出了一张共享发展有力有为的成绩单", vocab, 2022)
+        == "review"
+    )
+    text, found = dev_targets("extra_longhua_2022_gzbg.txt", 2022)
+    beds = rows_at(text, found, "新增床位不少于500张")
+    assert list(zip(beds.value, beds.unit, beds.status, strict=True)) == [(500, "张", "target")]
+
+
+def test_a_task_part_item_that_aims_at_more_results_is_a_commitment() -> None:
+    """The same 龙华 2022 item, segmented as the build does: its measure's mode is
+    ``commitment`` (its part is the year's tasks), the review items' are ``review``, and its
+    figures are targets."""
+    from compare.structure import kinds, measures, segment
+
+    cfg = segment.load_config()
+    text = clean_text(read_source(DEV_RAW / "extra_longhua_2022_gzbg.txt").text).text
+    kind = kinds.recognise(text, "报告", cfg).kind
+    segs = segment.segment_text(text, "lh", cfg, kind=kind)
+    found = measures.extract_measures(segs, text, config=cfg, kind=kind, year=2022)
+    modes = dict(zip(found.path, found["mode"], strict=True))
+    assert modes["三/（九）"] == "commitment" and modes["一/（八）"] == "review"
+    quantities = tg.extract_targets(text, doc_id="lh", year=2022, measures=found)
+    beds = rows_at(text, quantities, "新增床位不少于500张")
+    assert list(beds.status) == ["target"]
