@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from compare.build import BuildResult, build
-from compare.config import DataFiles
+from compare.config import REPO_ROOT, DataFiles
 from compare.match import counterparts
 from compare.output import MODEL_CACHE_ENV
+from compare.structure import kinds
+from compare.structure.measures import extract_measures
+from compare.structure.segment import load_config, segment_text
+from compare.text.clean import clean_text
+from compare.text.read import read_source
+
+DEV = REPO_ROOT / "data" / "dev"
+
+
+@cache
+def dev_measures(doc_id: str, year: int | None = None) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+    """Clean text, segments and measures of a dev-split document, built as the build does."""
+    docs = pd.read_csv(DEV / "gold" / "documents.csv", dtype=str)
+    row = docs[docs["doc_id"] == doc_id].iloc[0]
+    assert row["split"] == "dev", "contract tests use dev texts only"
+    (path,) = (DEV / "raw").glob(f"{doc_id}.*")
+    text = clean_text(read_source(path).text).text
+    cfg = load_config()
+    kind = kinds.recognise(text, row["doc_type"], cfg).kind
+    segs = segment_text(text, doc_id, cfg, kind=kind)
+    return text, segs, extract_measures(segs, text, config=cfg, kind=kind, year=year)
+
 
 #: (doc_id, label, label_en, jurisdiction, jurisdiction_en, level, doc_type, year) and measures:
 #: (path, text, category_id, topic_id). The third document has no year (bounds 2019-2021).

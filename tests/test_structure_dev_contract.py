@@ -4,32 +4,7 @@ article counts and 章/节 headings from the file, items from their numbering.""
 
 from __future__ import annotations
 
-from functools import cache
-
-import pandas as pd
-
-from compare.config import REPO_ROOT
-from compare.structure import kinds
-from compare.structure.measures import extract_measures
-from compare.structure.segment import load_config, segment_text
-from compare.text.clean import clean_text
-from compare.text.read import read_source
-
-DEV = REPO_ROOT / "data" / "dev"
-
-
-@cache
-def dev_measures(doc_id: str, year: int | None = None) -> tuple[str, pd.DataFrame, pd.DataFrame]:
-    """Clean text, segments and measures of a dev-split document, built as the build does."""
-    docs = pd.read_csv(DEV / "gold" / "documents.csv", dtype=str)
-    row = docs[docs["doc_id"] == doc_id].iloc[0]
-    assert row["split"] == "dev", "contract tests use dev texts only"
-    (path,) = (DEV / "raw").glob(f"{doc_id}.*")
-    text = clean_text(read_source(path).text).text
-    cfg = load_config()
-    kind = kinds.recognise(text, row["doc_type"], cfg).kind
-    segs = segment_text(text, doc_id, cfg, kind=kind)
-    return text, segs, extract_measures(segs, text, config=cfg, kind=kind, year=year)
+from conftest import dev_measures
 
 
 def test_regulation_articles_sit_under_their_chapters_and_sections() -> None:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from conftest import dev_measures
 
 from compare import targets as tg
 from compare.targets import status
@@ -212,13 +213,7 @@ def test_every_targets_view_keeps_commitments_only() -> None:
 def test_a_part_of_review_items_reads_its_unnumbered_summary_as_review() -> None:
     """龙华 2023 (dev): part 一's heading (迎难而上、顽强拼搏，2022年…) is followed by unnumbered
     ——summary paragraphs, then nine review items; part 二 opens with the year's 预期目标."""
-    from compare.structure import kinds, measures, segment
-
-    text = clean_text(read_source(DEV_RAW / "extra_longhua_2023_gzbg.txt").text).text
-    config = segment.load_config()
-    kind = kinds.recognise(text, "报告", config).kind
-    segs = segment.segment_text(text, "longhua", config, kind=kind)
-    found_measures = measures.extract_measures(segs, text, config=config, kind=kind, year=2023)
+    text, _, found_measures = dev_measures("extra_longhua_2023_gzbg", 2023)
     review_parts = status.part_sections(found_measures)
     assert [(start, mode) for start, _, mode in review_parts] == [(0, "review")]
     found = tg.extract_targets(text, doc_id="longhua", year=2023, measures=found_measures)
@@ -284,13 +279,7 @@ def test_a_task_part_item_that_aims_at_more_results_is_a_commitment() -> None:
     """The same 龙华 2022 item, segmented as the build does: its measure's mode is
     ``commitment`` (its part is the year's tasks), the review items' are ``review``, and its
     figures are targets."""
-    from compare.structure import kinds, measures, segment
-
-    cfg = segment.load_config()
-    text = clean_text(read_source(DEV_RAW / "extra_longhua_2022_gzbg.txt").text).text
-    kind = kinds.recognise(text, "报告", cfg).kind
-    segs = segment.segment_text(text, "lh", cfg, kind=kind)
-    found = measures.extract_measures(segs, text, config=cfg, kind=kind, year=2022)
+    text, _, found = dev_measures("extra_longhua_2022_gzbg", 2022)
     modes = dict(zip(found.path, found["mode"], strict=True))
     assert modes["三/（九）"] == "commitment" and modes["一/（八）"] == "review"
     quantities = tg.extract_targets(text, doc_id="lh", year=2022, measures=found)
