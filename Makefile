@@ -7,6 +7,7 @@ CORPUS ?= data/corpus.yml
 LANGS  ?= zh en
 BUILD  ?= build
 JOBS   ?= 0
+TEST_JOBS ?= 2
 
 .PHONY: help venv tables report explore eval test lint format bench clean
 
@@ -40,7 +41,7 @@ eval: $(STAMP)
 	$(BIN)/compare eval --corpus data/dev/corpus.yml --gold data/dev/gold --out $(BUILD)/dev --jobs $(JOBS)
 
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check --quiet src tests benchmarks notebooks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -179,7 +180,11 @@ def shared_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
     """Every build of the session, in this process and in the CLI and notebook processes it
     starts, keeps and reads its fitted aligners in one folder (``$COMPARE_MODEL_CACHE``), so
     the aligners are fitted once per data folder, not once per build."""
-    folder = tmp_path_factory.mktemp("models")
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # one folder for all workers of this run
+        folder = tmp_path_factory.getbasetemp().parent / "models"
+        folder.mkdir(exist_ok=True)
+    else:
+        folder = tmp_path_factory.mktemp("models")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(MODEL_CACHE_ENV, str(folder))
         yield folder
