@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,15 @@ def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, d
     out = work / "build"
     build_mod.build(manifest(work, FIRST, "first.yml"), out, jobs=1, data_dir=ROOT / "data")
     return out, manifest(work, SECOND, "second.yml"), snapshot(out)
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt here as in a terminal, also when this run was started
+    with SIGINT ignored (a background job of a shell without job control inherits SIG_IGN)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def _ctrl_c(*_: Any, **__: Any) -> None:
