@@ -285,3 +285,38 @@ def test_a_task_part_item_that_aims_at_more_results_is_a_commitment() -> None:
     quantities = tg.extract_targets(text, doc_id="lh", year=2022, measures=found)
     beds = rows_at(text, quantities, "新增床位不少于500张")
     assert list(beds.status) == ["target"]
+
+
+def test_a_review_part_whose_heading_names_no_mode_is_read_from_its_tense() -> None:
+    """罗湖 2019 (dev) with its two part headings renamed to words that name no mode: the review
+    part is still found from its sentences (results, no commitments), the task part is not."""
+    text, _ = dev_targets("luohu_2019_gzbg.txt", 2019)
+    review, tasks = "一、2018年工作回顾", "二、2019年主要工作"
+    hidden = text.replace(review, "一、奋勇拼搏、争先创优").replace(tasks, "二、凝心聚力、砥砺奋进")
+    assert len(hidden) == len(text)  # the same offsets
+    start, split = text.index(review), text.index(tasks)
+    vocab = tg.load_vocabulary()
+    # the greeting before 一、 holds no figure; the review part runs from its heading to 二、
+    assert status.tense_sections(hidden, vocab, 2019) == [(start, split, "review")]
+    found = tg.extract_targets(hidden, doc_id="luohu", year=2019)
+    in_review = found[found.char_start < split]
+    assert len(in_review) > 50 and set(in_review.status) <= {"achievement", "baseline"}
+    done = rows_at(hidden, found, "新增学位4400个")
+    assert list(zip(done.value, done.status, strict=True)) == [(4400, "achievement")]
+    plan = rows_at(hidden, found, "年内完成查违235万平方米")
+    assert list(zip(plan.value, plan.status, strict=True)) == [(2350000, "target")]
+    # a regulation has no review part: its articles' numbers are never voted into one
+    regulation = status.passages(hidden, vocab, 2019, kind="regulation")
+    assert regulation.mode_at(hidden.index("新增学位4400个")) == ""
+
+
+def test_a_speech_part_that_reports_gives_achievements_in_the_build(seed_build) -> None:
+    """speeches-06's 二、强化问题导向… opens with last year's results (read from the text and in
+    tests/fixtures/targets/gold_seeds.csv as achievements): the build reads them as such."""
+    result, _ = seed_build
+    rows = result.tables["targets"].query("doc_id == 'speeches-06'")
+    done = rows[rows.quote.isin(["5个", "100%"])]
+    assert sorted(zip(done.quote, done.status, strict=True)) == [
+        ("100%", "achievement"),
+        ("5个", "achievement"),
+    ]

@@ -227,7 +227,12 @@ class Pipeline:
             aligned = align.align_measures(found_measures, aligners=self.aligners)
             stages("align")
         found = targets.extract_targets(
-            text, doc_id=doc_id, vocab=self.vocabulary, year=_year(meta), measures=found_measures
+            text,
+            doc_id=doc_id,
+            vocab=self.vocabulary,
+            year=_year(meta),
+            measures=found_measures,
+            kind=doc_kind.kind,
         )
         found = targets.assign_measures(found, found_measures)
         stages("targets")

@@ -59,16 +59,18 @@ def extract_targets(
     *,
     year: int | None = None,
     measures: pd.DataFrame | None = None,
+    kind: str | None = None,
 ) -> pd.DataFrame:
     """Every quantity in a clean text, in text order, each with its ``status``.
 
     ``year`` (the document's) resolves deadlines written without one and drops past years;
     ``measures`` (with a ``mode`` column) gives the passage of each number
-    (:mod:`compare.targets.status`). Returns the ``targets`` table with ``measure_id`` and
+    (:mod:`compare.targets.status`); ``kind`` is the document's structure (``regulation``,
+    ``plan``, ``report``…, :mod:`compare.structure.kinds`). Returns the ``targets`` table with ``measure_id`` and
     ``indicator`` empty.
     """
     vocab = vocab or load_vocabulary()
-    where = passages(text, vocab, year, measures)
+    where = passages(text, vocab, year, measures, kind)
     excluded = excluded_spans(text, vocab)
     dated, years = deadline_rows(text, doc_id, vocab, excluded, where, year)
     excluded_index = SpanIndex(excluded)

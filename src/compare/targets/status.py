@@ -9,7 +9,9 @@ Two things decide, in this order (every word list and pattern is in ``data/targe
    ``二、2020年主要工作`` a commitment part, ``存在问题`` a problems part; a heading about work
    naming an earlier year than the document's is a review, the document's year or later a
    commitment. Where no heading names a mode, a top-level part whose measures are all reviews
-   (or all problems) is read as one, its unnumbered paragraphs included (:func:`part_sections`).
+   (or all problems) is read as one, its unnumbered paragraphs included (:func:`part_sections`);
+   where neither does, a part whose sentences with a figure mostly report results and seldom
+   commit is read as a review (:func:`tense_sections`).
 2. **The sentence's own tense and modality** (:func:`quantity_status`): a baseline cue before the
    number in its clause (截至…, 现有), or the number is the old value of a change (从…653元提高到…);
    a commitment cue (要, 应当, 确保, 力争, 不少于, 每年…) before it in its clause; a past-tense cue (已, 累计, 先后, 去年) in its sentence; in a passage
@@ -31,6 +33,8 @@ from compare.targets.spans import CLAUSE_END, SENTENCE_END, clause_bounds
 from compare.targets.vocabulary import Vocabulary
 
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_SENTENCE_RE = re.compile(f"[^{re.escape(SENTENCE_END)}]+")
+_DIGIT_RE = re.compile(r"\d")
 
 #: The status of a number in a passage of each mode (a commitment passage decides nothing alone).
 MODE_STATUS = {"review": "achievement", "problem": "baseline", "rationale": "baseline"}
@@ -140,6 +144,41 @@ def part_sections(measures: pd.DataFrame) -> list[tuple[int, int, str]]:
     return out
 
 
+def tense_sections(
+    text: str, vocab: Vocabulary, year: int | None = None
+) -> list[tuple[int, int, str]]:
+    """Review sections read from tense alone: the parts between numbered top-level headings
+    (一、…) whose sentences holding a digit mostly report (``part_tense`` in targets.yml: enough
+    of them carry an achievement, result or ``part_report_cues`` cue or name a year before the
+    document's, no fewer than carry a target cue, and target cues are rare). A safety net for
+    reports whose headings name no mode."""
+    rule = vocab.get("part_tense") or {}
+    if not rule:
+        return []
+    numbered = re.compile(vocab.get("passage_numbered_heading", r"(?!)"))
+    starts, pos = [0], 0
+    for line in text.splitlines(keepends=True):
+        if pos and numbered.fullmatch(line.strip()):
+            starts.append(pos)
+        pos += len(line)
+    starts.append(len(text))
+    reports = vocab.achievement_cue_res + vocab.result_cue_res + vocab.part_report_cue_res
+    if year:
+        reports += (re.compile(f"(?<!\\d)(?:{'|'.join(str(y) for y in range(year - 5, year))})年"),)
+    out = []
+    for start, end in itertools.pairwise(starts):
+        sentences = [s for s in _SENTENCE_RE.findall(text[start:end]) if _DIGIT_RE.search(s)]
+        n_target = sum(_cue(s, vocab.target_cue_res) for s in sentences)
+        n_report = sum(_cue(s, reports) for s in sentences)
+        if (
+            len(sentences) >= rule["min_sentences"]
+            and n_report >= max(rule["min_reports"], n_target)
+            and n_target <= rule["max_target_share"] * len(sentences)
+        ):
+            out.append((start, end, "review"))
+    return out
+
+
 def _uncovered(
     extra: list[tuple[int, int, str]], sections: list[tuple[int, int, str]]
 ) -> list[tuple[int, int, str]]:
@@ -159,10 +198,16 @@ def _uncovered(
 
 
 def passages(
-    text: str, vocab: Vocabulary, year: int | None = None, measures: pd.DataFrame | None = None
+    text: str,
+    vocab: Vocabulary,
+    year: int | None = None,
+    measures: pd.DataFrame | None = None,
+    kind: str | None = None,
 ) -> Passages:
     """The passage modes of a clean text: heading sections (where no heading names a mode, the
-    :func:`part_sections` of the measures), and measures with a ``mode``."""
+    :func:`part_sections` of the measures, then the :func:`tense_sections`), and measures with a
+    ``mode``. A document of ``kind`` regulation gets no tense sections: its articles are norms,
+    it has no review part (measure contract, docs/design.md)."""
     spans: list[tuple[int, int, str]] = []
     sections = _sections(text, vocab, year)
     if measures is not None and "mode" in measures.columns and len(measures):
@@ -171,6 +216,8 @@ def passages(
         modes = measures["mode"].fillna("").astype(str).tolist()
         spans = sorted(zip(starts, ends, modes, strict=True))
         sections = sorted(sections + _uncovered(part_sections(measures), sections))
+    if kind != "regulation":
+        sections = sorted(sections + _uncovered(tense_sections(text, vocab, year), sections))
     return Passages(tuple(sections), tuple(spans))
 
 

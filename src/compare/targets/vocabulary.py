@@ -76,6 +76,11 @@ class Vocabulary:
         return tuple(re.compile(c) for c in self.get("result_cues", []))
 
     @functools.cached_property
+    def part_report_cue_res(self) -> tuple[re.Pattern[str], ...]:
+        """``part_report_cues`` compiled (report-style wording counted by a part's tense vote)."""
+        return tuple(re.compile(c) for c in self.get("part_report_cues", []))
+
+    @functools.cached_property
     def baseline_cue_res(self) -> tuple[re.Pattern[str], ...]:
         """``baseline_cues`` compiled."""
         return tuple(re.compile(c) for c in self.get("baseline_cues", []))
@@ -137,7 +142,7 @@ class Vocabulary:
         """Build every derived pattern now (bad patterns raise here, at load time)."""
         for name in (
             "slogan_res", "quote_res", "target_cue_res", "achievement_cue_res", "result_cue_res",
-            "baseline_cue_res", "change_from_res", "passage_idiom_res",
+            "baseline_cue_res", "change_from_res", "passage_idiom_res", "part_report_cue_res",
             "relative_deadline_re", "period_window_re", "unit_kind", "one_verbs",
             "actor_stop_re", "actor_re", "time_units", "same_units",
         ):  # fmt: skip
