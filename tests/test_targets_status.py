@@ -320,3 +320,29 @@ def test_a_speech_part_that_reports_gives_achievements_in_the_build(seed_build) 
         ("100%", "achievement"),
         ("5个", "achievement"),
     ]
+
+
+def test_a_quoted_service_radius_is_a_target_and_other_short_quotes_are_not() -> None:
+    """龙华 2023 (dev): the task part commits to “15分钟健身圈” and “10分钟服务圈” (read from the
+    text; the gold lists them), while quoted names such as “新十条” and “三遴选” stay slogans."""
+    text, found = dev_targets("extra_longhua_2023_gzbg.txt", 2023)
+    radius = rows_at(text, found, "打造“15分钟健身圈”")
+    assert list(zip(radius.value, radius.unit, radius.status, strict=True)) == [
+        (15, "分钟", "target")
+    ]
+    service = rows_at(text, found, "打造文明实践“10分钟服务圈”")
+    assert list(zip(service.value, service.unit, strict=True)) == [(10, "分钟")]
+    assert rows_at(text, found, "“新十条”").empty
+    assert rows_at(text, found, "“三遴选”").empty
+
+
+def test_half_is_fifty_percent() -> None:
+    """龙华 2022 力争实现一半以上的重要建筑…; 职教方案 2019 占总课时一半以上 (dev)."""
+    text, found = dev_targets("extra_longhua_2022_gzbg.txt", 2022)
+    half = rows_at(text, found, "力争实现一半以上的重要建筑")
+    assert list(zip(half.value, half.unit, half.comparator, half.status, strict=True)) == [
+        (50, "%", ">=", "target")
+    ]
+    text, found = dev_targets("gov_2019_zhijiao_fangan.html", 2019)
+    half = rows_at(text, found, "原则上占总课时一半以上")
+    assert list(zip(half.value, half.unit, strict=True)) == [(50, "%")]

@@ -89,10 +89,13 @@ def _comparator_before(text: str, start: int, vocab: Vocabulary) -> tuple[str, i
 
 
 def _reading(m: re.Match[str], units: dict[str, str]) -> tuple[float | None, float | None, str]:
-    """Value, upper value and unit of a number match (百分之三十 → 30 %, 三分之一 → 33.3 %)."""
+    """Value, upper value and unit of a number match (百分之三十 → 30 %, 三分之一 → 33.3 %,
+    一半 → 50 %)."""
     if m.group("pct"):
         pct = 100.0 if m.group("pct") == "百" else parse_numeral(m.group("pct"))
         return pct, None, "%"
+    if m.group("half"):
+        return 50.0, None, "%"
     if m.group("tenth"):
         tenth = parse_numeral(m.group("tenth"))
         return (None if tenth is None else 10.0 * tenth), None, "%"

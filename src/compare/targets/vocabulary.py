@@ -54,10 +54,11 @@ class Vocabulary:
     def quote_res(self) -> tuple[re.Pattern[str], ...]:
         """A short quoted phrase, per pair of quote marks."""
         limit = int(self.get("max_slogan_chars", 16))
+        keep = "|".join(self.get("quoted_quantities", [])) or "(?!)"
         out = []
         for pair in self.get("quote_pairs", []):
             op, cl = re.escape(pair[0]), re.escape(pair[1])
-            out.append(re.compile(f"{op}[^{op}{cl}\n]{{1,{limit}}}{cl}"))
+            out.append(re.compile(f"{op}(?!(?:{keep}){cl})[^{op}{cl}\n]{{1,{limit}}}{cl}"))
         return tuple(out)
 
     @functools.cached_property
@@ -192,6 +193,7 @@ def _compile(raw: dict[str, Any]) -> Vocabulary:
     number_re = re.compile(
         rf"(?:百分之(?P<pct>{_NUM}|百)|(?P<den>{_NUM})分之(?P<num>{_NUM})"
         rf"|(?P<tenth>[一二三四五六七八九]|\d)成(?![员效果立为功熟本绩就都交长])"
+        rf"|(?P<half>{_alternation(raw.get('half_words', [])) or '(?!)'})"
         rf"|(?P<r1>\d+(?:\.\d+)?)\s*[:：∶]\s*(?P<r2>\d+(?:\.\d+)?)(?=[^\d:：∶]|$)"
         rf"|(?P<a>{_NUM})(?:\s*(?:{seps})\s*(?P<b>{_NUM}))?\s*(?P<more>余|多)?"
         rf"\s*(?P<mult>{_alternation(MULTIPLIERS)})?\s*(?P<unit>{units}))(?P<after>\s*(?:{after}))?"
