@@ -217,3 +217,37 @@ def test_notebooks_run_on_a_small_dev_corpus(tmp_path: Path, quick_06: dict) -> 
     change = (tmp_path / "reports" / "03_change_2012_2021.html").read_text(encoding="utf-8")
     assert "the earliest and the latest of the plans, 'extra_gov_2004_ssyj' and " in change
     assert "'gov_2019_zhijiao_fangan'" in change
+
+
+def test_a_notebook_kernel_is_shut_down_without_an_interrupt() -> None:
+    """jupyter_client sends SIGINT before a shutdown request; under load it reached the kernel
+    between messages and the kernel logged ``ERROR | KeyboardInterrupt caught in kernel``. The
+    notebooks' kernel manager shuts an idle kernel down without it, and still interrupts a
+    running cell (a timeout)."""
+    import asyncio
+    import signal
+
+    from compare.report import kernel_manager_class, use_this_python_for_kernels
+
+    use_this_python_for_kernels()
+    sent: list[int] = []
+
+    async def run() -> None:
+        km = kernel_manager_class()(kernel_name="python3")
+        original = km._async_signal_kernel
+
+        async def spy(signum: int) -> None:
+            sent.append(signum)
+            await original(signum)
+
+        km._async_signal_kernel = spy
+        await km.start_kernel()
+        try:
+            await km._async_interrupt_kernel()  # a running kernel is still interrupted
+            assert sent == [signal.SIGINT]
+        finally:
+            await km.shutdown_kernel()
+        assert not await km.is_alive()
+
+    asyncio.run(run())
+    assert sent == [signal.SIGINT]  # none more at shutdown

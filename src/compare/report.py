@@ -31,20 +31,28 @@ def use_this_python_for_kernels() -> None:
 def kernel_manager_class() -> type:
     """The kernel manager the notebooks run under: jupyter_client's, with the kernel's sockets
     encrypted (CurveZMQ keys provisioned by the manager when the kernelspec supports it, as
-    ipykernel's does). Without keys an ipykernel 7 kernel warns, once per notebook, that it
-    runs over TCP without encryption."""
+    ipykernel's does; without keys an ipykernel 7 kernel warns, once per notebook, that it runs
+    over TCP without encryption), and no interrupt at shutdown: jupyter_client interrupts a
+    kernel before asking it to shut down, and papermill shuts a kernel down only once its cells
+    are done, so on a loaded machine that SIGINT could land between messages and the kernel
+    logged ``ERROR | KeyboardInterrupt caught in kernel`` (a cell timeout still interrupts)."""
     import zmq
     from jupyter_client import AsyncKernelManager
 
-    if not zmq.has("curve"):
-        return AsyncKernelManager
+    encrypted = zmq.has("curve")
 
-    class EncryptedKernelManager(AsyncKernelManager):
+    class NotebookKernelManager(AsyncKernelManager):
         def __init__(self, *args: object, **kwargs: object) -> None:
-            kwargs.setdefault("transport_encryption", "auto")
+            if encrypted:
+                kwargs.setdefault("transport_encryption", "auto")
             super().__init__(*args, **kwargs)
 
-    return EncryptedKernelManager
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return NotebookKernelManager
 
 
 def notebooks(folder: Path) -> list[Path]:
