@@ -82,7 +82,7 @@ def _group_pairs(
     starts = np.flatnonzero(new_group)
     sizes = np.diff(np.r_[starts, n])
     new_doc = new_group | np.r_[True, sorted_doc[1:] != sorted_doc[:-1]]
-    n_docs = np.add.reduceat(new_doc.astype(np.int64), starts)
+    n_docs = np.add.reduceat(new_doc, starts, dtype=np.int64)
     wanted = n_docs >= 2
     if max_docs is not None:
         wanted &= n_docs <= max_docs
@@ -169,24 +169,30 @@ def _seed_pairs(
         if not isinstance(text, str):
             raise CompareError(f"text of document {name!r} is not a string")
         cps, pos = _content(text)
-        pos_list.append(pos)
+        pos_list.append(pos.astype(np.int32) if len(text) < 2**31 else pos)
         h1_list.append(_shingle_hashes(cps, q, _B1))
-        h2_list.append(_shingle_hashes(cps, q, _B2))
+        # the second hash only weeds out collisions of the first: its low 32 bits suffice
+        h2_list.append(_shingle_hashes(cps, q, _B2).astype(np.uint32))
     n_shingles = np.array([h.size for h in h1_list], dtype=np.int64)
     offsets = np.r_[0, np.cumsum(n_shingles)]
     h1 = np.concatenate(h1_list) if h1_list else np.zeros(0, dtype=np.uint64)
-    h2 = np.concatenate(h2_list) if h2_list else np.zeros(0, dtype=np.uint64)
-    del h1_list, h2_list
-    doc_of = np.repeat(np.arange(len(names), dtype=np.int64), n_shingles)
-
+    del h1_list
+    # memory is the limit at scale (benchmarks/README.md): per content character, only the
+    # sort order, the sorted hashes and the sorted documents are held at once
     order = np.argsort(h1, kind="stable")
-    li, ri = _group_pairs(h1[order], doc_of[order], max_docs)
-    # the sort is stable, so inside a group a < b and doc_of[a] <= doc_of[b]
+    sorted_hash = h1[order]
+    del h1
+    sorted_doc = (np.searchsorted(offsets, order, side="right") - 1).astype(np.int32)
+    li, ri = _group_pairs(sorted_hash, sorted_doc, max_docs)
+    del sorted_hash
+    # the sort is stable, so inside a group a < b and the document of a <= that of b
     a, b = order[li], order[ri]
-    del order, li, ri
-    keep = (doc_of[a] != doc_of[b]) & (h2[a] == h2[b])  # h2 weeds out h1 collisions
-    a, b = a[keep], b[keep]
-    da, db = doc_of[a], doc_of[b]
+    da, db = sorted_doc[li], sorted_doc[ri]
+    del order, li, ri, sorted_doc
+    h2 = np.concatenate(h2_list) if h2_list else np.zeros(0, dtype=np.uint32)
+    del h2_list
+    keep = (da != db) & (h2[a] == h2[b])  # h2 weeds out h1 collisions
+    a, b, da, db = a[keep], b[keep], da[keep], db[keep]
     i = a - offsets[da]  # shingle start in each document's content string
     j = b - offsets[db]
     del a, b
