@@ -226,10 +226,9 @@ def match_measures(
 
     Scale: rows are processed ``chunk_size`` at a time (``X[chunk] @ Xc.T``, sparse); each
     chunk is reduced to its rows' best candidates before the next, so memory is bounded by
-    ``chunk_size`` x (non-zeros of a product row) <= ``chunk_size`` x n (250 rows: on 26,600
-    synthetic measures a traced peak of 278 MB against 700 MB with 1,000, the same table, no
-    slower). ``Xc`` leaves out n-grams found in more than ``max_df`` measures (an int count, or
-    a float fraction of the measures; ``None`` keeps all). Such n-grams sit in a large share of a big corpus, weigh
+    ``chunk_size`` x (non-zeros of a product row) <= ``chunk_size`` x n (250: 278 MB for 26,600
+    measures, 700 MB with 1,000). ``Xc`` leaves out n-grams found in more than ``max_df``
+    measures (an int count, or a float fraction of the measures; ``None`` keeps all). Such n-grams sit in a large share of a big corpus, weigh
     little, and would make every product row dense (work quadratic in n); with an absolute cap
     the work grows linearly. A corpus of up to ``max_df`` measures is never pruned (exact).
     When something was left out, each row keeps about its ``4 * n_candidates`` best entries by
