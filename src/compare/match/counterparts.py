@@ -228,9 +228,9 @@ def match_measures(
     chunk is reduced to its rows' best candidates before the next, so memory is bounded by
     ``chunk_size`` x (non-zeros of a product row) <= ``chunk_size`` x n (250: 278 MB for 26,600
     measures, 700 MB with 1,000). ``Xc`` leaves out n-grams found in more than ``max_df``
-    measures (an int count, or a float fraction of the measures; ``None`` keeps all). Such n-grams sit in a large share of a big corpus, weigh
-    little, and would make every product row dense (work quadratic in n); with an absolute cap
-    the work grows linearly. A corpus of up to ``max_df`` measures is never pruned (exact).
+    measures (an int count, or a float fraction of the measures; ``None`` keeps all). Such
+    n-grams sit in a large share of a big corpus, weigh little, and would make every product
+    row dense (work quadratic in n); with an absolute cap the work grows linearly. A corpus of up to ``max_df`` measures is never pruned (exact).
     When something was left out, each row keeps about its ``4 * n_candidates`` best entries by
     the partial score, then the best ``per_document`` of each other document, then the best
     ``n_candidates``; these get the left-out n-grams' share added back (exact cosine), and the

@@ -66,8 +66,8 @@ def extract_targets(
     ``year`` (the document's) resolves deadlines written without one and drops past years;
     ``measures`` (with a ``mode`` column) gives the passage of each number
     (:mod:`compare.targets.status`); ``kind`` is the document's structure (``regulation``,
-    ``plan``, ``report``…, :mod:`compare.structure.kinds`). Returns the ``targets`` table with ``measure_id`` and
-    ``indicator`` empty.
+    ``plan``, ``report``…, :mod:`compare.structure.kinds`). Returns the ``targets`` table with
+    ``measure_id`` and ``indicator`` empty.
     """
     vocab = vocab or load_vocabulary()
     where = passages(text, vocab, year, measures, kind)
