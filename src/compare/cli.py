@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -304,12 +305,23 @@ def _open_lab(build_dir: Path, no_open: bool) -> None:
 
 
 def main() -> None:
-    """Entry point that never shows a traceback for a user error."""
+    """Entry point that never shows a traceback for a user error. After Ctrl-C (the one line is
+    printed, the output folder left as it was) the process ends at once: the interpreter's exit
+    handlers join the threads of the worker pools, and a pool whose workers were stopped
+    mid-task can leave one that never ends (CPython's pool internals): an interrupted 2-process
+    build once printed its line and then hung in the suite. ``app()`` itself, called in-process,
+    still raises ``SystemExit``."""
     try:
         app()
     except CompareError as exc:  # pragma: no cover - commands handle their own
         err.print(f"error: {exc}")
         sys.exit(2)
+    except SystemExit as exc:
+        if exc.code != INTERRUPTED:
+            raise
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(INTERRUPTED)
 
 
 if __name__ == "__main__":
