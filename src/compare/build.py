@@ -14,6 +14,7 @@ kept between builds except through :mod:`compare.config`'s cache, which notices 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -32,7 +33,7 @@ from compare.errors import CompareError
 from compare.io import write_table, write_text
 from compare.manifest import enrich_adcodes, load_manifest, manifest_data_date
 from compare.output import Output, cache_folder, models_folder, read_build_info
-from compare.parallel import one_thread
+from compare.parallel import one_thread, run_tasks
 from compare.progress import Phases, StageLog
 from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
@@ -114,6 +115,7 @@ class Pipeline:
         models: DocCache | None = None,
         key: str = "",
         reuse: bool = True,
+        jobs: int = 1,
     ) -> Pipeline:
         """Read the data folder's rules and fit the aligners (refitted only when one of the
         files they are fitted from changed: :meth:`compare.config.DataFiles.derive`).
@@ -123,8 +125,8 @@ class Pipeline:
         fitted aligners are kept between build processes, under the build fingerprint ``key``
         (every data file and the package's code), so a rebuild reads them back instead of
         refitting (the fit is the largest fixed cost of a build); ``reuse=False`` refits and
-        refreshes them. The fit runs in this process (a pool of fits interrupted by Ctrl-C
-        printed a traceback).
+        refreshes them. ``jobs``: processes the aligner's independent fits are shared among
+        (the same fitted aligners).
         """
         from compare import align
 
@@ -137,7 +139,7 @@ class Pipeline:
             name = f"aligners-{hashlib.sha256(f'{key}|{method}|{where}'.encode()).hexdigest()[:32]}"
             if reuse and models is not None and key and models.has(name):
                 return models.read(name)
-            fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir)
+            fitted = align.fit_aligners(method=method, data=data, cache_dir=cache_dir, jobs=jobs)
             if models is not None and key:
                 models.write(name, fitted)
             return fitted
@@ -404,9 +406,8 @@ def build(
     groups = _group_by_source(enrich_adcodes(manifest))  # the rows built from carry place codes
     models = DocCache(models_folder(out_dir))  # refreshed by a build that does not read it
     with one_thread():  # the same numbers whatever ``jobs`` is (see compare.parallel)
-        pipeline = Pipeline.load(
-            data, aligner, cache_folder(out_dir), models=models, key=build_print, reuse=use_cache
-        )
+        pipeline = Pipeline.load(data, aligner, cache_folder(out_dir), models=models,
+                                 key=build_print, reuse=use_cache, jobs=jobs)  # fmt: skip
         phases("rules and aligners")
         output.tidy()
         cache = DocCache(cache_folder(out_dir) / "docs")
@@ -419,9 +420,8 @@ def build(
     data_date = given_date or newest_date(tables["documents"])
     notes = checks.document_warnings(collected.meta)
     with output as folder:
-        write_outputs(
-            tables, texts, folder, data_date=data_date, build_key=key, data=data, warnings=notes
-        )
+        write_outputs(tables, texts, folder, data_date=data_date, build_key=key, data=data,
+                      warnings=notes, jobs=jobs)  # fmt: skip
     phases("write")
     return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached, data=data,
                        warnings=notes, timings=phases.seconds)  # fmt: skip
@@ -445,18 +445,20 @@ def write_outputs(
     build_key: str = "",
     data: DataFiles | None = None,
     warnings: list[str] | None = None,
+    jobs: int = 1,
 ) -> None:
     """Write every table (Parquet + CSV), every clean text and ``build_info.json`` into
-    ``out_dir`` (:func:`build` gives a fresh folder, swapped in afterwards).
+    ``out_dir`` (:func:`build` gives a fresh folder, swapped in afterwards); the files are
+    shared among ``jobs`` processes, the largest tables first.
 
     ``data_date`` (default: the newest document date) goes into ``build_info.json``.
     """
     if data_date is None:
         data_date = newest_date(tables["documents"])
-    for name in TABLES:
-        write_table(tables[name], out_dir, name)
-    for doc_id, text in texts.items():
-        write_text(out_dir / "texts" / f"{doc_id}.txt", text)
+    largest_first = sorted(TABLES, key=lambda name: -tables[name].size)
+    writes = [functools.partial(write_table, tables[name], out_dir, name) for name in largest_first]
+    writes.append(functools.partial(_write_texts, texts, out_dir))
+    run_tasks(writes, jobs)
     info = {
         "compare_version": compare.__version__,
         "data_date": data_date,
@@ -466,6 +468,11 @@ def write_outputs(
         "warnings": list(warnings or []),
     }
     write_text(out_dir / "build_info.json", json.dumps(info, ensure_ascii=False, indent=2))
+
+
+def _write_texts(texts: dict[str, str], out_dir: Path) -> None:
+    for doc_id, text in texts.items():
+        write_text(out_dir / "texts" / f"{doc_id}.txt", text)
 
 
 def load_tables(build_dir: str | Path = "build") -> dict[str, pd.DataFrame]:

@@ -65,10 +65,14 @@ class DocCache:
 
     def write(self, key: str, value: Any) -> None:
         """Keep ``value`` under ``key`` (atomically; nothing when caching is off)."""
+        self.write_pickled(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def write_pickled(self, key: str, blob: bytes) -> None:
+        """Keep an already pickled value under ``key`` (atomically; nothing when caching is off)."""
         path = self.path(key)
         if path is not None:
             with atomic_path(path) as tmp:
-                tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                tmp.write_bytes(blob)
 
 
 def up_to_date(out_dir: Path, key: str, tables: tuple[str, ...]) -> bool:

@@ -5,6 +5,7 @@ cached per file, gathered compactly in order (:class:`Collected`)."""
 from __future__ import annotations
 
 import multiprocessing as mp
+import pickle
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from compare.cache import DocCache
-from compare.parallel import one_thread_each, stop_pool
+from compare.parallel import in_order, one_thread_each
 
 if TYPE_CHECKING:
     from compare.build import DocResult, Pipeline
@@ -27,9 +28,20 @@ def _start_worker(pipeline: Pipeline) -> None:
     one_thread_each()
 
 
-def _process_in_worker(groups: list[list[dict[str, Any]]]) -> list[list[DocResult]]:
+#: One worker's share: a batch of files, their cache keys and the cache.
+Job = tuple[list[list[dict[str, Any]]], list[str], DocCache]
+
+
+def _process_in_worker(job: Job) -> list[bytes]:
+    """Process a batch of files and cache each file's results here, in the worker: they are
+    pickled once, for the cache and for the way back (the build process only unpickles)."""
     assert _WORKER is not None, "worker started without a pipeline"
-    return _WORKER.process_sources(groups)
+    groups, keys, cache = job
+    done = _WORKER.process_sources(groups)
+    blobs = [pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL) for docs in done]
+    for key, blob in zip(keys, blobs, strict=True):
+        cache.write_pickled(key, blob)
+    return blobs
 
 
 def _batches(items: list[Any], size: int) -> list[list[Any]]:
@@ -99,6 +111,7 @@ def process_all(
     todo = [i for i, hit in enumerate(hits) if not hit]
 
     def computed() -> Iterator[list[DocResult]]:
+        """The results of the files to do, in order (cached as they are made)."""
         if jobs > 1 and len(todo) > 1:
             pipeline.warm_up()
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
@@ -106,16 +119,16 @@ def process_all(
                 max_workers=jobs, mp_context=ctx, initializer=_start_worker, initargs=(pipeline,)
             ) as pool:
                 size = max(1, min(BATCH_FILES, len(todo) // (jobs * 4)))
-                batches = _batches([groups[i] for i in todo], size)
-                try:
-                    for done in pool.map(_process_in_worker, batches):
-                        yield from done
-                except BaseException:
-                    stop_pool(pool)
-                    raise
+                shares = [([groups[i] for i in part], [keys[i] for i in part], cache)
+                          for part in _batches(todo, size)]  # fmt: skip
+                for blobs in in_order(pool, _process_in_worker, shares):
+                    yield from map(pickle.loads, blobs)
         else:
-            for batch in _batches([groups[i] for i in todo], BATCH_FILES):
-                yield from pipeline.process_sources(batch)
+            for part in _batches(todo, BATCH_FILES):
+                done = pipeline.process_sources([groups[i] for i in part])
+                for i, docs in zip(part, done, strict=True):
+                    cache.write(keys[i], docs)
+                    yield docs
 
     fresh = computed()
     collected = Collected()
@@ -127,7 +140,6 @@ def process_all(
                 doc.meta["source_file"] = rows[0]["source_file"]
         else:
             docs = next(fresh)
-            cache.write(key, docs)
         for doc in docs:
             collected.add(doc)
         if progress:

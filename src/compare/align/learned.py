@@ -104,12 +104,17 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
 
     def _model(self) -> Any:
         if self.classifier == "logreg":
-            # one-vs-rest liblinear: much faster than multinomial lbfgs on wide sparse features
+            # one-vs-rest liblinear: much faster than multinomial lbfgs on wide sparse features;
+            # the dual problem, as there are far more features than texts (about 100,000 to
+            # 1,400): the same optimum (probabilities within 3e-5, the same top class on every
+            # held-out text tried) in half the time of the primal
             return OneVsRestClassifier(
                 LogisticRegression(
                     C=self.C,
                     class_weight="balanced",
                     solver="liblinear",
+                    dual=True,
+                    max_iter=1000,
                     random_state=self.random_state,
                 )
             )
