@@ -287,6 +287,7 @@ def test_align_measures_scores_tokenises_and_transforms_each_text_once(
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from compare import align
+    from compare.align import ngrams
     from compare.align.lexicon import _Lexicon
     from compare.tokenize import Tokenizer
 
@@ -308,6 +309,13 @@ def test_align_measures_scores_tokenises_and_transforms_each_text_once(
         counts["tfidf"] += 1
         return real_transform(self, raw)
 
+    real_char_counts = ngrams.char_counts
+
+    def char_counts(vec, texts, vocabulary=None):  # character vectorizers, counted with numpy
+        counts["tfidf"] += 1
+        return real_char_counts(vec, texts, vocabulary)
+
+    monkeypatch.setattr(ngrams, "char_counts", char_counts)
     monkeypatch.setattr(Tokenizer, "tokenize", tokenize)
     monkeypatch.setattr(_Lexicon, "topic_scores", topic_scores)
     monkeypatch.setattr(TfidfVectorizer, "transform", transform)
@@ -446,3 +454,31 @@ def test_lexicon_reads_heading_and_body_from_the_measures_table() -> None:
     as_text = lex.topic_scores(row["text"])
     # in the heading the term counts heading_boost more; from a plain text nothing is a heading
     assert as_table.sum() > as_text.sum() > 0
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 3), (2, 3)])
+def test_char_ngrams_counted_with_numpy_equal_scikit_learns(ngram_range: tuple[int, int]) -> None:
+    """``tfidf_transform`` of a character vectorizer is scikit-learn's transform bit for bit
+    (same indices, order, dtype and values) on real texts it was not fitted on, including
+    blank runs, full-width characters, characters outside the BMP and empty texts."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from compare.align.ngrams import packed_vocabulary, plain_char, tfidf_transform
+
+    root = Path(__file__).parents[1] / "data"
+    fit_on = [line for p in sorted((root / "raw").glob("*.txt"))
+              for line in p.read_text(encoding="utf-8", errors="replace").splitlines()]  # fmt: skip
+    unseen = [
+        p.read_text(encoding="utf-8")[:4000] for p in sorted((root / "dev" / "raw").iterdir())
+    ]
+    unseen += ["", " ", "法", "法治", "  \n\n 政府  建设\t\t", "２０２１年 Ａ", "𠀀中文😀"]
+    vec = TfidfVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=False,
+                          sublinear_tf=True, min_df=2).fit(fit_on)  # fmt: skip
+    assert plain_char(vec) and len(vec.vocabulary_) > 10_000
+    want = vec.transform(unseen)
+    got = tfidf_transform(vec, unseen, packed_vocabulary(vec))
+    assert type(got) is type(want) and got.dtype == want.dtype and got.shape == want.shape
+    assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data, want.data) and want.nnz > 50_000
+    words = TfidfVectorizer(lowercase=False).fit(fit_on)
+    assert not plain_char(words)  # anything but a plain character analyzer is scikit-learn's

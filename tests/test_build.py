@@ -137,6 +137,44 @@ def test_noop_rebuild_uses_the_cache_and_gives_the_same_tables(
         pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_rebuild_of_scattered_files_gives_the_tables_of_a_fresh_build(
+    seed_build: tuple[BuildResult, Path], tmp_path: Path, jobs: int
+) -> None:
+    """Files to redo between files read from the cache are processed in runs of consecutive
+    files (one run = one gathered part): the tables must come out in manifest order all the
+    same."""
+    import json
+    import pickle
+
+    first, built = seed_build
+    out = tmp_path / "build"
+    shutil.copytree(built, out)
+    shutil.copytree(cache_folder(built), cache_folder(out))
+    redo = {"caoxian-2016", "district-20xx", "speeches"}  # the 2nd, 3rd and 5th files
+    dropped = 0
+    for path in (cache_folder(out) / "docs").glob("*.pkl"):
+        docs = pickle.loads(path.read_bytes())
+        if any(str(d.meta["doc_id"]).startswith(tuple(redo)) for d in docs):
+            path.unlink()
+            dropped += 1
+    assert dropped == 3
+    info = json.loads((out / "build_info.json").read_text(encoding="utf-8"))
+    info["build_key"] = "stale"  # not up to date: each file is read back or redone
+    (out / "build_info.json").write_text(json.dumps(info), encoding="utf-8")
+    again = build(DataFiles.resolve().path("corpus.yml"), out, jobs=jobs)
+    assert (again.n_files, again.n_cached) == (5, 2)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
+
+
+def test_files_to_redo_are_cut_into_runs_of_consecutive_files() -> None:
+    from compare.workers import _runs
+
+    assert _runs([1, 2, 4, 5, 6, 7, 9], 3) == [[1, 2], [4, 5, 6], [7], [9]]
+    assert _runs([], 3) == []
+
+
 def test_a_sixth_document_joins_every_table(
     seed_build: tuple[BuildResult, Path], tmp_path: Path
 ) -> None:

@@ -5,9 +5,9 @@ cached per file, gathered compactly in order (:class:`Collected`)."""
 from __future__ import annotations
 
 import multiprocessing as mp
-import pickle
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -28,24 +28,38 @@ def _start_worker(pipeline: Pipeline) -> None:
     one_thread_each()
 
 
-#: One worker's share: a batch of files, their cache keys and the cache.
-Job = tuple[list[list[dict[str, Any]]], list[str], DocCache]
+#: One share of the work: a run of consecutive files, their cache keys and the cache.
+Share = tuple[list[list[dict[str, Any]]], list[str], DocCache]
 
 
-def _process_in_worker(job: Job) -> list[bytes]:
-    """Process a batch of files and cache each file's results here, in the worker: they are
-    pickled once, for the cache and for the way back (the build process only unpickles)."""
+def _process_share(pipeline: Pipeline, share: Share) -> Part:
+    """Process a run of files, cache each file's results, and gather them as one :class:`Part`."""
+    groups, keys, cache = share
+    gathered = Collected()
+    for key, docs in zip(keys, pipeline.process_sources(groups), strict=True):
+        cache.write(key, docs)
+        for doc in docs:
+            gathered.add(doc)
+    return gathered.part()
+
+
+def _process_in_worker(share: Share) -> Part:
+    """:func:`_process_share` in a worker: what goes back to the build is one :class:`Part` (a
+    few frames per table), not thousands of small per-document frames for it to unpickle and
+    concatenate while the workers compete with it for the cores."""
     assert _WORKER is not None, "worker started without a pipeline"
-    groups, keys, cache = job
-    done = _WORKER.process_sources(groups)
-    blobs = [pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL) for docs in done]
-    for key, blob in zip(keys, blobs, strict=True):
-        cache.write_pickled(key, blob)
-    return blobs
+    return _process_share(_WORKER, share)
 
 
-def _batches(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def _runs(items: list[int], size: int) -> list[list[int]]:
+    """``items`` (increasing) cut into runs of consecutive values, each at most ``size`` long."""
+    runs: list[list[int]] = []
+    for item in items:
+        if runs and runs[-1][-1] == item - 1 and len(runs[-1]) < size:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
 
 
 #: Files processed (and their measures aligned) together in one call, at most.
@@ -56,6 +70,16 @@ BATCH_FILES = 32
 PER_DOCUMENT_TABLES = ("cleaning_log", "segments", "measures", "alignments", "targets")
 
 
+@dataclass(frozen=True)
+class Part:
+    """The results of a run of consecutive files, gathered (:meth:`Collected.part`)."""
+
+    meta: list[dict[str, Any]]
+    texts: dict[str, str]
+    tables: dict[str, pd.DataFrame]
+    empty: dict[str, pd.DataFrame]
+
+
 class Collected:
     """Per-document results gathered compactly, in order: the many small frames are concatenated
     in batches as they arrive, so memory holds a few large frames, not thousands of small ones."""
@@ -64,23 +88,33 @@ class Collected:
         self.meta: list[dict[str, Any]] = []
         self.texts: dict[str, str] = {}
         self._batch = batch
+        self._unmerged = 0
         self._pending: dict[str, list[pd.DataFrame]] = {n: [] for n in PER_DOCUMENT_TABLES}
         self._merged: dict[str, list[pd.DataFrame]] = {n: [] for n in PER_DOCUMENT_TABLES}
         self._empty: dict[str, pd.DataFrame] = {}
 
     def add(self, doc: DocResult) -> None:
         """Take in one document's results."""
-        self.meta.append(doc.meta)
-        self.texts[doc.meta["doc_id"]] = doc.text
+        frames = {name: getattr(doc, name) for name in PER_DOCUMENT_TABLES}
+        empty = {name: frame.iloc[0:0] for name, frame in frames.items()}
+        self.add_part(Part([doc.meta], {doc.meta["doc_id"]: doc.text}, frames, empty))
+
+    def add_part(self, part: Part) -> None:
+        """Take in the results of the documents of a :class:`Part`, which follow those taken so far."""
+        self.meta.extend(part.meta)
+        self.texts.update(part.texts)
         for name in PER_DOCUMENT_TABLES:
-            frame = getattr(doc, name)
-            self._empty.setdefault(name, frame.iloc[0:0])
-            if len(frame):
+            if name in part.empty:
+                self._empty.setdefault(name, part.empty[name])
+            frame = part.tables.get(name)
+            if frame is not None and len(frame):
                 self._pending[name].append(frame)
-        if len(self.meta) % self._batch == 0:
+        self._unmerged += len(part.meta)
+        if self._unmerged >= self._batch:
             self._merge()
 
     def _merge(self) -> None:
+        self._unmerged = 0
         for name, frames in self._pending.items():
             if frames:
                 self._merged[name].append(pd.concat(frames, ignore_index=True))
@@ -93,6 +127,11 @@ class Collected:
         if not frames:
             return self._empty.get(name, pd.DataFrame())
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    def part(self) -> Part:
+        """Everything taken in so far, as one :class:`Part`."""
+        tables = {name: self.table(name) for name in PER_DOCUMENT_TABLES}
+        return Part(self.meta, self.texts, tables, dict(self._empty))
 
 
 def process_all(
@@ -109,39 +148,42 @@ def process_all(
     :data:`BATCH_FILES`) in ``jobs`` processes and cached."""
     hits = [reuse and cache.has(key) for key in keys]
     todo = [i for i, hit in enumerate(hits) if not hit]
+    parallel = jobs > 1 and len(todo) > 1
+    size = max(1, min(BATCH_FILES, len(todo) // (jobs * 4))) if parallel else BATCH_FILES
+    runs = _runs(todo, size)
+    shares = [([groups[i] for i in run], [keys[i] for i in run], cache) for run in runs]
 
-    def computed() -> Iterator[list[DocResult]]:
-        """The results of the files to do, in order (cached as they are made)."""
-        if jobs > 1 and len(todo) > 1:
+    def computed() -> Iterator[Part]:
+        """The results of each run of files to do, in order (cached as they are made)."""
+        if parallel:
             pipeline.warm_up()
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
             with ProcessPoolExecutor(
                 max_workers=jobs, mp_context=ctx, initializer=_start_worker, initargs=(pipeline,)
             ) as pool:
-                size = max(1, min(BATCH_FILES, len(todo) // (jobs * 4)))
-                shares = [([groups[i] for i in part], [keys[i] for i in part], cache)
-                          for part in _batches(todo, size)]  # fmt: skip
-                for blobs in in_order(pool, _process_in_worker, shares):
-                    yield from map(pickle.loads, blobs)
+                yield from in_order(pool, _process_in_worker, shares)
         else:
-            for part in _batches(todo, BATCH_FILES):
-                done = pipeline.process_sources([groups[i] for i in part])
-                for i, docs in zip(part, done, strict=True):
-                    cache.write(keys[i], docs)
-                    yield docs
+            yield from (_process_share(pipeline, share) for share in shares)
 
     fresh = computed()
+    run_at = {run[0]: len(run) for run in runs}
     collected = Collected()
-    for rows, key, hit in zip(groups, keys, hits, strict=True):
-        if hit:
-            docs = cache.read(key)
+    i = 0
+    while i < len(groups):
+        if i in run_at:
+            part = next(fresh)
+            collected.add_part(part)
+            i += run_at[i]
+            done = len(part.meta)
+        else:
+            rows = groups[i]
+            docs = cache.read(keys[i])
             for doc in docs:  # the same content may have moved: report where it is now
                 doc.meta["source_path"] = rows[0]["source_path"]
                 doc.meta["source_file"] = rows[0]["source_file"]
-        else:
-            docs = next(fresh)
-        for doc in docs:
-            collected.add(doc)
+                collected.add(doc)
+            i += 1
+            done = len(docs)
         if progress:
-            progress(len(docs))
+            progress(done)
     return collected, len(groups) - len(todo)

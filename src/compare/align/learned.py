@@ -22,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from compare.align.base import _as_batch, _as_texts, _Batch, _resolve_taxonomy
 from compare.align.lexicon import LexiconAligner, LexiconFeatures
+from compare.align.ngrams import packed_vocabulary, plain_char, tfidf_transform
 from compare.align.taxonomy import Taxonomy
 from compare.config import DataFiles
 from compare.errors import CompareError
@@ -44,7 +45,9 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
     Fitted state: ``features_``, ``model_``, ``classes_``, ``feature_names_``, ``tokenizer_``
     (jieba with the taxonomy's seed terms), ``feature_kinds_`` (what each feature is),
     ``transform_keys_`` (a content key per fitted vectorizer: models fitted on the same texts
-    share one transform of a batch), ``stacked_`` (the one-vs-rest weights in one matrix).
+    share one transform of a batch), ``packed_vocabularies_`` (each character vectorizer's
+    vocabulary packed for :func:`~compare.align.ngrams.tfidf_transform`), ``stacked_`` (the
+    one-vs-rest weights in one matrix).
     """
 
     method = "learned"
@@ -137,6 +140,10 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
         self.feature_names_ = self.features_.get_feature_names_out()
         self.feature_kinds_ = _feature_kinds(self.feature_names_)
         self.transform_keys_ = [_transform_key(t) for _, t in self.features_.transformer_list]
+        self.packed_vocabularies_ = [
+            packed_vocabulary(t) if plain_char(t) else None
+            for _, t in self.features_.transformer_list
+        ]
         self.stacked_ = _stacked(self.model_)
         # the lexicon: blended into the probabilities, and the seed terms of explain()
         self.lexicon_ = LexiconAligner(self.taxonomy, level=self.level).fit(None, y)
@@ -258,13 +265,15 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
         if not plain or not parts or any(isinstance(t, str) for t in parts):
             return union.transform(batch.texts)
         out = []
-        for t, key in zip(parts, self.transform_keys_, strict=True):
+        packed = getattr(self, "packed_vocabularies_", [None] * len(parts))
+        for t, key, voc in zip(parts, self.transform_keys_, packed, strict=True):
             if isinstance(t, LexiconFeatures):
                 out.append(t._transform(batch))
             elif key is not None:
-                out.append(batch.memo_value(("tfidf", key), lambda t=t: t.transform(batch.texts)))
+                make = lambda t=t, voc=voc: tfidf_transform(t, batch.texts, voc)  # noqa: E731
+                out.append(batch.memo_value(("tfidf", key), make))
             else:
-                out.append(t.transform(batch.texts))
+                out.append(tfidf_transform(t, batch.texts, voc))
         if not any(sparse.issparse(x) for x in out):
             return union.transform(batch.texts)
         return sparse.hstack(out).tocsr()
