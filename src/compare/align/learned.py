@@ -265,7 +265,7 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
         if not plain or not parts or any(isinstance(t, str) for t in parts):
             return union.transform(batch.texts)
         out = []
-        packed = getattr(self, "packed_vocabularies_", [None] * len(parts))
+        packed = self.packed_vocabularies_
         for t, key, voc in zip(parts, self.transform_keys_, packed, strict=True):
             if isinstance(t, LexiconFeatures):
                 out.append(t._transform(batch))

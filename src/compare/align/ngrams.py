@@ -62,11 +62,7 @@ def packed_vocabulary(vec: TfidfVectorizer) -> tuple[np.ndarray, np.ndarray]:
     for term in vec.vocabulary_:
         by_length.setdefault(len(term), []).append(term)
     for n, terms in sorted(by_length.items()):
-        codes = _codes("".join(terms)).reshape(len(terms), n)
-        key = np.zeros(len(terms), dtype=np.int64)
-        for j in range(n):
-            key |= codes[:, j] << (_BITS * (_MAX_N - 1 - j))
-        keys.append(key)
+        keys.append(_packed(_codes("".join(terms)), n)[::n])
         cols.append(np.array([vec.vocabulary_[t] for t in terms], dtype=np.int64))
     key, col = np.concatenate(keys), np.concatenate(cols)
     order = np.argsort(key, kind="stable")
