@@ -182,6 +182,24 @@ def test_pruned_search_gives_exact_scores_and_same_top1() -> None:
     assert (p1.reindex(e1.index) == e1).mean() > 0.8
 
 
+def test_top_n_product_keeps_each_rows_best_entries_in_other_documents() -> None:
+    from compare.match.topk import chunk_top_pairs
+
+    m = seed_measures()
+    x = tfidf_matrix([match_text(t, n) for t, n in zip(m.text, m.number, strict=True)])
+    doc = pd.factorize(m.doc_id)[0].astype(np.int64)
+    start, keep = 40, 5
+    rows, cols, vals = chunk_top_pairs(x[start : start + 60], x.T.tocsr(), start, doc, keep)
+    assert (doc[rows] != doc[cols]).all()
+    dense = (x[start : start + 60] @ x.T).toarray()
+    for i, row in enumerate(dense):
+        row[doc == doc[start + i]] = 0.0
+        best = np.sort(row[row > 0])[::-1][:keep]
+        got = np.sort(vals[rows == start + i])[::-1][:keep]
+        assert np.allclose(got, best, atol=1e-5), start + i
+        assert np.allclose(vals[rows == start + i], row[cols[rows == start + i]], atol=1e-5)
+
+
 def test_deterministic_and_independent_of_row_order() -> None:
     m = seed_measures()
     a = match_measures(m, chunk_size=50)

@@ -25,6 +25,7 @@ from compare.match.topk import (
     best_pairs,
     check_measures,
     chunk_pairs,
+    chunk_top_pairs,
     df_cap,
     doc_order,
     position_in_group,
@@ -224,15 +225,15 @@ def match_measures(
     Same-document pairs never appear; ties go to the smaller ``other_measure_id`` (so the row
     order of ``measures`` does not matter).
 
-    Scale: rows are processed ``chunk_size`` at a time (``X[chunk] @ Xc.T``, sparse); each
-    chunk is reduced to its rows' best candidates before the next, so memory is bounded by
-    ``chunk_size`` x (non-zeros of a product row) <= ``chunk_size`` x n (250: 278 MB for 26,600
-    measures, 700 MB with 1,000). ``Xc`` leaves out n-grams found in more than ``max_df``
-    measures (an int count, or a float fraction of the measures; ``None`` keeps all). Such
-    n-grams sit in a large share of a big corpus, weigh little, and would make every product
-    row dense (work quadratic in n); with an absolute cap the work grows linearly. A corpus of up to ``max_df`` measures is never pruned (exact).
-    When something was left out, each row keeps about its ``4 * n_candidates`` best entries by
-    the partial score, then the best ``per_document`` of each other document, then the best
+    Scale: rows are processed ``chunk_size`` at a time (``X[chunk] @ Xc.T``, sparse), each
+    chunk reduced to its rows' best candidates before the next. ``Xc`` leaves out n-grams found
+    in more than ``max_df`` measures (an int count, or a float fraction of the measures;
+    ``None`` keeps all): they weigh little and would make every product row dense (work
+    quadratic in n); with an absolute cap the work grows linearly. A corpus of up to
+    ``max_df`` measures is never pruned (exact).
+    When something was left out, each row keeps its ``4 * n_candidates`` best entries in other
+    documents by the partial score (sparse_dot_topn's top-n product: the chunk's product is
+    never stored), then the best ``per_document`` of each other document, then the best
     ``n_candidates``; these get the left-out n-grams' share added back (exact cosine), and the
     ``min_score`` / ``per_document`` / ``k`` selection is made on the exact scores. Only the
     choice of candidates is approximate: on synthetic corpora of 10k / 50k measures, 99.97 % /
@@ -270,15 +271,14 @@ def match_measures(
         return best_pairs(triple, doc, n_docs, id_rank, per_document, top)
 
     def chunk(start: int) -> Triple:  # independent: the same here or in a forked worker
-        first_cut = 4 * per_row_cand if pruned else 0
-        pairs = chunk_pairs(xr[start : start + chunk_size] @ xt, start, doc, min_score, first_cut)
-        rows, cols, vals = best(pairs, per_row_cand)
-        if pruned:
-            vals = vals + rowwise_dot(x_common, rows, cols)
-            ok = vals >= min_score - 1e-6
-            rows, cols, vals = rows[ok], cols[ok], vals[ok]
-            rows, cols, vals = best((rows, cols, vals), k)
-        return rows, cols, vals
+        block = xr[start : start + chunk_size]
+        if not pruned:
+            return best(chunk_pairs(block @ xt, start, doc, min_score), k)
+        top = chunk_top_pairs(block, xt, start, doc, 4 * per_row_cand)
+        rows, cols, vals = best(top, per_row_cand)
+        vals = vals + rowwise_dot(x_common, rows, cols)  # exact scores
+        ok = vals >= min_score - 1e-6
+        return best((rows[ok], cols[ok], vals[ok]), k)
 
     parts = run_tasks([functools.partial(chunk, s) for s in range(0, n, chunk_size)], jobs=jobs)
     return _as_matches(parts, perm, ids, doc_names[doc])

@@ -1,13 +1,15 @@
 """Sparse top-k selection for the ``matches`` table: the primitives
 :func:`compare.match.counterparts.match_measures` is built from — column pruning of common
-n-grams, one chunk's candidate pairs of a sparse product, the best per document and per row
-(ties to the smaller id) — vectorised with numpy so memory stays linear in the corpus."""
+n-grams, one chunk's candidate pairs of a sparse product (of a top-n product when columns
+were pruned), the best per document and per row (ties to the smaller id) — vectorised with
+numpy so memory stays linear in the corpus."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sparse_dot_topn import sp_matmul_topn
 
 from compare.errors import CompareError
 
@@ -42,24 +44,6 @@ def best_per_group(group: np.ndarray, vals: np.ndarray, keep: int) -> np.ndarray
         chosen.append(first)
         work[first] = -np.inf
     return np.sort(np.concatenate(chosen)) if chosen else np.zeros(0, dtype=np.int64)
-
-
-def row_top_mask(rows: np.ndarray, vals: np.ndarray, n_rows: int, keep: int) -> np.ndarray:
-    """Mask keeping roughly the ``keep`` largest ``vals`` (>= 0) of each row, in O(len).
-
-    Scores are binned (1/1024 wide); a row keeps every entry in or above the bin where its
-    count from the top reaches ``keep`` (so ties at the boundary are all kept).
-    """
-    n_bins = 1024
-    bins = np.clip((vals * n_bins).astype(np.int64), -1, n_bins - 1)
-    valid = bins >= 0
-    counts = np.bincount(rows[valid] * n_bins + bins[valid], minlength=n_rows * n_bins).reshape(
-        n_rows, n_bins
-    )
-    from_top = np.cumsum(counts[:, ::-1], axis=1)
-    reached = from_top >= keep
-    threshold = np.where(reached.any(axis=1), n_bins - 1 - reached.argmax(axis=1), 0)
-    return valid & (bins >= threshold[rows])
 
 
 def top_per_row(rows: np.ndarray, vals: np.ndarray, tie: np.ndarray, keep: int) -> np.ndarray:
@@ -125,22 +109,29 @@ def split_columns(x: sp.csr_matrix, cap: int) -> tuple[sp.csr_matrix, sp.csr_mat
     return searched, x[:, np.flatnonzero(col_nnz > cap)].tocsr()
 
 
-def chunk_pairs(
-    prod: sp.csr_matrix, start: int, doc: np.ndarray, min_score: float, first_cut: int
-) -> Triple:
-    """The candidate pairs of one chunk's product rows (rows ``start``…): other documents
-    only; with ``first_cut`` (pruned columns) about the best ``first_cut`` of each row by the
-    partial score, else those scoring at least ``min_score``."""
-    m = prod.shape[0]
-    local = np.repeat(np.arange(m, dtype=np.int64), np.diff(prod.indptr))
+def chunk_pairs(prod: sp.csr_matrix, start: int, doc: np.ndarray, min_score: float) -> Triple:
+    """The candidate pairs of one chunk's product rows (rows ``start``…): pairs in other
+    documents scoring at least ``min_score``."""
+    local = np.repeat(np.arange(prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
     cols = prod.indices.astype(np.int64)
-    vals = prod.data
+    ok = (doc[local + start] != doc[cols]) & (prod.data >= min_score - 1e-6)
+    return local[ok] + start, cols[ok], prod.data[ok].astype(np.float64)
+
+
+def chunk_top_pairs(
+    rows: sp.csr_matrix, xt: sp.csr_matrix, start: int, doc: np.ndarray, keep: int
+) -> Triple:
+    """About the ``keep`` best pairs in other documents of each of the chunk's ``rows``
+    (rows ``start``…) by the product ``rows @ xt``, computed by sparse_dot_topn's top-n
+    product so the full product is never stored. Each row asks for ``keep`` plus the largest
+    document's measure count, so that dropping its own document's entries still leaves
+    ``keep``."""
+    extra = int(np.bincount(doc).max())
+    prod = sp_matmul_topn(rows, xt, top_n=keep + extra, threshold=0.0, sort=False)
+    local = np.repeat(np.arange(prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
+    cols = prod.indices.astype(np.int64)
     ok = doc[local + start] != doc[cols]
-    if first_cut:
-        ok &= row_top_mask(local, np.where(ok, vals, np.float32(-1)), m, first_cut)
-    else:
-        ok &= vals >= min_score - 1e-6
-    return local[ok] + start, cols[ok], vals[ok].astype(np.float64)
+    return local[ok] + start, cols[ok], prod.data[ok].astype(np.float64)
 
 
 def doc_order(ids_in: np.ndarray, docs_in: np.ndarray) -> tuple[np.ndarray, ...]:
