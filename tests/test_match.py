@@ -341,6 +341,24 @@ def test_reuse_finds_stock_phrase_with_offsets() -> None:
     assert texts[CAOXIAN].index(STOCK) == row.other_char_start + 2
 
 
+def test_reuse_does_not_depend_on_how_the_work_is_split() -> None:
+    from compare.match.reuse import Content, _seed_pairs
+
+    texts = [t for _, t in sorted(seed_texts().items())]
+    whole = Content.of(texts)
+    blocks = Content.of(texts, block_chars=5_000)  # several texts per block, and one per block
+    for a, b in zip(
+        (whole.codes, whole.offsets, whole.starts),
+        (blocks.codes, blocks.offsets, blocks.starts),
+        strict=True,
+    ):
+        assert np.array_equal(a, b)
+    assert whole.codes.size > 0.8 * sum(map(len, texts)) and whole.starts[-1] == whole.codes.size
+    one = set(zip(*(c.tolist() for c in _seed_pairs(whole, 10, None)), strict=True))
+    many = _seed_pairs(whole, 10, None, pass_shingles=2_000)  # 2**6 passes
+    assert len(one) > 1000 and set(zip(*(c.tolist() for c in many), strict=True)) == one
+
+
 def test_reuse_finds_each_location() -> None:
     """Caoxian's 法定职责必须为，法无授权不可为 is in two speeches of the collection in the same
     order (and once reversed, which is not the same passage)."""

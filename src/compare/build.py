@@ -33,7 +33,7 @@ from compare.errors import CompareError
 from compare.io import write_table, write_text
 from compare.manifest import enrich_adcodes, load_manifest, manifest_data_date
 from compare.output import Output, cache_folder, models_folder, read_build_info
-from compare.parallel import one_thread, run_tasks
+from compare.parallel import one_thread, release_free_memory, run_tasks
 from compare.progress import Phases, StageLog
 from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
@@ -338,6 +338,7 @@ def corpus_tables(
         tables["measures"], k=MATCH_K, per_document=MATCH_PER_DOC, config=words, jobs=jobs
     )
     phases("match")
+    release_free_memory()
     tables["counterparts"] = match.counterparts(
         tables["measures"], tables["documents"], tables["alignments"], config=words, jobs=jobs
     )
@@ -346,6 +347,7 @@ def corpus_tables(
         collected.texts, min_length=REUSE_MIN_LENGTH, max_docs=REUSE_MAX_DOCS
     )
     phases("reuse")
+    release_free_memory()
     tables["targets"] = targets.map_indicators(
         tables["targets"], pipeline.aligners.taxonomy.indicators, pipeline.vocabulary
     )
@@ -415,6 +417,7 @@ def build(
             pipeline, groups, keys, cache, jobs=jobs, progress=progress, reuse=use_cache
         )
         phases("documents")
+        release_free_memory()
         tables = corpus_tables(collected, pipeline, phases, jobs=jobs)
     texts = collected.texts
     data_date = given_date or newest_date(tables["documents"])

@@ -3,6 +3,7 @@ aligner's fits): the settings every worker starts with, and :func:`run_tasks`.""
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import signal
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +34,16 @@ def one_thread_each() -> None:
     workers), so no worker prints a traceback."""
     threadpoolctl.threadpool_limits(1)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def release_free_memory() -> None:
+    """Give the memory freed so far back to the operating system (glibc's ``malloc_trim``;
+    nothing elsewhere). A build frees many blocks of a few MB between its corpus stages; the
+    allocator keeps them, so without this the process's resident size carries each stage's
+    leftovers into the next (measured at N = 10,000: 1,658 -> 1,238 MB after the match)."""
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the C library's, where it has one
+    if trim is not None:
+        trim(0)
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:

@@ -126,7 +126,9 @@ class Collected:
         frames = self._merged[name]
         if not frames:
             return self._empty.get(name, pd.DataFrame())
-        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        if len(frames) > 1:  # held once: the batches give way to the whole table
+            frames[:] = [pd.concat(frames, ignore_index=True)]
+        return frames[0]
 
     def part(self) -> Part:
         """Everything taken in so far, as one :class:`Part`."""

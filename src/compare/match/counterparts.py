@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -31,8 +32,9 @@ from compare.match.topk import (
     position_in_group,
     rowwise_dot,
     split_columns,
+    stack_rows,
 )
-from compare.parallel import run_tasks
+from compare.parallel import release_free_memory, run_tasks
 from compare.structure.config import Config, load_config
 from compare.structure.measures import without_unit_note
 from compare.structure.segment import leading_marker
@@ -143,6 +145,25 @@ def tfidf_matrix(texts: list[str], ngram_range: tuple[int, int] = (2, 3)) -> sp.
     space-separated clauses and Latin letters are lower-cased. idf is the smoothed
     ``ln((1 + n) / (1 + df)) + 1``. Linear in the total length of the texts.
     """
+    return _tfidf(texts, ngram_range, lambda df: [np.arange(df.size)])[0]
+
+
+def tfidf_split(
+    texts: list[str], cap: int, ngram_range: tuple[int, int] = (2, 3)
+) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """:func:`tfidf_matrix` of ``texts`` as its searched and common columns
+    (:func:`~compare.match.topk.split_columns`), built block by block: the whole matrix is
+    never held at once beside its parts."""
+    searched, common = _tfidf(texts, ngram_range, lambda df: split_columns(df, cap))
+    return searched, common
+
+
+def _tfidf(
+    texts: list[str],
+    ngram_range: tuple[int, int],
+    columns: Callable[[np.ndarray], list[np.ndarray]],
+) -> list[sp.csr_matrix]:
+    """The TF-IDF matrix of ``texts`` cut into the column sets ``columns(df)`` gives."""
     if ngram_range[0] < 2 or ngram_range[1] < ngram_range[0]:
         raise CompareError(f"ngram_range {ngram_range} must be (low, high) with 2 <= low <= high")
     # blocks of about 250k characters keep the n-gram arrays' peak memory small
@@ -154,18 +175,25 @@ def tfidf_matrix(texts: list[str], ngram_range: tuple[int, int] = (2, 3)) -> sp.
             start, size = i + 1, 0
     if start < len(texts) or not blocks:
         blocks.append(_ngram_counts(texts[start:], ngram_range, _N_FEATURES))
-    x = blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
-    del blocks
-    x.data = 1.0 + np.log(x.data, dtype=np.float32)
-    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
-    idf = np.log((1.0 + x.shape[0]) / (1.0 + df), dtype=np.float32) + np.float32(1.0)
+    df = np.zeros(_N_FEATURES, dtype=np.int64)
+    for block in blocks:
+        block.data = 1.0 + np.log(block.data, dtype=np.float32)
+        df += np.bincount(block.indices, minlength=_N_FEATURES)
+    n = sum(block.shape[0] for block in blocks)
+    idf = np.log((1.0 + n) / (1.0 + df.astype(np.float32)), dtype=np.float32) + np.float32(1.0)
+    sets = columns(df)
     del df
-    x.data *= idf[x.indices]
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel()).astype(np.float32)
-    norms[norms == 0] = 1.0
-    x.data /= np.repeat(norms, np.diff(x.indptr))
-    x.sort_indices()
-    return x
+    pieces: list[list[sp.csr_matrix]] = [[] for _ in sets]
+    while blocks:
+        block = blocks.pop(0)
+        block.data *= idf[block.indices]
+        norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel()).astype(np.float32)
+        norms[norms == 0] = 1.0
+        block.data /= np.repeat(norms, np.diff(block.indptr))
+        block.sort_indices()
+        for kept, cols in zip(pieces, sets, strict=True):
+            kept.append(block[:, cols] if cols.size < block.shape[1] else block)
+    return [stack_rows(kept, cols.size) for kept, cols in zip(pieces, sets, strict=True)]
 
 
 def _empty_matches() -> pd.DataFrame:
@@ -258,11 +286,9 @@ def match_measures(
     # columns, and inside it columns are in id order (ties go to the smaller id).
     perm, ids, doc_names, doc, id_rank = doc_order(ids_in, docs_in)
     n_docs = len(doc_names)
-    x = tfidf_matrix([words[i] for i in perm.tolist()])
-
-    xr, x_common = split_columns(x, df_cap(max_df, n))
-    del x
+    xr, x_common = tfidf_split([words[i] for i in perm.tolist()], df_cap(max_df, n))
     xt = xr.T.tocsr()
+    release_free_memory()  # the n-gram counts' blocks
     pruned = x_common.shape[1] > 0
 
     per_row_cand = max(n_candidates, k) if pruned else k

@@ -2,14 +2,19 @@
 
 ``find_reuse(texts) -> reuse``
     Maximal shared passages between documents: k-character shingles of each text's content
-    characters (punctuation and whitespace ignored) are hashed with a rolling hash and sorted
-    (numpy), equal shingles in different documents are seeds, and consecutive seeds on the same
-    diagonal merge into one maximal passage. Offsets point into the real texts.
+    characters (punctuation and whitespace ignored) are hashed with a polynomial hash and
+    sorted (numpy), equal shingles in different documents are seeds, and consecutive seeds on
+    the same diagonal merge into one maximal passage. Offsets point into the real texts.
+    A large corpus is sorted in passes split by the hash's top bits (at most
+    :data:`PASS_SHINGLES` shingles each; equal shingles share a pass), so the hashes of the
+    whole corpus are never held at once: memory is the content's code points and offsets
+    plus one pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,36 +37,73 @@ REUSE_COLUMNS = [
 ]
 
 
-def _content(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of a text's letters, digits and CJK characters, and their offsets.
+#: Shingles sorted in one pass at most: larger corpora are split by the hash's top bits into
+#: passes that share nothing (equal shingles fall in the same pass), so memory stays bounded.
+PASS_SHINGLES = 4_000_000
 
-    Full-width ASCII becomes half-width and Latin letters lower case, so ``２０２１`` = ``2021``.
-    """
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-    if codes.size == 0:
-        return codes, codes
-    uniq, inverse = np.unique(codes, return_inverse=True)
-    is_word = np.array([chr(c).isalnum() for c in uniq.tolist()], dtype=bool)
-    mask = is_word[inverse]
-    pos = np.flatnonzero(mask)
-    cps = codes[pos]
-    fw = (cps >= 0xFF01) & (cps <= 0xFF5E)
-    cps[fw] -= 0xFEE0
-    upper = (cps >= 0x41) & (cps <= 0x5A)
-    cps[upper] += 0x20
-    return cps, pos
+#: Characters of text turned into content characters at once.
+BLOCK_CHARS = 4_000_000
 
 
-def _shingle_hashes(cps: np.ndarray, q: int, base: np.uint64) -> np.ndarray:
-    """Polynomial hash (mod 2**64) of every q-long window of ``cps``."""
-    m = cps.size - q + 1
-    if m <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    c = cps.astype(np.uint64)
-    h = np.zeros(m, dtype=np.uint64)
+@dataclass(frozen=True)
+class Content:
+    """The content characters (letters, digits, CJK) of a list of texts, concatenated: their
+    code points (full-width ASCII as half-width, Latin letters lower case, so ``２０２１`` =
+    ``2021``), each one's offset in its own text, and where each text's run starts."""
+
+    codes: np.ndarray
+    offsets: np.ndarray
+    starts: np.ndarray  # len(texts) + 1 entries
+
+    @classmethod
+    def of(cls, texts: list[str], block_chars: int = BLOCK_CHARS) -> Content:
+        """The content of ``texts``, converted ``block_chars`` characters at a time into arrays
+        sized once (no concatenation: memory is the limit at scale)."""
+        lengths = [len(t) for t in texts]
+        total = sum(lengths)
+        codes = np.empty(total, dtype=np.uint32)
+        offsets = np.empty(total, dtype=np.int32 if max(lengths, default=0) < 2**31 else np.int64)
+        counts = np.zeros(len(texts), dtype=np.int64)
+        is_word = np.zeros(0x110000, dtype=np.int8) - 1  # -1: not looked up yet
+        done = first = size = 0
+        for i, n_chars in enumerate(lengths):
+            size += n_chars
+            if size >= block_chars or i == len(texts) - 1:
+                c, o, counts[first : i + 1] = _content_of_block(texts[first : i + 1], is_word)
+                codes[done : done + c.size], offsets[done : done + c.size] = c, o
+                done, first, size = done + c.size, i + 1, 0
+        starts = np.r_[0, np.cumsum(counts)].astype(np.int64)
+        return cls(codes[:done], offsets[:done], starts)
+
+
+def _content_of_block(
+    texts: list[str], is_word: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:class:`Content`'s codes and offsets of a few texts, and each text's count; ``is_word``
+    (per code point: 1, 0, or -1 for not looked up yet) is filled in as needed."""
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    joined = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    new = np.unique(joined[is_word[joined] < 0])
+    is_word[new] = [chr(c).isalnum() for c in new.tolist()]
+    where = np.flatnonzero(is_word[joined] == 1)
+    text_start = np.r_[0, np.cumsum(lengths)]
+    doc = np.searchsorted(text_start, where, side="right") - 1
+    offsets = where - text_start[doc]
+    codes = joined[where]
+    full_width = (codes >= 0xFF01) & (codes <= 0xFF5E)
+    codes[full_width] -= 0xFEE0
+    codes[(codes >= 0x41) & (codes <= 0x5A)] += 0x20
+    return codes, offsets, np.bincount(doc, minlength=len(texts))
+
+
+def _window_hashes(codes: np.ndarray, at: np.ndarray, q: int, base: np.uint64) -> np.ndarray:
+    """Polynomial hash (mod 2**64) of the q-long windows of ``codes`` starting at ``at``."""
+    h = np.zeros(at.size, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(q):
-            h = h * base + c[j : j + m] + np.uint64(1)
+            h *= base
+            np.add(h, codes[at + j], out=h, casting="unsafe")
+            h += np.uint64(1)
     return h
 
 
@@ -147,57 +189,73 @@ def find_reuse(
     names = sorted(str(d) for d in texts)
     if len(names) != len(texts):
         raise CompareError("document ids are not unique as strings")
-    seeds, pos_list = _seed_pairs(texts, names, q, max_docs)
+    by_name = {str(d): t for d, t in texts.items()}
+    for name, text in by_name.items():
+        if not isinstance(text, str):
+            raise CompareError(f"text of document {name!r} is not a string")
+    ordered = [by_name[name] for name in names]
+    content = Content.of(ordered)
+    seeds = _seed_pairs(content, q, max_docs)
     if seeds[0].size == 0:
         return _empty_reuse()
     da, db, ci, cj, clen = _maximal_runs(*seeds, q)
-    return _as_reuse(texts, names, pos_list, da, db, ci, cj, clen)
+    return _as_reuse(ordered, names, content, da, db, ci, cj, clen)
+
+
+def _inside_one_text(starts: np.ndarray, q: int, n_windows: int) -> np.ndarray:
+    """Which of the ``n_windows`` q-long windows of the concatenated content lie inside one
+    text (``starts``: where each text's content starts)."""
+    inside = np.ones(max(n_windows, 0), dtype=bool)
+    ends = starts[1:]
+    lo = np.maximum(starts[:-1], ends - q + 1)  # the last q - 1 starts of each text
+    n = np.maximum(ends - lo, 0)
+    bad = np.repeat(lo, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
+    inside[bad[bad < inside.size]] = False
+    return inside
+
+
+def _top_bits(codes: np.ndarray, q: int, bits: int, n: int, block: int = 1 << 22) -> np.ndarray:
+    """The top ``bits`` (< 8) bits of the first hash of each of the ``n`` first windows, as
+    uint8, a block at a time (the hashes are never held all at once)."""
+    out = np.zeros(max(n, 0), dtype=np.uint8)
+    if bits:
+        for s in range(0, n, block):
+            at = np.arange(s, min(s + block, n), dtype=np.int64)
+            out[at] = _window_hashes(codes, at, q, _B1) >> np.uint64(64 - bits)
+    return out
 
 
 def _seed_pairs(
-    texts: Mapping[str, str], names: list[str], q: int, max_docs: int | None
-) -> tuple[tuple[np.ndarray, ...], list[np.ndarray]]:
+    content: Content, q: int, max_docs: int | None, pass_shingles: int = PASS_SHINGLES
+) -> tuple[np.ndarray, ...]:
     """Shingle pairs of ``q`` content characters shared by two documents: ``(i, j, da, db)``,
-    shingle starts in each document's content string and the documents (``da < db``), and
-    each document's content positions in its text."""
-    by_name = {str(d): t for d, t in texts.items()}
-    pos_list: list[np.ndarray] = []
-    h1_list: list[np.ndarray] = []
-    h2_list: list[np.ndarray] = []
-    for name in names:
-        text = by_name[name]
-        if not isinstance(text, str):
-            raise CompareError(f"text of document {name!r} is not a string")
-        cps, pos = _content(text)
-        pos_list.append(pos.astype(np.int32) if len(text) < 2**31 else pos)
-        h1_list.append(_shingle_hashes(cps, q, _B1))
-        # the second hash only weeds out collisions of the first: its low 32 bits suffice
-        h2_list.append(_shingle_hashes(cps, q, _B2).astype(np.uint32))
-    n_shingles = np.array([h.size for h in h1_list], dtype=np.int64)
-    offsets = np.r_[0, np.cumsum(n_shingles)]
-    h1 = np.concatenate(h1_list) if h1_list else np.zeros(0, dtype=np.uint64)
-    del h1_list
-    # memory is the limit at scale (benchmarks/README.md): per content character, only the
-    # sort order, the sorted hashes and the sorted documents are held at once
-    order = np.argsort(h1, kind="stable")
-    sorted_hash = h1[order]
-    del h1
-    sorted_doc = (np.searchsorted(offsets, order, side="right") - 1).astype(np.int32)
-    li, ri = _group_pairs(sorted_hash, sorted_doc, max_docs)
-    del sorted_hash
-    # the sort is stable, so inside a group a < b and the document of a <= that of b
-    a, b = order[li], order[ri]
-    da, db = sorted_doc[li], sorted_doc[ri]
-    del order, li, ri, sorted_doc
-    h2 = np.concatenate(h2_list) if h2_list else np.zeros(0, dtype=np.uint32)
-    del h2_list
-    keep = (da != db) & (h2[a] == h2[b])  # h2 weeds out h1 collisions
-    a, b, da, db = a[keep], b[keep], da[keep], db[keep]
-    i = a - offsets[da]  # shingle start in each document's content string
-    j = b - offsets[db]
-    del a, b
-
-    return (i, j, da, db), pos_list
+    shingle starts in each document's content and the documents (``da < db``)."""
+    codes, starts = content.codes, content.starts
+    whole = _inside_one_text(starts, q, codes.size - q + 1)
+    bits = min(8, int(np.ceil(np.log2(max(1, whole.sum() / pass_shingles)))))
+    key = _top_bits(codes, q, bits, whole.size)
+    found: list[tuple[np.ndarray, ...]] = []
+    for part in range(2**bits):
+        at = np.flatnonzero(whole & (key == part))
+        hashes = _window_hashes(codes, at, q, _B1)
+        # memory is the limit at scale: per shingle of the pass, only the sort order, the
+        # sorted hashes and the sorted documents are held at once
+        perm = np.argsort(hashes, kind="stable")
+        order, sorted_hash = at[perm], hashes[perm]
+        del at, hashes, perm
+        sorted_doc = (np.searchsorted(starts, order, side="right") - 1).astype(np.int32)
+        li, ri = _group_pairs(sorted_hash, sorted_doc, max_docs)
+        del sorted_hash
+        # the sort is stable, so inside a group a < b and the document of a <= that of b
+        a, b, da, db = order[li], order[ri], sorted_doc[li], sorted_doc[ri]
+        del order, sorted_doc, li, ri
+        keep = da != db
+        a, b, da, db = a[keep], b[keep], da[keep], db[keep]
+        # a second hash (its low 32 bits) weeds out collisions of the first
+        same = (_window_hashes(codes, a, q, _B2) ^ _window_hashes(codes, b, q, _B2)) << 32 == 0
+        a, b, da, db = a[same], b[same], da[same], db[same]
+        found.append((a - starts[da], b - starts[db], da, db))
+    return tuple(np.concatenate(col) for col in zip(*found, strict=True))
 
 
 def _maximal_runs(i: np.ndarray, j: np.ndarray, da: np.ndarray, db: np.ndarray, q: int) -> tuple:
@@ -223,27 +281,26 @@ def _maximal_runs(i: np.ndarray, j: np.ndarray, da: np.ndarray, db: np.ndarray, 
 
 
 def _as_reuse(
-    texts: Mapping[str, str],
+    doc_texts: list[str],
     names: list[str],
-    pos_list: list[np.ndarray],
+    content: Content,
     da: np.ndarray,
     db: np.ndarray,
     ci: np.ndarray,
     cj: np.ndarray,
     clen: np.ndarray,
 ) -> pd.DataFrame:
-    """The reuse table of the matches, with offsets into the real texts."""
-    by_name = {str(d): t for d, t in texts.items()}
-    # content positions -> offsets in the real texts
-    pos_all = np.concatenate(pos_list)
-    content_off = np.r_[0, np.cumsum([p.size for p in pos_list])]
-    start1 = pos_all[content_off[da] + ci]
-    end1 = pos_all[content_off[da] + ci + clen - 1] + 1
-    start2 = pos_all[content_off[db] + cj]
-    end2 = pos_all[content_off[db] + cj + clen - 1] + 1
-    doc_texts = [by_name[name] for name in names]
+    """The reuse table of the matches, with offsets into the real texts (``doc_texts`` in
+    the order of ``names``)."""
+    pos, first = content.offsets, content.starts
+    start1 = pos[first[da] + ci].astype(np.int64)
+    end1 = pos[first[da] + ci + clen - 1].astype(np.int64) + 1
+    start2 = pos[first[db] + cj].astype(np.int64)
+    end2 = pos[first[db] + cj + clen - 1].astype(np.int64) + 1
+    order = np.lexsort((start2, start1, db, da))  # names are sorted: by doc_id, other_doc_id, ...
+    da, db, start1, end1, start2, end2 = (a[order] for a in (da, db, start1, end1, start2, end2))
     name_arr = np.array(names, dtype=object)
-    out = pd.DataFrame(
+    return pd.DataFrame(
         {
             "doc_id": name_arr[da],
             "char_start": start1,
@@ -257,6 +314,3 @@ def _as_reuse(
             "other_length": end2 - start2,
         }
     ).astype(_REUSE_DTYPES)
-    return out.sort_values(
-        ["doc_id", "other_doc_id", "char_start", "other_char_start"], ignore_index=True
-    )

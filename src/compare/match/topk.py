@@ -100,13 +100,28 @@ def best_pairs(
     return rows[sel], cols[sel], vals[sel]
 
 
-def split_columns(x: sp.csr_matrix, cap: int) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-    """The n-gram columns searched (in at least two and at most ``cap`` measures: a column in
-    fewer cannot add to any pair's score) and the left-out common ones (more than ``cap``),
-    kept to complete candidates' scores exactly."""
-    col_nnz = np.bincount(x.indices, minlength=x.shape[1])
-    searched = x[:, np.flatnonzero((col_nnz >= 2) & (col_nnz <= cap))].tocsr()
-    return searched, x[:, np.flatnonzero(col_nnz > cap)].tocsr()
+def split_columns(df: np.ndarray, cap: int) -> list[np.ndarray]:
+    """Of n-gram columns with document frequencies ``df``: those searched (in at least two and
+    at most ``cap`` measures: a column in fewer cannot add to any pair's score) and the
+    left-out common ones (more than ``cap``), kept to complete candidates' scores exactly."""
+    return [np.flatnonzero((df >= 2) & (df <= cap)), np.flatnonzero(df > cap)]
+
+
+def stack_rows(blocks: list[sp.csr_matrix], n_cols: int) -> sp.csr_matrix:
+    """``scipy.sparse.vstack(blocks)`` into arrays sized once, emptying ``blocks`` as it goes
+    (so the blocks and the result are not both held whole)."""
+    nnz = sum(b.nnz for b in blocks)
+    n_rows = sum(b.shape[0] for b in blocks)
+    data = np.empty(nnz, dtype=np.float32)
+    indices = np.empty(nnz, dtype=np.int32 if max(nnz, n_cols) < 2**31 else np.int64)
+    indptr = np.zeros(n_rows + 1, dtype=indices.dtype)
+    at = row = 0
+    while blocks:
+        b = blocks.pop(0)
+        data[at : at + b.nnz], indices[at : at + b.nnz] = b.data, b.indices
+        indptr[row + 1 : row + 1 + b.shape[0]] = b.indptr[1:] + at
+        at, row = at + b.nnz, row + b.shape[0]
+    return sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_cols))
 
 
 def chunk_pairs(prod: sp.csr_matrix, start: int, doc: np.ndarray, min_score: float) -> Triple:
