@@ -200,6 +200,21 @@ def test_top_n_product_keeps_each_rows_best_entries_in_other_documents() -> None
         assert np.allclose(vals[rows == start + i], row[cols[rows == start + i]], atol=1e-5)
 
 
+def test_tfidf_parts_equal_the_whole_matrix_split_in_one_or_two_processes() -> None:
+    from compare.match.counterparts import tfidf_split
+
+    texts = [f"{i % 7}{t}" for i in range(6) for t in seed_measures().text]  # > 250k chars
+    assert sum(map(len, texts)) > 250_000  # two blocks at least
+    x = tfidf_matrix(texts)
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    want = (x[:, np.flatnonzero((df >= 2) & (df <= 40))], x[:, np.flatnonzero(df > 40)])
+    for jobs in (1, 2):
+        got = tfidf_split(texts, 40, jobs=jobs)
+        for g, w in zip(got, want, strict=True):
+            assert g.shape == w.shape and (g != w).nnz == 0
+            assert np.array_equal(g.indptr, w.indptr) and np.array_equal(g.indices, w.indices)
+
+
 def test_deterministic_and_independent_of_row_order() -> None:
     m = seed_measures()
     a = match_measures(m, chunk_size=50)

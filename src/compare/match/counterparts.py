@@ -149,51 +149,79 @@ def tfidf_matrix(texts: list[str], ngram_range: tuple[int, int] = (2, 3)) -> sp.
 
 
 def tfidf_split(
-    texts: list[str], cap: int, ngram_range: tuple[int, int] = (2, 3)
+    texts: list[str], cap: int, ngram_range: tuple[int, int] = (2, 3), jobs: int = 1
 ) -> tuple[sp.csr_matrix, sp.csr_matrix]:
     """:func:`tfidf_matrix` of ``texts`` as its searched and common columns
     (:func:`~compare.match.topk.split_columns`), built block by block: the whole matrix is
-    never held at once beside its parts."""
-    searched, common = _tfidf(texts, ngram_range, lambda df: split_columns(df, cap))
+    never held at once beside its parts; ``jobs`` processes share the work."""
+    searched, common = _tfidf(texts, ngram_range, lambda df: split_columns(df, cap), jobs)
     return searched, common
+
+
+def _text_blocks(texts: list[str], chars: int = 250_000) -> list[tuple[int, int]]:
+    """``texts`` cut into runs of about ``chars`` characters: (start, end) of each."""
+    runs, start, size = [], 0, 0
+    for i, t in enumerate(texts):
+        size += len(t) + 1
+        if size >= chars:
+            runs.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(texts) or not runs:
+        runs.append((start, len(texts)))
+    return runs
 
 
 def _tfidf(
     texts: list[str],
     ngram_range: tuple[int, int],
     columns: Callable[[np.ndarray], list[np.ndarray]],
+    jobs: int = 1,
 ) -> list[sp.csr_matrix]:
-    """The TF-IDF matrix of ``texts`` cut into the column sets ``columns(df)`` gives."""
+    """The TF-IDF matrix of ``texts`` cut into the column sets ``columns(df)`` gives.
+
+    Two passes over blocks of texts, each shared among ``jobs`` processes (the n-grams are
+    counted twice): the first only sums the document frequencies, the second weighs each
+    block and keeps its parts, so the counts of the whole corpus are never held (~300 MB at
+    N = 10,000 documents). The same matrices whatever ``jobs`` is."""
     if ngram_range[0] < 2 or ngram_range[1] < ngram_range[0]:
         raise CompareError(f"ngram_range {ngram_range} must be (low, high) with 2 <= low <= high")
-    # blocks of about 250k characters keep the n-gram arrays' peak memory small
-    blocks, start, size = [], 0, 0
-    for i, t in enumerate(texts):
-        size += len(t) + 1
-        if size >= 250_000:
-            blocks.append(_ngram_counts(texts[start : i + 1], ngram_range, _N_FEATURES))
-            start, size = i + 1, 0
-    if start < len(texts) or not blocks:
-        blocks.append(_ngram_counts(texts[start:], ngram_range, _N_FEATURES))
-    df = np.zeros(_N_FEATURES, dtype=np.int64)
-    for block in blocks:
-        block.data = 1.0 + np.log(block.data, dtype=np.float32)
-        df += np.bincount(block.indices, minlength=_N_FEATURES)
-    n = sum(block.shape[0] for block in blocks)
-    idf = np.log((1.0 + n) / (1.0 + df.astype(np.float32)), dtype=np.float32) + np.float32(1.0)
+    runs = _text_blocks(texts)
+    n_shares = min(len(runs), 1 if jobs < 2 else 4 * jobs)  # small parts to gather
+    shares = [
+        runs[len(runs) * k // n_shares : len(runs) * (k + 1) // n_shares] for k in range(n_shares)
+    ]
+
+    def counts(a: int, b: int) -> sp.csr_matrix:
+        return _ngram_counts(texts[a:b], ngram_range, _N_FEATURES)
+
+    def frequencies(share: list[tuple[int, int]]) -> np.ndarray:
+        df = np.zeros(_N_FEATURES, dtype=np.int64)
+        for a, b in share:
+            df += np.bincount(counts(a, b).indices, minlength=_N_FEATURES)
+        return df
+
+    df = sum(run_tasks([functools.partial(frequencies, share) for share in shares], jobs=jobs))
+    idf = np.log((1.0 + len(texts)) / (1.0 + df.astype(np.float32)), dtype=np.float32)
+    idf += np.float32(1.0)
     sets = columns(df)
     del df
-    pieces: list[list[sp.csr_matrix]] = [[] for _ in sets]
-    while blocks:
-        block = blocks.pop(0)
-        block.data *= idf[block.indices]
-        norms = np.sqrt(np.asarray(block.multiply(block).sum(axis=1)).ravel()).astype(np.float32)
-        norms[norms == 0] = 1.0
-        block.data /= np.repeat(norms, np.diff(block.indptr))
-        block.sort_indices()
-        for kept, cols in zip(pieces, sets, strict=True):
-            kept.append(block[:, cols] if cols.size < block.shape[1] else block)
-    return [stack_rows(kept, cols.size) for kept, cols in zip(pieces, sets, strict=True)]
+
+    def weighted(share: list[tuple[int, int]]) -> list[sp.csr_matrix]:
+        pieces: list[list[sp.csr_matrix]] = [[] for _ in sets]
+        for a, b in share:
+            block = counts(a, b)
+            block.data = (1.0 + np.log(block.data, dtype=np.float32)) * idf[block.indices]
+            sq = block.multiply(block).sum(axis=1)
+            norms = np.sqrt(np.asarray(sq).ravel()).astype(np.float32)
+            norms[norms == 0] = 1.0
+            block.data /= np.repeat(norms, np.diff(block.indptr))
+            block.sort_indices()
+            for kept, cols in zip(pieces, sets, strict=True):
+                kept.append(block[:, cols] if cols.size < block.shape[1] else block)
+        return [stack_rows(kept, cols.size) for kept, cols in zip(pieces, sets, strict=True)]
+
+    parts = run_tasks([functools.partial(weighted, share) for share in shares], jobs=jobs)
+    return [stack_rows([p[i] for p in parts], cols.size) for i, cols in enumerate(sets)]
 
 
 def _empty_matches() -> pd.DataFrame:
@@ -286,7 +314,7 @@ def match_measures(
     # columns, and inside it columns are in id order (ties go to the smaller id).
     perm, ids, doc_names, doc, id_rank = doc_order(ids_in, docs_in)
     n_docs = len(doc_names)
-    xr, x_common = tfidf_split([words[i] for i in perm.tolist()], df_cap(max_df, n))
+    xr, x_common = tfidf_split([words[i] for i in perm.tolist()], df_cap(max_df, n), jobs=jobs)
     xt = xr.T.tocsr()
     release_free_memory()  # the n-gram counts' blocks
     pruned = x_common.shape[1] > 0

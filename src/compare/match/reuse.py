@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,7 @@ REUSE_COLUMNS = [
 
 #: Shingles sorted in one pass at most: larger corpora are split by the hash's top bits into
 #: passes that share nothing (equal shingles fall in the same pass), so memory stays bounded.
-PASS_SHINGLES = 4_000_000
+PASS_SHINGLES = 2_000_000
 
 #: Characters of text turned into content characters at once.
 BLOCK_CHARS = 4_000_000
@@ -198,8 +198,11 @@ def find_reuse(
     seeds = _seed_pairs(content, q, max_docs)
     if seeds[0].size == 0:
         return _empty_reuse()
+    located = replace(content, codes=np.zeros(0, dtype=np.uint32))  # code points: done with
+    del content
     da, db, ci, cj, clen = _maximal_runs(*seeds, q)
-    return _as_reuse(ordered, names, content, da, db, ci, cj, clen)
+    del seeds
+    return _as_reuse(ordered, names, located, da, db, ci, cj, clen)
 
 
 def _inside_one_text(starts: np.ndarray, q: int, n_windows: int) -> np.ndarray:

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from sparse_dot_topn import sp_matmul_topn
 
 from compare.errors import CompareError
+from compare.parallel import release_free_memory
 
 
 def position_in_group(group: np.ndarray) -> np.ndarray:
@@ -121,6 +122,8 @@ def stack_rows(blocks: list[sp.csr_matrix], n_cols: int) -> sp.csr_matrix:
         data[at : at + b.nnz], indices[at : at + b.nnz] = b.data, b.indices
         indptr[row + 1 : row + 1 + b.shape[0]] = b.indptr[1:] + at
         at, row = at + b.nnz, row + b.shape[0]
+        if len(blocks) % 32 == 0:  # the copied blocks' memory goes back as the result fills
+            release_free_memory()
     return sp.csr_matrix((data, indices, indptr), shape=(n_rows, n_cols))
 
 
