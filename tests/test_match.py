@@ -189,7 +189,10 @@ def test_top_n_product_keeps_each_rows_best_entries_in_other_documents() -> None
     x = tfidf_matrix([match_text(t, n) for t, n in zip(m.text, m.number, strict=True)])
     doc = pd.factorize(m.doc_id)[0].astype(np.int64)
     start, keep = 40, 5
-    rows, cols, vals = chunk_top_pairs(x[start : start + 60], x.T.tocsr(), start, doc, keep)
+    largest = int(np.bincount(doc).max())
+    rows, cols, vals = chunk_top_pairs(
+        x[start : start + 60], x.T.tocsr(), start, doc, keep, largest
+    )
     assert (doc[rows] != doc[cols]).all()
     dense = (x[start : start + 60] @ x.T).toarray()
     for i, row in enumerate(dense):

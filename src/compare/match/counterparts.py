@@ -320,6 +320,7 @@ def match_measures(
     pruned = x_common.shape[1] > 0
 
     per_row_cand = max(n_candidates, k) if pruned else k
+    largest = int(np.bincount(doc).max())  # measures of the largest document
 
     def best(triple: Triple, top: int) -> Triple:
         return best_pairs(triple, doc, n_docs, id_rank, per_document, top)
@@ -328,7 +329,7 @@ def match_measures(
         block = xr[start : start + chunk_size]
         if not pruned:
             return best(chunk_pairs(block @ xt, start, doc, min_score), k)
-        top = chunk_top_pairs(block, xt, start, doc, 4 * per_row_cand)
+        top = chunk_top_pairs(block, xt, start, doc, 4 * per_row_cand, largest)
         rows, cols, vals = best(top, per_row_cand)
         vals = vals + rowwise_dot(x_common, rows, cols)  # exact scores
         ok = vals >= min_score - 1e-6

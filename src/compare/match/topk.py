@@ -137,15 +137,14 @@ def chunk_pairs(prod: sp.csr_matrix, start: int, doc: np.ndarray, min_score: flo
 
 
 def chunk_top_pairs(
-    rows: sp.csr_matrix, xt: sp.csr_matrix, start: int, doc: np.ndarray, keep: int
+    rows: sp.csr_matrix, xt: sp.csr_matrix, start: int, doc: np.ndarray, keep: int, largest: int
 ) -> Triple:
     """About the ``keep`` best pairs in other documents of each of the chunk's ``rows``
     (rows ``start``…) by the product ``rows @ xt``, computed by sparse_dot_topn's top-n
-    product so the full product is never stored. Each row asks for ``keep`` plus the largest
-    document's measure count, so that dropping its own document's entries still leaves
-    ``keep``."""
-    extra = int(np.bincount(doc).max())
-    prod = sp_matmul_topn(rows, xt, top_n=keep + extra, threshold=0.0, sort=False)
+    product so the full product is never stored. Each row asks for ``keep`` plus ``largest``
+    (the largest document's measure count), so that dropping its own document's entries
+    still leaves ``keep``."""
+    prod = sp_matmul_topn(rows, xt, top_n=keep + largest, threshold=0.0, sort=False)
     local = np.repeat(np.arange(prod.shape[0], dtype=np.int64), np.diff(prod.indptr))
     cols = prod.indices.astype(np.int64)
     ok = doc[local + start] != doc[cols]
