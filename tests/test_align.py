@@ -445,6 +445,32 @@ def test_every_aligner_aligns_alike_and_pickles_with_its_tokenizer(measures: pd.
     )
 
 
+def test_lexicon_trie_matches_what_the_longest_first_alternation_matches() -> None:
+    """The lexicon's trie regex finds, on real texts it was not written from (the development
+    corpus) and on made-up overlaps, the same matches as the alternation of its seed terms
+    longest first: a longest match at each position, none overlapping."""
+    import re
+
+    from compare.align.lexicon import _Lexicon, longest_match_pattern
+    from compare.align.taxonomy import load_taxonomy
+
+    terms = list(_Lexicon(load_taxonomy()).term_topics)
+    assert len(terms) > 300
+    ordered = sorted(terms, key=lambda t: (-len(t), t))
+    alternation = re.compile("|".join(re.escape(t) for t in ordered))
+    trie = longest_match_pattern(terms)
+    root = Path(__file__).parents[1] / "data" / "dev" / "raw"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.iterdir())]
+    found = 0
+    for text in texts:
+        want = [(m.start(), m.end()) for m in alternation.finditer(text)]
+        assert [(m.start(), m.end()) for m in trie.finditer(text)] == want
+        found += len(want)
+    assert found > 5_000
+    made_up = longest_match_pattern(["ab", "abcd", "abx", "b", "bcd", "c"])
+    assert made_up.findall("abcdabcxabxbcdbc") == ["abcd", "ab", "c", "abx", "bcd", "b", "c"]
+
+
 def test_lexicon_reads_heading_and_body_from_the_measures_table() -> None:
     lex = LexiconAligner(level="topic").fit(None)
     row = pd.DataFrame(
@@ -454,6 +480,44 @@ def test_lexicon_reads_heading_and_body_from_the_measures_table() -> None:
     as_text = lex.topic_scores(row["text"])
     # in the heading the term counts heading_boost more; from a plain text nothing is a heading
     assert as_table.sum() > as_text.sum() > 0
+
+
+@pytest.mark.parametrize(
+    ("ngram_range", "min_df", "max_df"), [((2, 3), 2, 1.0), ((1, 3), 1, 0.5), ((3, 3), 0.002, 150)]
+)
+def test_char_vectorizer_fitted_with_numpy_equals_scikit_learns(
+    ngram_range: tuple[int, int], min_df: float, max_df: float
+) -> None:
+    """``CharTfidfVectorizer.fit_transform`` gives scikit-learn's fitted vectorizer bit for bit
+    on real texts: the same vocabulary (and dict order), idf, and matrix (indices in the same
+    order, values, dtypes), with blank runs, full-width and non-BMP characters and empty texts;
+    settings it does not count itself fall back to scikit-learn."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from compare.align.ngrams import CharTfidfVectorizer
+
+    root = Path(__file__).parents[1] / "data"
+    texts = [line for p in sorted((root / "dev" / "raw").iterdir())
+             for line in p.read_text(encoding="utf-8").splitlines()[:60]]  # fmt: skip
+    texts += ["", " ", "法", "法治", "  \n\n 政府  建设\t\t", "２０２１年 Ａ", "𠀀中文😀"]
+    settings = dict(analyzer="char", ngram_range=ngram_range, lowercase=False,
+                    sublinear_tf=True, min_df=min_df, max_df=max_df)  # fmt: skip
+    stock, ours = TfidfVectorizer(**settings), CharTfidfVectorizer(**settings)
+    want, got = stock.fit_transform(texts), ours.fit_transform(texts)
+    assert want.shape[1] > 5_000 and want.nnz > 50_000
+    assert type(got) is type(want) and got.dtype == want.dtype and got.shape == want.shape
+    assert got.indices.dtype == want.indices.dtype
+    for a, b in ((got.indptr, want.indptr), (got.indices, want.indices), (got.data, want.data)):
+        assert np.array_equal(a, b)
+    assert list(ours.vocabulary_.items()) == list(stock.vocabulary_.items())
+    assert np.array_equal(ours.idf_, stock.idf_)
+    assert np.array_equal(ours.transform(texts[:50]).data, stock.transform(texts[:50]).data)
+    capped = CharTfidfVectorizer(**settings, max_features=100).fit(texts)
+    assert (
+        capped.vocabulary_ == TfidfVectorizer(**settings, max_features=100).fit(texts).vocabulary_
+    )
+    with pytest.raises(ValueError, match="no terms remain"):
+        CharTfidfVectorizer(analyzer="char", min_df=2).fit(["法治", "政府"])
 
 
 @pytest.mark.parametrize("ngram_range", [(1, 3), (2, 3)])

@@ -17,6 +17,8 @@ from sklearn.base import clone
 from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import GroupKFold
 
+from compare.align.base import _as_batch
+
 #: Category written when the calibrated score is below the threshold.
 UNASSIGNED = "unassigned"
 
@@ -60,9 +62,9 @@ def fold_prediction(
     """``test``, and the class and its probability predicted for each ``test`` text by a clone of
     ``aligner`` fitted on the ``train`` texts."""
     model = clone(aligner).fit([texts[i] for i in train], y[train])
-    chunk = [texts[i] for i in test]
-    predicted = model.predict(chunk)
-    return test, predicted, top_probability(model, model.predict_proba(chunk), predicted)
+    chunk = _as_batch([texts[i] for i in test])  # one batch: the texts are transformed once
+    predicted = model._predict(chunk)
+    return test, predicted, top_probability(model, model._proba(chunk), predicted)
 
 
 def gather_folds(

@@ -22,7 +22,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from compare.align.base import _as_batch, _as_texts, _Batch, _resolve_taxonomy
 from compare.align.lexicon import LexiconAligner, LexiconFeatures
-from compare.align.ngrams import packed_vocabulary, plain_char, tfidf_transform
+from compare.align.ngrams import (
+    CharTfidfVectorizer,
+    packed_vocabulary,
+    plain_char,
+    tfidf_transform,
+)
 from compare.align.taxonomy import Taxonomy
 from compare.config import DataFiles
 from compare.errors import CompareError
@@ -42,12 +47,12 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
     ``word_features`` (False leaves the jieba words out: character n-grams only, no
     tokenising).
 
-    Fitted state: ``features_``, ``model_``, ``classes_``, ``feature_names_``, ``tokenizer_``
-    (jieba with the taxonomy's seed terms), ``feature_kinds_`` (what each feature is),
-    ``transform_keys_`` (a content key per fitted vectorizer: models fitted on the same texts
+    Fitted state: ``features_``, ``model_``, ``classes_``, ``tokenizer_`` (jieba with the
+    taxonomy's seed terms), ``transform_keys_`` (a content key per fitted vectorizer: models fitted on the same texts
     share one transform of a batch), ``packed_vocabularies_`` (each character vectorizer's
     vocabulary packed for :func:`~compare.align.ngrams.tfidf_transform`), ``stacked_`` (the
-    one-vs-rest weights in one matrix).
+    one-vs-rest weights in one matrix). :meth:`feature_kinds` (what each feature is) is worked
+    out when ``explain`` first needs it: the fits of the calibration folds never do.
     """
 
     method = "learned"
@@ -90,7 +95,7 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
             ),
             (
                 "c",
-                TfidfVectorizer(
+                CharTfidfVectorizer(
                     analyzer="char",
                     ngram_range=tuple(self.char_ngram),
                     lowercase=False,
@@ -137,8 +142,6 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
         self.tokenizer_ = get_tokenizer(self.data, tax.seed_terms())
         self.features_ = self._features()
         self.model_ = self._model().fit(self.features_.fit_transform(texts, y), y)
-        self.feature_names_ = self.features_.get_feature_names_out()
-        self.feature_kinds_ = _feature_kinds(self.feature_names_)
         self.transform_keys_ = [_transform_key(t) for _, t in self.features_.transformer_list]
         self.packed_vocabularies_ = [
             packed_vocabulary(t) if plain_char(t) else None
@@ -176,6 +179,13 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
         when neither exists."""
         check_is_fitted(self, "model_")
         return self._explain(_as_batch(X), top)
+
+    def feature_kinds(self) -> tuple[np.ndarray, list[str]]:
+        """:func:`_feature_kinds` of the fitted features' names (kept once worked out)."""
+        check_is_fitted(self, "model_")
+        if getattr(self, "feature_kinds_", None) is None:
+            self.feature_kinds_ = _feature_kinds(self.features_.get_feature_names_out())
+        return self.feature_kinds_
 
     def _transform(self, batch: _Batch) -> Any:
         """``features_.transform(texts)``, computed once per batch."""
@@ -228,7 +238,7 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
             coef = np.vstack([-coef[0], coef[0]])
         model_index = {c: i for i, c in enumerate(self.model_.classes_)}
         lex_terms = self.lexicon_._evidence(batch, preds, 3)
-        kinds, values = self.feature_kinds_
+        kinds, values = self.feature_kinds()
         out = []
         for i, label in enumerate(preds):
             chosen = [t for t in lex_terms[i].split("; ") if t]
@@ -292,7 +302,11 @@ def _transform_key(vec: Any) -> str | None:
     ``transform`` gives the same result (same parameters, tokenizer, vocabulary and idf
     weights); ``None`` for anything else."""
     tfidf = getattr(vec, "_tfidf", None)
-    if type(vec) is not TfidfVectorizer or tfidf is None or not hasattr(tfidf, "idf_"):
+    if (
+        type(vec) not in (TfidfVectorizer, CharTfidfVectorizer)
+        or tfidf is None
+        or not hasattr(tfidf, "idf_")
+    ):
         return None
     params = {
         k: (getattr(v, "key", None) or repr(v)) if k == "tokenizer" and v is not None else v
@@ -300,7 +314,10 @@ def _transform_key(vec: Any) -> str | None:
     }
     h = hashlib.sha256(repr(sorted(params.items(), key=lambda kv: kv[0])).encode())
     h.update(repr(sorted(tfidf.get_params().items())).encode())
-    h.update("\n".join(f"{t}\t{i}" for t, i in sorted(vec.vocabulary_.items())).encode())
+    terms = [""] * len(vec.vocabulary_)  # the terms in index order: the same mapping
+    for term, i in vec.vocabulary_.items():
+        terms[i] = term
+    h.update("\n".join(terms).encode())
     h.update(str(tfidf.idf_.dtype).encode())
     h.update(np.ascontiguousarray(tfidf.idf_).tobytes())
     return h.hexdigest()

