@@ -375,6 +375,8 @@ def test_reuse_does_not_depend_on_how_the_work_is_split() -> None:
     one = set(zip(*(c.tolist() for c in _seed_pairs(whole, 10, None)), strict=True))
     many = _seed_pairs(whole, 10, None, pass_shingles=2_000)  # 2**6 passes
     assert len(one) > 1000 and set(zip(*(c.tolist() for c in many), strict=True)) == one
+    shared = _seed_pairs(whole, 10, None, pass_shingles=2_000, jobs=2)  # the passes forked
+    assert all(np.array_equal(a, b) for a, b in zip(many, shared, strict=True))
 
 
 def test_reuse_finds_each_location() -> None:

@@ -344,7 +344,7 @@ def corpus_tables(
     )
     phases("counterparts")
     tables["reuse"] = match.find_reuse(
-        collected.texts, min_length=REUSE_MIN_LENGTH, max_docs=REUSE_MAX_DOCS
+        collected.texts, min_length=REUSE_MIN_LENGTH, max_docs=REUSE_MAX_DOCS, jobs=jobs
     )
     phases("reuse")
     release_free_memory()

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import CompareError
+from compare.parallel import run_tasks
 
 #: Bases of the two rolling hashes of a shingle.
 _B1 = np.uint64(0x100000001B3)
@@ -164,6 +166,7 @@ def find_reuse(
     texts: Mapping[str, str],
     min_length: int = 10,
     max_docs: int | None = None,
+    jobs: int = 1,
 ) -> pd.DataFrame:
     """The ``reuse`` table: maximal passages that two documents share, with both locations.
 
@@ -182,6 +185,7 @@ def find_reuse(
     ``None``: all are used). A stock phrase shared by N documents gives N(N-1)/2 rows, so for a
     national corpus a cap bounds the output; capped passages may then come out in pieces or not
     at all. Work is linear in the total text length plus the number of seed pairs.
+    ``jobs``: processes sharing the sorting passes (the same table).
     """
     if min_length < 2:
         raise CompareError("min_length must be at least 2")
@@ -195,7 +199,7 @@ def find_reuse(
             raise CompareError(f"text of document {name!r} is not a string")
     ordered = [by_name[name] for name in names]
     content = Content.of(ordered)
-    seeds = _seed_pairs(content, q, max_docs)
+    seeds = _seed_pairs(content, q, max_docs, jobs=jobs)
     if seeds[0].size == 0:
         return _empty_reuse()
     located = replace(content, codes=np.zeros(0, dtype=np.uint32))  # code points: done with
@@ -229,36 +233,58 @@ def _top_bits(codes: np.ndarray, q: int, bits: int, n: int, block: int = 1 << 22
 
 
 def _seed_pairs(
-    content: Content, q: int, max_docs: int | None, pass_shingles: int = PASS_SHINGLES
+    content: Content,
+    q: int,
+    max_docs: int | None,
+    pass_shingles: int = PASS_SHINGLES,
+    jobs: int = 1,
 ) -> tuple[np.ndarray, ...]:
     """Shingle pairs of ``q`` content characters shared by two documents: ``(i, j, da, db)``,
-    shingle starts in each document's content and the documents (``da < db``)."""
+    shingle starts in each document's content and the documents (``da < db``). The passes
+    share nothing: ``jobs`` processes share them (:func:`~compare.parallel.run_tasks`; the
+    same pairs in the same order)."""
     codes, starts = content.codes, content.starts
     whole = _inside_one_text(starts, q, codes.size - q + 1)
     bits = min(8, int(np.ceil(np.log2(max(1, whole.sum() / pass_shingles)))))
     key = _top_bits(codes, q, bits, whole.size)
-    found: list[tuple[np.ndarray, ...]] = []
-    for part in range(2**bits):
-        at = np.flatnonzero(whole & (key == part))
-        hashes = _window_hashes(codes, at, q, _B1)
-        # memory is the limit at scale: per shingle of the pass, only the sort order, the
-        # sorted hashes and the sorted documents are held at once
-        perm = np.argsort(hashes, kind="stable")
-        order, sorted_hash = at[perm], hashes[perm]
-        del at, hashes, perm
-        sorted_doc = (np.searchsorted(starts, order, side="right") - 1).astype(np.int32)
-        li, ri = _group_pairs(sorted_hash, sorted_doc, max_docs)
-        del sorted_hash
-        # the sort is stable, so inside a group a < b and the document of a <= that of b
-        a, b, da, db = order[li], order[ri], sorted_doc[li], sorted_doc[ri]
-        del order, sorted_doc, li, ri
-        keep = da != db
-        a, b, da, db = a[keep], b[keep], da[keep], db[keep]
-        # a second hash (its low 32 bits) weeds out collisions of the first
-        same = (_window_hashes(codes, a, q, _B2) ^ _window_hashes(codes, b, q, _B2)) << 32 == 0
-        a, b, da, db = a[same], b[same], da[same], db[same]
-        found.append((a - starts[da], b - starts[db], da, db))
+    passes = [
+        functools.partial(_pass_pairs, content, q, max_docs, whole, key, part)
+        for part in range(2**bits)
+    ]
+    found = run_tasks(passes, jobs)
     return tuple(np.concatenate(col) for col in zip(*found, strict=True))
+
+
+def _pass_pairs(
+    content: Content,
+    q: int,
+    max_docs: int | None,
+    whole: np.ndarray,
+    key: np.ndarray,
+    part: int,
+) -> tuple[np.ndarray, ...]:
+    """The seed pairs of one pass of :func:`_seed_pairs`: the windows ``whole`` marks as inside
+    one text whose ``key`` (top bits of the hash) is ``part``."""
+    codes, starts = content.codes, content.starts
+    at = np.flatnonzero(whole & (key == part))
+    hashes = _window_hashes(codes, at, q, _B1)
+    # memory is the limit at scale: per shingle of the pass, only the sort order, the
+    # sorted hashes and the sorted documents are held at once
+    perm = np.argsort(hashes, kind="stable")
+    order, sorted_hash = at[perm], hashes[perm]
+    del at, hashes, perm
+    sorted_doc = (np.searchsorted(starts, order, side="right") - 1).astype(np.int32)
+    li, ri = _group_pairs(sorted_hash, sorted_doc, max_docs)
+    del sorted_hash
+    # the sort is stable, so inside a group a < b and the document of a <= that of b
+    a, b, da, db = order[li], order[ri], sorted_doc[li], sorted_doc[ri]
+    del order, sorted_doc, li, ri
+    keep = da != db
+    a, b, da, db = a[keep], b[keep], da[keep], db[keep]
+    # a second hash (its low 32 bits) weeds out collisions of the first
+    same = (_window_hashes(codes, a, q, _B2) ^ _window_hashes(codes, b, q, _B2)) << 32 == 0
+    a, b, da, db = a[same], b[same], da[same], db[same]
+    return a - starts[da], b - starts[db], da, db
 
 
 def _maximal_runs(i: np.ndarray, j: np.ndarray, da: np.ndarray, db: np.ndarray, q: int) -> tuple:
