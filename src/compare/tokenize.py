@@ -129,7 +129,10 @@ class Tokenizer:
         self.engine_name = engine
         self._engine: Any = None
         self._compounds: dict[tuple[str, ...], str] | None = None
+        self._compound_lengths: list[int] = []  # longest first
+        self._compound_starts: set[str] = set()  # the first token of each compound
         self._memo: dict[str, tuple[str, ...]] = {}
+        self._kept: dict[str, bool] = {}
         self.stopwords = load_stopwords(data=self.data)
 
     def __getstate__(self) -> dict:
@@ -169,6 +172,8 @@ class Tokenizer:
         self._compounds = {
             tuple(split(word)): word for word, _, _ in userdict if not _WORDCHARS.match(word)
         }
+        self._compound_lengths = sorted({len(k) for k in self._compounds}, reverse=True)
+        self._compound_starts = {k[0] for k in self._compounds if k}
         return tok
 
     def _splitter(self, tok: Any) -> Any:
@@ -186,10 +191,14 @@ class Tokenizer:
         compounds = self._compounds
         if not compounds:
             return tokens
-        lengths = sorted({len(k) for k in compounds}, reverse=True)
+        lengths, starts = self._compound_lengths, self._compound_starts
         out: list[str] = []
         i = 0
         while i < len(tokens):
+            if tokens[i] not in starts:  # most tokens begin no compound
+                out.append(tokens[i])
+                i += 1
+                continue
             for n in lengths:
                 key = tuple(tokens[i : i + n])
                 if key in compounds:
@@ -205,8 +214,13 @@ class Tokenizer:
         """Content tokens: stopwords, punctuation and whitespace dropped; punctuated phrases
         joined."""
         tokens = self._join_compounds(self.cut(text))
+        kept = self._kept  # whether a token is content, decided once per distinct token
         stop = self.stopwords
-        return [t for t in tokens if t.strip() and not _NONWORD.match(t) and t not in stop]
+        if len(kept) > 200_000:
+            kept.clear()
+        for t in set(tokens).difference(kept):
+            kept[t] = bool(t.strip()) and not _NONWORD.match(t) and t not in stop
+        return [t for t in tokens if kept[t]]
 
     def tokens(self, text: str) -> list[str]:
         """:meth:`tokenize`, remembered per text."""

@@ -69,20 +69,18 @@ def _pick_topics(
         for j, c in enumerate(topic_model.classes_):
             tprob[:, index[c]] = p[:, j]
     parents = tax.topics["category_id"].to_numpy()
-    out = []
-    for i, cat in enumerate(categories):
-        mask = parents == cat
-        score = np.zeros(len(topic_ids))
-        ls = np.where(mask, lex_scores[i], 0.0)
-        if ls.sum() > 0:
-            score += ls / ls.sum()
-        if tprob is not None:
-            tp = np.where(mask, tprob[i], 0.0)
-            if tp.sum() > 0:
-                score += tp / tp.sum()
-        score[~mask] = -1.0
-        out.append(topic_ids[int(np.argmax(score))])
-    return out
+    # each row's topics of its category: shares of the lexicon scores and of the learned
+    # probabilities inside the category (a share of an all-zero row is left out), summed
+    inside = parents[None, :] == np.asarray(categories, dtype=object)[:, None]
+    score = np.zeros(inside.shape)
+    for part in (lex_scores, tprob):
+        if part is None:
+            continue
+        masked = np.where(inside, part, 0.0)
+        total = masked.sum(axis=1, keepdims=True)
+        score += np.divide(masked, total, out=np.zeros_like(masked), where=total > 0)
+    score[~inside] = -1.0
+    return [topic_ids[j] for j in np.argmax(score, axis=1).tolist()]
 
 
 #: Fewest labelled measures (and classes) needed to train the learned model.

@@ -251,9 +251,16 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
                 order = np.argsort(-contrib)[: int(np.count_nonzero(contrib > 0))]
                 ranked = indices[order]
                 kind = kinds[ranked]
-                words = [values[j] for j in ranked[kind == 0]]
-                chars = [values[j] for j in ranked[kind == 1] if len(values[j]) > 1]
-                for value in words or ([] if chosen else chars):
+                words = ranked[kind == 0]
+                if words.size:
+                    candidates = (values[j] for j in words.tolist())
+                elif not chosen:
+                    candidates = (
+                        values[j] for j in ranked[kind == 1].tolist() if len(values[j]) > 1
+                    )
+                else:
+                    candidates = iter(())
+                for value in candidates:  # read only as far as needed
                     if len(chosen) >= top:
                         break
                     if not any(value in c or c in value for c in chosen):
