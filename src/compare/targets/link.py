@@ -24,27 +24,32 @@ def assign_measures(targets: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFra
         raise CompareError(
             f"measures table lacks {', '.join(sorted(need - set(measures.columns)))}"
         )
-    by_doc = {
-        d: (g["char_start"].to_numpy(), g["char_end"].to_numpy(), g["measure_id"].to_numpy())
-        for d, g in measures.groupby("doc_id", sort=False)
-    }
+    # each document's measures are one run of the measures sorted (stably) by document
+    m_doc = measures["doc_id"].astype(str).to_numpy()
+    order = np.argsort(m_doc, kind="stable")
+    m_doc = m_doc[order]
+    m_start = measures["char_start"].to_numpy()[order]
+    m_end = measures["char_end"].to_numpy()[order]
+    m_ids = measures["measure_id"].to_numpy()[order]
+    t_doc = out["doc_id"].astype(str).to_numpy()
+    lo = np.searchsorted(m_doc, t_doc, side="left")
+    hi = np.searchsorted(m_doc, t_doc, side="right")
     ids = []
-    for doc_id, t_start, t_end in zip(
-        out["doc_id"], out["char_start"], out["char_end"], strict=True
+    for a, b, t_start, t_end in zip(
+        lo.tolist(), hi.tolist(), out["char_start"].tolist(), out["char_end"].tolist(), strict=True
     ):
         found = ""
-        if doc_id in by_doc:
-            m_start, m_end, m_ids = by_doc[doc_id]
-            for inside in (
-                (m_start <= t_start) & (m_end >= t_end),
-                (m_start <= t_start) & (m_end > t_start),
-            ):
-                if inside.any():
-                    idx = np.flatnonzero(inside)
-                    # innermost (narrowest) measure; ties go to the earliest start
-                    best = idx[np.lexsort((m_start[idx], (m_end - m_start)[idx]))[0]]
-                    found = m_ids[best]
-                    break
+        starts, ends = m_start[a:b], m_end[a:b]
+        for inside in (
+            (starts <= t_start) & (ends >= t_end),
+            (starts <= t_start) & (ends > t_start),
+        ):
+            if inside.any():
+                idx = np.flatnonzero(inside)
+                # innermost (narrowest) measure; ties go to the earliest start
+                best = idx[np.lexsort((starts[idx], (ends - starts)[idx]))[0]]
+                found = m_ids[a + best]
+                break
         ids.append(found)
     out["measure_id"] = ids
     return out
