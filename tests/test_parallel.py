@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -61,3 +62,22 @@ def test_release_free_memory_gives_freed_blocks_back() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     before, after, _ = (float(v) for v in out.stdout.split())
     assert before > 250 and after < before - 200
+
+
+def test_runs_by_size_cut_texts_into_contiguous_blocks() -> None:
+    """Runs cover every item once, in order; each but the last reaches the size and would not
+    without its last item (checked on the dev texts' lengths as well as small cases)."""
+    from pathlib import Path
+
+    from compare.parallel import runs_by_size
+
+    assert runs_by_size([3, 3, 3, 3, 3], 6) == [(0, 2), (2, 4), (4, 5)]
+    assert runs_by_size([10, 1], 5) == [(0, 1), (1, 2)]
+    assert runs_by_size([], 5) == [(0, 0)]
+    raw = Path(__file__).parents[1] / "data" / "dev" / "raw"
+    sizes = [len(p.read_text(encoding="utf-8", errors="replace")) for p in sorted(raw.iterdir())]
+    runs = runs_by_size(sizes, 20_000)
+    assert len(runs) > 3 and runs[0][0] == 0 and runs[-1][1] == len(sizes)
+    assert all(a[1] == b[0] and a[0] < a[1] for a, b in itertools.pairwise(runs))
+    for a, b in runs[:-1]:
+        assert sum(sizes[a:b]) >= 20_000 > sum(sizes[a : b - 1])

@@ -95,3 +95,18 @@ def run_tasks(tasks: Sequence[Callable[[], T]], jobs: int = 1) -> list[T]:
         initargs=(tasks,),
     ) as pool:
         return list(in_order(pool, _run_task, range(len(tasks))))
+
+
+def runs_by_size(sizes: Sequence[int], size: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of the consecutive runs of items whose ``sizes`` add up to about
+    ``size``: a run ends at the item that makes it reach ``size`` (the last run may be smaller;
+    no items give one empty run). How a corpus stage cuts its texts into blocks of work."""
+    runs, start, total = [], 0, 0
+    for i, n in enumerate(sizes):
+        total += n
+        if total >= size:
+            runs.append((start, i + 1))
+            start, total = i + 1, 0
+    if start < len(sizes) or not runs:
+        runs.append((start, len(sizes)))
+    return runs

@@ -234,8 +234,9 @@ class Tokenizer:
     __call__ = tokens
 
     def forget(self) -> None:
-        """Drop the remembered tokens (for timing or counting the work)."""
+        """Drop the remembered tokens and token tests (for timing or counting the work)."""
         self._memo.clear()
+        self._kept.clear()
 
 
 def get_tokenizer(

@@ -48,10 +48,10 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
     tokenising).
 
     Fitted state: ``features_``, ``model_``, ``classes_``, ``tokenizer_`` (jieba with the
-    taxonomy's seed terms), ``transform_keys_`` (a content key per fitted vectorizer: models fitted on the same texts
-    share one transform of a batch), ``packed_vocabularies_`` (each character vectorizer's
-    vocabulary packed for :func:`~compare.align.ngrams.tfidf_transform`), ``stacked_`` (the
-    one-vs-rest weights in one matrix). :meth:`feature_kinds` (what each feature is) is worked
+    taxonomy's seed terms), ``transform_keys_`` (a content key per fitted vectorizer: models
+    fitted on the same texts share one transform of a batch), ``packed_vocabularies_`` (each
+    character vectorizer's vocabulary packed for :func:`~compare.align.ngrams.tfidf_transform`),
+    ``stacked_`` (the one-vs-rest weights in one matrix). :meth:`feature_kinds` (what each feature is) is worked
     out when ``explain`` first needs it: the fits of the calibration folds never do.
     """
 

@@ -55,7 +55,8 @@ def longest_match_pattern(terms: Iterable[str]) -> re.Pattern[str]:
 
 
 class _Lexicon:
-    """Seed terms compiled into one longest-first regex; counts non-overlapping matches."""
+    """Seed terms compiled into one longest-match regex (:func:`longest_match_pattern`);
+    counts non-overlapping matches."""
 
     def __init__(self, tax: Taxonomy) -> None:
         self.topics: list[str] = tax.topic_ids

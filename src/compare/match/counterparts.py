@@ -34,7 +34,7 @@ from compare.match.topk import (
     split_columns,
     stack_rows,
 )
-from compare.parallel import release_free_memory, run_tasks
+from compare.parallel import release_free_memory, run_tasks, runs_by_size
 from compare.structure.config import Config, load_config
 from compare.structure.measures import without_unit_note
 from compare.structure.segment import leading_marker
@@ -48,6 +48,9 @@ MATCH_COLUMNS = ["measure_id", "other_measure_id", "score", "rank", "other_doc_i
 _NON_WORD = re.compile(r"[\W_]+")
 
 _N_FEATURES = 2**22
+
+#: Characters of measure text counted into n-grams at once (a block of the TF-IDF's work).
+TEXT_BLOCK_CHARS = 250_000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,19 +161,6 @@ def tfidf_split(
     return searched, common
 
 
-def _text_blocks(texts: list[str], chars: int = 250_000) -> list[tuple[int, int]]:
-    """``texts`` cut into runs of about ``chars`` characters: (start, end) of each."""
-    runs, start, size = [], 0, 0
-    for i, t in enumerate(texts):
-        size += len(t) + 1
-        if size >= chars:
-            runs.append((start, i + 1))
-            start, size = i + 1, 0
-    if start < len(texts) or not runs:
-        runs.append((start, len(texts)))
-    return runs
-
-
 def _tfidf(
     texts: list[str],
     ngram_range: tuple[int, int],
@@ -185,7 +175,7 @@ def _tfidf(
     N = 10,000 documents). The same matrices whatever ``jobs`` is."""
     if ngram_range[0] < 2 or ngram_range[1] < ngram_range[0]:
         raise CompareError(f"ngram_range {ngram_range} must be (low, high) with 2 <= low <= high")
-    runs = _text_blocks(texts)
+    runs = runs_by_size([len(t) + 1 for t in texts], TEXT_BLOCK_CHARS)
     n_shares = min(len(runs), 1 if jobs < 2 else 4 * jobs)  # small parts to gather
     shares = [
         runs[len(runs) * k // n_shares : len(runs) * (k + 1) // n_shares] for k in range(n_shares)

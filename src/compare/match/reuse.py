@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import CompareError
-from compare.parallel import run_tasks
+from compare.parallel import run_tasks, runs_by_size
 
 #: Bases of the two rolling hashes of a shingle.
 _B1 = np.uint64(0x100000001B3)
@@ -67,13 +67,12 @@ class Content:
         offsets = np.empty(total, dtype=np.int32 if max(lengths, default=0) < 2**31 else np.int64)
         counts = np.zeros(len(texts), dtype=np.int64)
         is_word = np.zeros(0x110000, dtype=np.int8) - 1  # -1: not looked up yet
-        done = first = size = 0
-        for i, n_chars in enumerate(lengths):
-            size += n_chars
-            if size >= block_chars or i == len(texts) - 1:
-                c, o, counts[first : i + 1] = _content_of_block(texts[first : i + 1], is_word)
+        done = 0
+        for a, b in runs_by_size(lengths, block_chars):
+            if a < b:
+                c, o, counts[a:b] = _content_of_block(texts[a:b], is_word)
                 codes[done : done + c.size], offsets[done : done + c.size] = c, o
-                done, first, size = done + c.size, i + 1, 0
+                done += c.size
         starts = np.r_[0, np.cumsum(counts)].astype(np.int64)
         return cls(codes[:done], offsets[:done], starts)
 
