@@ -78,10 +78,14 @@ def packed_vocabulary(vec: TfidfVectorizer) -> tuple[np.ndarray, np.ndarray]:
     return key[order], col[order]
 
 
-def _occurrences(vec: Any, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every character n-gram of ``texts`` as scikit-learn's analyzer cuts it: packed n-gram,
-    text index, and a key that sorts occurrences as the analyzer yields them (text by text;
-    in a text, all n-grams of the shortest length first)."""
+def _occurrences(
+    vec: Any, texts: list[str], ordered: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every character n-gram of ``texts`` as scikit-learn's analyzer cuts it (the texts are
+    joined, and an n-gram counts when its first and last characters are in the same text):
+    packed n-gram, text index, and (``ordered``; else empty) a key that sorts occurrences as
+    the analyzer yields them (text by text; in a text, all n-grams of the shortest length
+    first)."""
     cleaned = [vec._white_spaces.sub(" ", text) for text in texts]
     lengths = np.array([len(t) for t in cleaned], dtype=np.int64)
     codes = _codes("".join(cleaned))
@@ -95,13 +99,13 @@ def _occurrences(vec: Any, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np
         where = doc[at]
         keys.append(packed[at])
         rows.append(where)
-        # texts hold disjoint ranges of the key; in a text, length n - lo comes after the
-        # shorter ones (each text has fewer n-grams of a length than characters)
-        order.append((hi - lo + 1) * starts[where] + (n - lo) * lengths[where] + at - starts[where])
-    if not keys:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    return np.concatenate(keys), np.concatenate(rows), np.concatenate(order)
+        if ordered:
+            # texts hold disjoint ranges of the key; in a text, length n - lo comes after the
+            # shorter ones (each text has fewer n-grams of a length than characters)
+            local = at - starts[where]
+            order.append((hi - lo + 1) * starts[where] + (n - lo) * lengths[where] + local)
+    key = np.concatenate(order) if ordered else np.zeros(0, dtype=np.int64)
+    return np.concatenate(keys), np.concatenate(rows), key
 
 
 def _unpacked(keys: np.ndarray) -> list[str]:
@@ -168,7 +172,7 @@ class CharTfidfVectorizer(TfidfVectorizer):
 
     def fit_transform(self, raw_documents: Any, y: Any = None) -> Any:
         if not (_plain_char_settings(self) and self.vocabulary is None
-                and self.max_features is None and self.input == "content"):  # fmt: skip
+                and self.max_features is None):  # fmt: skip
             return super().fit_transform(raw_documents, y)
         if isinstance(raw_documents, str):
             raise ValueError("Iterable over raw text documents expected, string object received.")
@@ -184,27 +188,16 @@ class CharTfidfVectorizer(TfidfVectorizer):
 
 
 def char_counts(vec: TfidfVectorizer, texts: list[str], vocabulary: Any = None) -> Any:
-    """The count matrix ``vec``'s ``CountVectorizer`` part gives for ``texts``: the texts are
-    joined, and an n-gram counts when its first and last characters are in the same text.
-    N-grams are looked up in a hash table of the packed vocabulary (``pandas.Index``: three
-    times faster than a binary search of it), and the counts summed by scipy."""
+    """The count matrix ``vec``'s ``CountVectorizer`` part gives for ``texts``
+    (:func:`_occurrences`). N-grams are looked up in a hash table of the packed vocabulary
+    (``pandas.Index``: three times faster than a binary search of it), and the counts summed
+    by scipy."""
     keys, cols = vocabulary if vocabulary is not None else packed_vocabulary(vec)
-    lookup = pd.Index(keys)
-    cleaned = [vec._white_spaces.sub(" ", text) for text in texts]
-    codes = _codes("".join(cleaned))
-    doc = np.repeat(np.arange(len(cleaned), dtype=np.int64), [len(t) for t in cleaned])
-    rows, found = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for n in range(vec.ngram_range[0], vec.ngram_range[1] + 1):
-        packed = _packed(codes, n)
-        inside = doc[: packed.size] == doc[n - 1 :]
-        packed, where = packed[inside], doc[: inside.size][inside]
-        at = lookup.get_indexer(packed)
-        hit = at >= 0
-        rows.append(where[hit])
-        found.append(cols[at[hit]])
-    row, col = np.concatenate(rows), np.concatenate(found)
+    packed, where, _ = _occurrences(vec, texts, ordered=False)
+    at = pd.Index(keys).get_indexer(packed)
+    hit = at >= 0
     x = sparse.csr_matrix(
-        (np.ones(row.size, dtype=vec.dtype), (row, col)),
+        (np.ones(int(hit.sum()), dtype=vec.dtype), (where[hit], cols[at[hit]])),
         shape=(len(texts), len(vec.vocabulary_)),
     )
     x.sum_duplicates()  # one entry per cell, indices sorted
