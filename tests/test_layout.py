@@ -33,7 +33,14 @@ STAGES: list[tuple[int, str, tuple[str, ...]]] = [
     (
         0,
         "foundation",
-        ("compare", "compare.errors", "compare.config", "compare.io", "compare.parallel"),
+        (
+            "compare",
+            "compare.errors",
+            "compare.config",
+            "compare.frames",
+            "compare.io",
+            "compare.parallel",
+        ),
     ),
     (1, "manifest", ("compare.manifest",)),
     (1, "text", ("compare.text",)),

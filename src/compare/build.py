@@ -160,9 +160,12 @@ class Pipeline:
         results = [self._read_source(rows, align_measures=False) for rows in groups]
         docs = [doc for group in results for doc in group]
         found = [doc.measures for doc in docs if len(doc.measures)]
-        if found:
-            from compare import align
+        from compare import align
 
+        if not found:
+            for doc in docs:
+                doc.alignments = pd.DataFrame(columns=align.ALIGNMENT_COLUMNS)
+        else:
             batch = pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
             names = docs[0].meta["doc_id"] if len(docs) == 1 else f"{len(docs)} documents"
             stages = StageLog(names, sum(len(doc.text) for doc in docs))
@@ -224,7 +227,7 @@ class Pipeline:
             segs, text, config=self.segmentation, kind=doc_kind.kind, year=_year(meta)
         )
         stages("segment and measures")
-        aligned = pd.DataFrame(columns=align.ALIGNMENT_COLUMNS)
+        aligned = pd.DataFrame()  # filled by process_sources, which aligns a batch at once
         if align_measures:
             aligned = align.align_measures(found_measures, aligners=self.aligners)
             stages("align")

@@ -96,7 +96,9 @@ class Collected:
     def add(self, doc: DocResult) -> None:
         """Take in one document's results."""
         frames = {name: getattr(doc, name) for name in PER_DOCUMENT_TABLES}
-        empty = {name: frame.iloc[0:0] for name, frame in frames.items()}
+        empty = {
+            n: f.iloc[0:0] for n, f in frames.items() if n not in self._empty
+        }  # kept: the first
         self.add_part(Part([doc.meta], {doc.meta["doc_id"]: doc.text}, frames, empty))
 
     def add_part(self, part: Part) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from compare import frames
 from compare.structure import contract, tree
 from compare.structure.config import Config, load_config
 from compare.structure.kinds import recognise
@@ -134,8 +135,7 @@ def typed_frame(
     rows: list[dict], columns: list[str], ints: tuple[str, ...], bools: tuple[str, ...]
 ) -> pd.DataFrame:
     """A DataFrame with the given columns and dtypes, also when there are no rows."""
-    data = {c: [r[c] for r in rows] for c in columns}
-    frame = pd.DataFrame(data, columns=columns)
+    frame = frames.frame({c: [r[c] for r in rows] for c in columns}, columns)
     if not rows:
         dtypes = {c: "int64" for c in ints} | {c: "bool" for c in bools}
         frame = frame.astype({c: dtypes.get(c, "str") for c in columns})

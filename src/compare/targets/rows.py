@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from compare import frames
 from compare.targets.spans import CLAUSE_END, SENTENCE_END, clause_bounds, last_stop
 from compare.targets.vocabulary import Vocabulary
 
@@ -91,5 +92,6 @@ def to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         elif col in ("value", "value_max"):
             columns[col] = np.array([np.nan if v is None else v for v in cells], dtype="float64")
         else:
-            columns[col] = pd.array([_text_cell(v) for v in cells], dtype=str)
-    return pd.DataFrame(columns, columns=COLUMNS)
+            texts = [_text_cell(v) for v in cells]
+            columns[col] = frames.text_array(texts) if texts else pd.array(texts, dtype=str)
+    return frames.frame(columns, COLUMNS)

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -117,6 +119,16 @@ def _sections(text: str, vocab: Vocabulary, year: int | None) -> list[tuple[int,
     return [(s, e, mode) for (s, mode), e in zip(marks, ends, strict=True)]
 
 
+def _missing(value: Any) -> bool:
+    """A missing cell: None, NaN or pandas' NA."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _texts(values: list[Any]) -> list[str]:
+    """Cells as text, missing ones empty (``Series.fillna("").astype(str)``, on a list)."""
+    return ["" if _missing(v) else str(v) for v in values]
+
+
 #: Measure modes a top-level part takes from its measures when they agree.
 INHERITED_MODES = frozenset({"review", "problem", "rationale"})
 
@@ -128,13 +140,15 @@ def part_sections(measures: pd.DataFrame) -> list[tuple[int, int, str]]:
     year before its numbered review items) are read in its mode."""
     if not {"path", "mode", "char_start", "char_end"} <= set(measures.columns):
         return []
-    rows = measures.sort_values("char_start", kind="stable")
-    tops = rows["path"].astype(str).str.split("/").str[0]
-    modes = rows["mode"].fillna("").astype(str)
-    ends = rows["char_end"].astype(int)
+    starts = [int(v) for v in measures["char_start"].tolist()]
+    order = sorted(range(len(starts)), key=starts.__getitem__)  # stable, as sort_values
+    paths, modes = measures["path"].tolist(), _texts(measures["mode"].tolist())
+    ends = [int(v) for v in measures["char_end"].tolist()]
+    tops = [math.nan if _missing(paths[i]) else str(paths[i]).split("/")[0] for i in order]
+    rows = zip(tops, [modes[i] for i in order], [ends[i] for i in order], strict=True)
     out: list[tuple[int, int, str]] = []
     begin = 0
-    for _, run in itertools.groupby(zip(tops, modes, ends, strict=True), key=lambda r: r[0]):
+    for _, run in itertools.groupby(rows, key=lambda r: r[0]):
         part = list(run)
         part_modes = {mode for _, mode, _ in part}
         end = max(e for _, _, e in part)
@@ -211,9 +225,9 @@ def passages(
     spans: list[tuple[int, int, str]] = []
     sections = _sections(text, vocab, year)
     if measures is not None and "mode" in measures.columns and len(measures):
-        starts = measures["char_start"].astype(int).tolist()
-        ends = measures["char_end"].astype(int).tolist()
-        modes = measures["mode"].fillna("").astype(str).tolist()
+        starts = [int(v) for v in measures["char_start"].tolist()]
+        ends = [int(v) for v in measures["char_end"].tolist()]
+        modes = _texts(measures["mode"].tolist())
         spans = sorted(zip(starts, ends, modes, strict=True))
         sections = sorted(sections + _uncovered(part_sections(measures), sections))
     if kind != "regulation":

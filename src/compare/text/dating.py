@@ -97,20 +97,27 @@ def cited_events(
     """Every dated event the text cites: columns ``after`` (YYYY-MM), ``note``, ``char_start``.
 
     The events are ``data/dating.yml`` (or the file ``path``)."""
-    rows = []
+    return pd.DataFrame(_cited(text, path, data), columns=["after", "note", "char_start", "quote"])
+
+
+def _cited(
+    text: str, path: Path | None = None, data: DataFiles | None = None
+) -> list[tuple[str, str, int, str]]:
+    """(after, note, char_start, quote) of every dated event the text cites, in rule order."""
+    found = []
     for pattern, after, note in load_rules(path, data).events:
         if m := pattern.search(text):
-            rows.append({"after": after, "note": note, "char_start": m.start(), "quote": m.group()})
-    return pd.DataFrame(rows, columns=["after", "note", "char_start", "quote"])
+            found.append((after, note, m.start(), m.group()))
+    return found
 
 
 def date_evidence(source_text: str, clean_text: str, data: DataFiles | None = None) -> DateEvidence:
     """Collect stated dates and signature (from the source) and citation bounds (from clean text)."""
-    events = cited_events(clean_text, data=data)
+    events = _cited(clean_text, data=data)
     earliest, basis = None, ()
-    if not events.empty:
-        earliest = events["after"].max()
-        basis = tuple(events.loc[events["after"] == earliest, "note"])
+    if events:
+        earliest = max(after for after, *_ in events)
+        basis = tuple(note for after, note, *_ in events if after == earliest)
     return DateEvidence(
         stated=tuple(stated_dates(source_text, data=data)),
         signature=signature_date(source_text),

@@ -18,6 +18,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from compare import frames
+
 ACTIONS = ("remove", "replace", "flag")
 
 
@@ -318,7 +320,7 @@ def _log(source: str, clean: str, rows: _Rows, flags: list[tuple[int, int, str]]
         columns = {name: [values[k] for k in order] for name, values in columns.items()}
     for name in LOG_COLUMNS[:4]:
         columns[name] = np.asarray(columns[name], dtype=np.int64)
-    return pd.DataFrame(columns)
+    return frames.frame(columns)
 
 
 def _drop_noops(source: str, clean: str, rows: _Rows) -> _Rows:

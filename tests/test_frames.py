@@ -1,0 +1,50 @@
+"""compare.frames builds the same frames as pandas, column for column and dtype for dtype."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from pandas.arrays import ArrowStringArray
+
+from compare import frames, targets
+from tests.conftest import dev_measures
+
+#: Dev-split texts of three kinds (a regulation, a work report, a plan).
+DEV_DOCS = ("sh_2018_chengguan_zhifa", "nanshan_2023_gzbg", "gov_2019_zhijiao_fangan")
+
+
+def _same(columns: dict[str, list], order: list[str]) -> pd.DataFrame:
+    built = frames.frame(columns, order)
+    expected = pd.DataFrame(columns, columns=order)
+    pd.testing.assert_frame_equal(built, expected, check_exact=True)
+    assert built.dtypes.tolist() == expected.dtypes.tolist()
+    return built
+
+
+@pytest.mark.parametrize("doc_id", DEV_DOCS)
+def test_frames_of_dev_tables_equal_pandas_own(doc_id: str) -> None:
+    text, segments, measures = dev_measures(doc_id)
+    found = targets.extract_targets(text, doc_id=doc_id, measures=measures)
+    for table in (segments, measures, found):
+        assert len(table), f"{doc_id}: an empty table tests nothing"
+        columns = {c: table[c].tolist() for c in table.columns}
+        built = _same(columns, list(table.columns))
+        # the text column took the fast path (an Arrow string array made directly)
+        assert isinstance(built["doc_id"].array, ArrowStringArray)
+
+
+def test_frames_leave_other_columns_to_pandas() -> None:
+    columns = {
+        "mixed": ["a", None, "b"],  # a missing cell: pandas infers it
+        "nan": ["a", math.nan, "c"],
+        "ints": [1, 2, 3],
+        "flags": [True, False, True],
+        "none": [None, None, None],
+        "objects": ["a", 1, "c"],
+    }
+    built = _same(columns, list(columns))
+    assert built["objects"].dtype == object
+    empty = {"a": [], "b": []}
+    assert _same(empty, ["a", "b"]).empty
