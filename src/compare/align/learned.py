@@ -156,6 +156,18 @@ class LearnedAligner(ClassifierMixin, BaseEstimator):
             self.classes_ = self.model_.classes_
         return self
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The fitted state without ``stacked_``, a copy of the weights in ``model_``: pickled
+        (the build's model cache, a fit sent back from a worker) at about half the size."""
+        state = dict(super().__getstate__())
+        state.pop("stacked_", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(state)
+        if "model_" in state:
+            self.stacked_ = _stacked(self.model_)
+
     # each public method works on a fresh batch; align_measures shares one between calls
 
     def predict_proba(self, X: Any) -> np.ndarray:
