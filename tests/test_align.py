@@ -449,14 +449,14 @@ def test_learned_aligner_pickles_without_its_stacked_weights(
     measures: pd.DataFrame, fitted_default: Any
 ) -> None:
     """``stacked_`` (a copy of the weights) is left out of the pickle and rebuilt on loading:
-    the same matrix bit for bit, the same probabilities, at about half the size."""
+    the same matrix bit for bit, the same probabilities, and the copy's bytes gone from the pickle."""
     import pickle
 
     for model in (fitted_default.category, fitted_default.topic_model):
         blob = pickle.dumps(model)
-        with_copy = len(blob) + model.stacked_[0].nbytes
+        with_copy = len(pickle.dumps(dict(vars(model))))  # every attribute, stacked_ included
         again = pickle.loads(blob)
-        assert len(blob) < 0.6 * with_copy
+        assert len(blob) < with_copy - 0.9 * model.stacked_[0].nbytes
         assert np.array_equal(again.stacked_[0], model.stacked_[0])
         assert np.array_equal(again.stacked_[1], model.stacked_[1])
         texts = measures["text"].iloc[:40].tolist()
