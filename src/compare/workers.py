@@ -96,9 +96,8 @@ class Collected:
     def add(self, doc: DocResult) -> None:
         """Take in one document's results."""
         frames = {name: getattr(doc, name) for name in PER_DOCUMENT_TABLES}
-        empty = {
-            n: f.iloc[0:0] for n, f in frames.items() if n not in self._empty
-        }  # kept: the first
+        # an empty frame of each table is kept from the first document only (add_part)
+        empty = {n: f.iloc[0:0] for n, f in frames.items() if n not in self._empty}
         self.add_part(Part([doc.meta], {doc.meta["doc_id"]: doc.text}, frames, empty))
 
     def add_part(self, part: Part) -> None:
