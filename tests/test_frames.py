@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from pandas.arrays import ArrowStringArray
 
 from compare import frames, targets
+from compare.align.base import _as_texts
 from tests.conftest import dev_measures
 
 #: Dev-split texts of three kinds (a regulation, a work report, a plan).
@@ -48,3 +50,28 @@ def test_frames_leave_other_columns_to_pandas() -> None:
     assert built["objects"].dtype == object
     empty = {"a": [], "b": []}
     assert _same(empty, ["a", "b"]).empty
+
+
+#: Cells of every kind a table holds, missing or not.
+CELLS = [None, math.nan, np.float64("nan"), pd.NA, pd.NaT, "", " ", "x", "nan", 0, 0.0, 2.5,
+         False, np.int64(3), pd.Timestamp("2023-12-31")]  # fmt: skip
+
+
+def test_a_missing_cell_is_what_pandas_calls_missing() -> None:
+    for value in CELLS:
+        assert frames.is_missing(value) is bool(pd.isna(value)), repr(value)
+
+
+def test_text_cell_reads_missing_as_empty_and_the_rest_as_str() -> None:
+    got = [frames.text_cell(v) for v in CELLS]
+    assert got == ["", "", "", "", "", "", " ", "x", "nan", "0", "0.0", "2.5", "False", "3",
+                   "2023-12-31 00:00:00"]  # fmt: skip
+
+
+def test_a_pandas_na_is_no_text_in_targets_or_for_the_aligner() -> None:
+    text = "行政机关负责人出庭应诉率达到100%"
+    row = targets.rows.make_row("d", text, 13, 17, unit=pd.NA, measure_id=None)
+    table = targets.rows.to_frame([row])
+    assert table.loc[0, "unit"] == "" and table.loc[0, "measure_id"] == ""
+    measures = pd.DataFrame({"parent_headings": [pd.NA, "二、深化行政复议"], "text": [text] * 2})
+    assert _as_texts(measures) == [text, f"二、深化行政复议\n{text}"]

@@ -30,6 +30,7 @@ from compare import checks, targets, tokenize
 from compare.cache import DocCache, build_fingerprint, build_key, source_key, up_to_date
 from compare.config import DataFiles
 from compare.errors import CompareError
+from compare.frames import is_missing
 from compare.io import write_table, write_text
 from compare.manifest import enrich_adcodes, load_manifest, manifest_data_date
 from compare.output import Output, cache_folder, models_folder, read_build_info
@@ -286,10 +287,7 @@ def _documents_in(
 def _group_by_source(manifest: pd.DataFrame) -> list[list[dict[str, Any]]]:
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in manifest.to_dict("records"):
-        row = {
-            k: (None if v is pd.NA or (isinstance(v, float) and pd.isna(v)) else v)
-            for k, v in row.items()
-        }
+        row = {k: (None if is_missing(v) else v) for k, v in row.items()}
         groups.setdefault((row["source_path"], row["entry_id"]), []).append(row)
     return list(groups.values())
 

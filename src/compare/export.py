@@ -9,7 +9,6 @@ with xlsxwriter and a fixed creation date, so a re-run gives the same bytes.
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ import pandas as pd
 from compare.analysis.comparison import comparison_matrix
 from compare.config import DataFiles
 from compare.errors import CompareError
+from compare.frames import is_missing
 from compare.io import EXCEL_CREATED, atomic_path
 
 #: Build tables in the order their sheets appear.
@@ -60,9 +60,7 @@ def _width(value: Any) -> int:
 
 def _cell(value: Any) -> Any:
     """A value xlsxwriter writes as is: blanks for NA, text for lists and objects."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
+    if is_missing(value):
         return None
     if isinstance(value, (bool, int, float, str)):
         if isinstance(value, str) and len(value) > MAX_CELL:

@@ -2,10 +2,12 @@
 ``pandas.DataFrame`` builds it, with each text column made into pandas' Arrow-backed ``str``
 column directly. pandas infers the type of every column it is given as a list, which costs
 about four times more than the rest of building a small frame; a build makes several
-tables per document (segments, measures, targets, the cleaning log)."""
+tables per document (segments, measures, targets, the cleaning log). Also what counts as a
+missing cell (:func:`is_missing`), and a cell read as text (:func:`text_cell`)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +18,25 @@ from pandas.arrays import ArrowStringArray
 
 #: The dtype pandas infers for a column of strings (``str``: Arrow storage, NaN for missing).
 TEXT_DTYPE = pd.StringDtype(na_value=np.nan)
+
+
+def is_missing(value: Any) -> bool:
+    """A missing cell: None, NaN, pandas' NA or NaT (``pandas.isna`` of one value, without its
+    cost per call)."""
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    )
+
+
+def text_cell(value: Any) -> str:
+    """A cell of a text column as text: missing (:func:`is_missing`) -> ``""``, anything else
+    ``str``."""
+    if is_missing(value):
+        return ""
+    return value if type(value) is str else str(value)
 
 
 def text_array(values: Sequence[Any]) -> Any:

@@ -5,7 +5,6 @@ and shared by every aligner reading it.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ import pandas as pd
 from compare.align.taxonomy import Taxonomy, load_taxonomy
 from compare.config import DataFiles
 from compare.errors import CompareError
+from compare.frames import text_cell
 
 ALIGNMENT_COLUMNS = [
     "doc_id",
@@ -46,11 +46,11 @@ def _as_texts(X: Any) -> list[str]:
             raise CompareError("measures need a 'text' column")
         if "parent_headings" in X.columns:
             pairs = zip(X["parent_headings"], X["text"], strict=True)
-            return [with_headings_above(_str(a), _str(t)) for a, t in pairs]
+            return [with_headings_above(text_cell(a), text_cell(t)) for a, t in pairs]
         X = X["text"]
     if isinstance(X, str):
         raise TypeError("expected an iterable of texts, got one str")
-    return [_str(v) for v in X]
+    return [text_cell(v) for v in X]
 
 
 def with_headings_above(above: str, text: str) -> str:
@@ -58,16 +58,14 @@ def with_headings_above(above: str, text: str) -> str:
     return f"{above}\n{text}" if above else text
 
 
-def _str(v: Any) -> str:
-    return "" if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v)
-
-
 def _as_batch(X: Any) -> _Batch:
     """A fresh :class:`_Batch` of ``X``: a measures table lends its ``heading`` and ``body``
     columns (read, never re-derived: design.md), plain texts are all body."""
     texts = _as_texts(X)
     if isinstance(X, pd.DataFrame) and {"heading", "body"} <= set(X.columns):
-        return _Batch(texts, [_str(v) for v in X["heading"]], [_str(v) for v in X["body"]])
+        return _Batch(
+            texts, [text_cell(v) for v in X["heading"]], [text_cell(v) for v in X["body"]]
+        )
     return _Batch(texts)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -11,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from compare.errors import CompareError
+from compare.frames import is_missing
 
 _KEYS = {"category": "category_id", "topic": "topic_id"}
 
@@ -37,7 +37,7 @@ def _id_col(table: pd.DataFrame, name: str) -> str:
 
 def _year_of(value: object) -> float:
     """The first four-digit year in a deadline/date value (``2025``, ``2025-12-31``, ``2025年底``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return np.nan
     if isinstance(value, pd.Timestamp):
         return float(value.year)
@@ -53,9 +53,4 @@ def _year_of(value: object) -> float:
 
 
 def is_blank(value: Any) -> bool:
-    return (
-        value is None
-        or value is pd.NA
-        or (isinstance(value, float) and value != value)
-        or (isinstance(value, str) and not value.strip())
-    )
+    return is_missing(value) or (isinstance(value, str) and not value.strip())

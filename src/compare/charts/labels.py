@@ -17,6 +17,7 @@ import pandas as pd
 from compare.analysis.documents import document_labels
 from compare.config import DataFiles, parse_yaml
 from compare.errors import CompareError
+from compare.frames import is_missing
 
 Lang = Literal["zh", "en"]
 
@@ -225,7 +226,7 @@ def _pct(v: float) -> str:
 
 
 def _is_blank(v: object) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or str(v) == ""
+    return is_missing(v) or str(v) == ""
 
 
 def _years_text(years: Sequence[int], unsure: bool, lang: str) -> str:

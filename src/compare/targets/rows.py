@@ -74,13 +74,6 @@ def make_row(doc_id: str, text: str, start: int, end: int, **fields: Any) -> dic
     return row
 
 
-def _text_cell(value: Any) -> str:
-    """A cell of a text column: missing (None, NaN) -> empty, anything else -> ``str``."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return value if type(value) is str else str(value)
-
-
 def to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """A targets DataFrame with fixed columns and dtypes: ``char_*`` int64, ``value*``
     float64, the rest text (missing -> ""). Built column by column (one call per document)."""
@@ -92,6 +85,6 @@ def to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         elif col in ("value", "value_max"):
             columns[col] = np.array([np.nan if v is None else v for v in cells], dtype="float64")
         else:
-            texts = [_text_cell(v) for v in cells]
+            texts = [frames.text_cell(v) for v in cells]
             columns[col] = frames.text_array(texts) if texts else pd.array(texts, dtype=str)
     return frames.frame(columns, COLUMNS)

@@ -27,10 +27,10 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
+from compare.frames import is_missing, text_cell
 from compare.targets.spans import CLAUSE_END, SENTENCE_END, clause_bounds
 from compare.targets.vocabulary import Vocabulary
 
@@ -119,16 +119,6 @@ def _sections(text: str, vocab: Vocabulary, year: int | None) -> list[tuple[int,
     return [(s, e, mode) for (s, mode), e in zip(marks, ends, strict=True)]
 
 
-def _missing(value: Any) -> bool:
-    """A missing cell: None, NaN or pandas' NA."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def _texts(values: list[Any]) -> list[str]:
-    """Cells as text, missing ones empty (``Series.fillna("").astype(str)``, on a list)."""
-    return ["" if _missing(v) else str(v) for v in values]
-
-
 #: Measure modes a top-level part takes from its measures when they agree.
 INHERITED_MODES = frozenset({"review", "problem", "rationale"})
 
@@ -142,9 +132,9 @@ def part_sections(measures: pd.DataFrame) -> list[tuple[int, int, str]]:
         return []
     starts = [int(v) for v in measures["char_start"].tolist()]
     order = sorted(range(len(starts)), key=starts.__getitem__)  # stable, as sort_values
-    paths, modes = measures["path"].tolist(), _texts(measures["mode"].tolist())
+    paths, modes = measures["path"].tolist(), [text_cell(v) for v in measures["mode"].tolist()]
     ends = [int(v) for v in measures["char_end"].tolist()]
-    tops = [math.nan if _missing(paths[i]) else str(paths[i]).split("/")[0] for i in order]
+    tops = [math.nan if is_missing(paths[i]) else str(paths[i]).split("/")[0] for i in order]
     rows = zip(tops, [modes[i] for i in order], [ends[i] for i in order], strict=True)
     out: list[tuple[int, int, str]] = []
     begin = 0
@@ -227,7 +217,7 @@ def passages(
     if measures is not None and "mode" in measures.columns and len(measures):
         starts = [int(v) for v in measures["char_start"].tolist()]
         ends = [int(v) for v in measures["char_end"].tolist()]
-        modes = _texts(measures["mode"].tolist())
+        modes = [text_cell(v) for v in measures["mode"].tolist()]
         spans = sorted(zip(starts, ends, modes, strict=True))
         sections = sorted(sections + _uncovered(part_sections(measures), sections))
     if kind != "regulation":
