@@ -175,6 +175,53 @@ def test_files_to_redo_are_cut_into_runs_of_consecutive_files() -> None:
     assert _runs([], 3) == []
 
 
+def test_files_are_shared_out_in_runs_of_files_to_compute_and_files_to_read() -> None:
+    from compare.workers import BATCH_FILES, READ_FILES, plan_runs
+
+    # one process: runs of files to compute only (the cached ones are read where they are met)
+    assert plan_runs([True, False, False, True, False], 1) == ([([1, 2], False), ([4], False)],
+                                                              False)  # fmt: skip
+    # one new file after many cached ones: the workers read the cached ones, in runs
+    runs, parallel = plan_runs([True] * 100 + [False], 2)
+    assert parallel and runs[-1] == ([100], False)
+    assert [len(r) for r, cached in runs[:-1] if cached] == [12] * 8 + [4]  # 100 // (2 x 4)
+    # few cached files and one to compute: no pool is worth starting
+    assert plan_runs([True] * READ_FILES + [False], 2)[1] is False
+    assert plan_runs([False] * 3, 2) == ([([0], False), ([1], False), ([2], False)], True)
+    runs, _ = plan_runs([False] * 1000, 2)
+    assert [len(r) for r, _ in runs] == [BATCH_FILES] * 31 + [1000 - 31 * BATCH_FILES]
+
+
+def test_workers_that_read_cached_files_give_the_tables_of_a_fresh_build(
+    seed_build: tuple[BuildResult, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two processes the cached files are read in the workers, in runs (one file a run
+    here), and gathered by the build as parts: the tables come out as those of one process."""
+    import json
+    import pickle
+
+    from compare import workers
+
+    monkeypatch.setattr(workers, "READ_FILES", 1)  # 4 cached files are more than one run
+    first, built = seed_build
+    out = tmp_path / "build"
+    shutil.copytree(built, out)
+    shutil.copytree(cache_folder(built), cache_folder(out))
+    for path in (cache_folder(out) / "docs").glob("*.pkl"):
+        if any(
+            str(d.meta["doc_id"]).startswith("district") for d in pickle.loads(path.read_bytes())
+        ):
+            path.unlink()
+    info = json.loads((out / "build_info.json").read_text(encoding="utf-8"))
+    info["build_key"] = "stale"
+    (out / "build_info.json").write_text(json.dumps(info), encoding="utf-8")
+    assert workers.plan_runs([True, True, False, True, True], 2)[1]  # the workers read
+    again = build(DataFiles.resolve().path("corpus.yml"), out, jobs=2)
+    assert (again.n_files, again.n_cached) == (5, 4)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
+
+
 def test_a_sixth_document_joins_every_table(
     seed_build: tuple[BuildResult, Path], tmp_path: Path
 ) -> None:

@@ -28,16 +28,39 @@ def _start_worker(pipeline: Pipeline) -> None:
     one_thread_each()
 
 
-#: One share of the work: a run of consecutive files, their cache keys and the cache.
-Share = tuple[list[list[dict[str, Any]]], list[str], DocCache]
+@dataclass(frozen=True)
+class Share:
+    """One share of the work: a run of consecutive files (their manifest rows), their cache
+    keys and the cache; ``cached``: their results are read back from the cache, not computed."""
+
+    groups: list[list[dict[str, Any]]]
+    keys: list[str]
+    cache: DocCache
+    cached: bool = False
+
+
+def cached_documents(cache: DocCache, key: str, rows: list[dict[str, Any]]) -> list[DocResult]:
+    """The results of one file read back from ``cache``, with where the file is now (the same
+    content may have moved)."""
+    docs = cache.read(key)
+    for doc in docs:
+        doc.meta["source_path"] = rows[0]["source_path"]
+        doc.meta["source_file"] = rows[0]["source_file"]
+    return docs
 
 
 def _process_share(pipeline: Pipeline, share: Share) -> Part:
-    """Process a run of files, cache each file's results, and gather them as one :class:`Part`."""
-    groups, keys, cache = share
+    """Process a run of files (or read it back from the cache: ``share.cached``), cache each
+    file's results, and gather them as one :class:`Part`."""
+    if share.cached:
+        found = [cached_documents(share.cache, k, rows)
+                 for k, rows in zip(share.keys, share.groups, strict=True)]  # fmt: skip
+    else:
+        found = pipeline.process_sources(share.groups)
+        for key, docs in zip(share.keys, found, strict=True):
+            share.cache.write(key, docs)
     gathered = Collected()
-    for key, docs in zip(keys, pipeline.process_sources(groups), strict=True):
-        cache.write(key, docs)
+    for docs in found:
         for doc in docs:
             gathered.add(doc)
     return gathered.part()
@@ -64,6 +87,9 @@ def _runs(items: list[int], size: int) -> list[list[int]]:
 
 #: Files processed (and their measures aligned) together in one call, at most.
 BATCH_FILES = 32
+
+#: Files read back from the cache in one share of a parallel build, at most.
+READ_FILES = 64
 
 
 #: The tables computed document by document (the corpus-level ones come after).
@@ -137,6 +163,23 @@ class Collected:
         return Part(self.meta, self.texts, tables, dict(self._empty))
 
 
+def plan_runs(hits: list[bool], jobs: int) -> tuple[list[tuple[list[int], bool]], bool]:
+    """How :func:`process_all` shares out files, given which are cached (``hits``): runs of
+    consecutive files to compute (``(run, False)``; at most :data:`BATCH_FILES`, fewer so that
+    each of ``jobs`` processes gets about four), in file order, and whether ``jobs`` processes
+    share them. They do when there are two files to compute or more cached files than one run
+    reads (:data:`READ_FILES`); then the cached files are runs too (``(run, True)``)."""
+    todo = [i for i, hit in enumerate(hits) if not hit]
+    kept = [i for i, hit in enumerate(hits) if hit]
+    parallel = jobs > 1 and (len(todo) > 1 or len(kept) > READ_FILES)
+    size = max(1, min(BATCH_FILES, len(todo) // (jobs * 4))) if parallel else BATCH_FILES
+    runs = [(run, False) for run in _runs(todo, size)]
+    if parallel:
+        reads = max(1, min(READ_FILES, len(kept) // (jobs * 4)))
+        runs += [(run, True) for run in _runs(kept, reads)]
+    return sorted(runs, key=lambda r: r[0][0]), parallel
+
+
 def process_all(
     pipeline: Pipeline,
     groups: list[list[dict[str, Any]]],
@@ -148,18 +191,21 @@ def process_all(
 ) -> tuple[Collected, int]:
     """Run :meth:`Pipeline.process_sources` on every file, in order: cached results are read
     back (unless ``reuse`` is False), the rest computed in batches of files (at most
-    :data:`BATCH_FILES`) in ``jobs`` processes and cached."""
+    :data:`BATCH_FILES`) and cached. With ``jobs`` processes and enough work to share, the
+    workers do both: they read the cached files too, in runs of at most :data:`READ_FILES`,
+    so the build gathers a few large frames per run instead of unpickling and concatenating
+    every file's small ones alone (adding one file to 1,000 cached ones)."""
     hits = [reuse and cache.has(key) for key in keys]
     todo = [i for i, hit in enumerate(hits) if not hit]
-    parallel = jobs > 1 and len(todo) > 1
-    size = max(1, min(BATCH_FILES, len(todo) // (jobs * 4))) if parallel else BATCH_FILES
-    runs = _runs(todo, size)
-    shares = [([groups[i] for i in run], [keys[i] for i in run], cache) for run in runs]
+    runs, parallel = plan_runs(hits, jobs)
+    shares = [Share([groups[i] for i in run], [keys[i] for i in run], cache, cached)
+              for run, cached in runs]  # fmt: skip
 
     def computed() -> Iterator[Part]:
-        """The results of each run of files to do, in order (cached as they are made)."""
+        """The results of each run of files, in order (cached as they are made)."""
         if parallel:
-            pipeline.warm_up()
+            if todo:
+                pipeline.warm_up()
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
             with ProcessPoolExecutor(
                 max_workers=jobs, mp_context=ctx, initializer=_start_worker, initargs=(pipeline,)
@@ -169,7 +215,7 @@ def process_all(
             yield from (_process_share(pipeline, share) for share in shares)
 
     fresh = computed()
-    run_at = {run[0]: len(run) for run in runs}
+    run_at = {run[0]: len(run) for run, _ in runs}
     collected = Collected()
     i = 0
     while i < len(groups):
@@ -178,12 +224,9 @@ def process_all(
             collected.add_part(part)
             i += run_at[i]
             done = len(part.meta)
-        else:
-            rows = groups[i]
-            docs = cache.read(keys[i])
-            for doc in docs:  # the same content may have moved: report where it is now
-                doc.meta["source_path"] = rows[0]["source_path"]
-                doc.meta["source_file"] = rows[0]["source_file"]
+        else:  # one process: a cached file's documents are gathered here
+            docs = cached_documents(cache, keys[i], groups[i])
+            for doc in docs:
                 collected.add(doc)
             i += 1
             done = len(docs)
