@@ -38,7 +38,7 @@ from compare.parallel import one_thread, release_free_memory, run_tasks
 from compare.progress import Phases, StageLog
 from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
-from compare.workers import PER_DOCUMENT_TABLES, Collected, process_all
+from compare.workers import PER_DOCUMENT_TABLES, Collected, DocResult, process_all
 
 TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "matches",
           "counterparts", "reuse", "targets")  # fmt: skip
@@ -48,19 +48,6 @@ MATCH_K, MATCH_PER_DOC = 10, 2
 #: Reuse: passages of at least this many content characters, shared by at most this many
 #: documents (a phrase in more is boilerplate; reporting every pair would grow with N²).
 REUSE_MIN_LENGTH, REUSE_MAX_DOCS = 10, 20
-
-
-@dataclass
-class DocResult:
-    """Everything computed from one document alone."""
-
-    meta: dict[str, Any]
-    text: str
-    cleaning_log: pd.DataFrame
-    segments: pd.DataFrame
-    measures: pd.DataFrame
-    alignments: pd.DataFrame
-    targets: pd.DataFrame
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Processing a corpus's files, document by document: in this process or in a pool of workers
-that each hold the build's :class:`~compare.build.Pipeline` (set once by the pool's initializer),
-cached per file, gathered compactly in order (:class:`Collected`)."""
+that each hold the build's pipeline (a :class:`Processor`, :class:`compare.build.Pipeline`; set
+once by the pool's initializer), cached per file, gathered compactly in order
+(:class:`Collected`)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,44 @@ import multiprocessing as mp
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pandas as pd
 
 from compare.cache import DocCache
 from compare.parallel import in_order, one_thread_each
 
-if TYPE_CHECKING:
-    from compare.build import DocResult, Pipeline
+
+@dataclass
+class DocResult:
+    """Everything computed from one document alone."""
+
+    meta: dict[str, Any]
+    text: str
+    cleaning_log: pd.DataFrame
+    segments: pd.DataFrame
+    measures: pd.DataFrame
+    alignments: pd.DataFrame
+    targets: pd.DataFrame
+
+
+class Processor(Protocol):
+    """What turns files into :class:`DocResult` s (:class:`compare.build.Pipeline`)."""
+
+    def process_sources(self, groups: list[list[dict[str, Any]]]) -> list[list[DocResult]]:
+        """The documents of each file (each file given by its manifest rows), in order."""
+        ...
+
+    def warm_up(self) -> None:
+        """Build now what forked workers should inherit rather than build each."""
+        ...
+
 
 #: The pipeline of this worker process, set by the pool's initializer (:func:`_start_worker`).
-_WORKER: Pipeline | None = None
+_WORKER: Processor | None = None
 
 
-def _start_worker(pipeline: Pipeline) -> None:
+def _start_worker(pipeline: Processor) -> None:
     global _WORKER
     _WORKER = pipeline
     one_thread_each()
@@ -49,7 +73,7 @@ def cached_documents(cache: DocCache, key: str, rows: list[dict[str, Any]]) -> l
     return docs
 
 
-def _process_share(pipeline: Pipeline, share: Share) -> Part:
+def _process_share(pipeline: Processor, share: Share) -> Part:
     """Process a run of files (or read it back from the cache: ``share.cached``), cache each
     file's results, and gather them as one :class:`Part`."""
     if share.cached:
@@ -181,7 +205,7 @@ def plan_runs(hits: list[bool], jobs: int) -> tuple[list[tuple[list[int], bool]]
 
 
 def process_all(
-    pipeline: Pipeline,
+    pipeline: Processor,
     groups: list[list[dict[str, Any]]],
     keys: list[str],
     cache: DocCache,
@@ -189,7 +213,7 @@ def process_all(
     progress: Callable[[int], None] | None = None,
     reuse: bool = True,
 ) -> tuple[Collected, int]:
-    """Run :meth:`Pipeline.process_sources` on every file, in order: cached results are read
+    """Run :meth:`Processor.process_sources` on every file, in order: cached results are read
     back (unless ``reuse`` is False), the rest computed in batches of files (at most
     :data:`BATCH_FILES`) and cached. With ``jobs`` processes and enough work to share, the
     workers do both: they read the cached files too, in runs of at most :data:`READ_FILES`,
