@@ -31,7 +31,8 @@ class DocResult:
 
 
 class Processor(Protocol):
-    """What turns files into :class:`DocResult` s (:class:`compare.build.Pipeline`)."""
+    """What turns files into per-document results, :class:`DocResult` (the build's
+    :class:`compare.build.Pipeline`)."""
 
     def process_sources(self, groups: list[list[dict[str, Any]]]) -> list[list[DocResult]]:
         """The documents of each file (each file given by its manifest rows), in order."""
