@@ -621,3 +621,23 @@ def test_deadline_timeline_draws_an_inferred_issue_year_as_a_range() -> None:
     assert sorted(y for _, y in ticks) == [row["yixing-2012"], row["caoxian-2016"]]
     legend = [t.get_text() for sf in fig.subfigs for lg in sf.legends for t in lg.get_texts()]
     assert any(t.startswith("Year uncertain") for t in legend)
+
+
+def test_the_count_note_names_the_measures_counted() -> None:
+    """``n`` under the coverage heatmap counts the modes given to the coverage (commitments by
+    default): the note says so, so a speech that only reviews past work reads n=0 for a reason."""
+    matrix, totals = A.coverage_matrix(COV), A.document_totals(COV)
+
+    def note(lang: str, modes: tuple[str, ...] | None) -> str:
+        fig = C.plot_coverage_heatmap(matrix, documents=DOCS, categories=CATS, totals=totals,
+                                      lang=lang, modes=modes, data_date=DATE)  # fmt: skip
+        return _texts(fig)
+
+    assert _squash("n：该文件计入的措施数（只计部署任务，其余不计）") in note("zh", ("commitment",))
+    assert _squash("n: the document's measures counted (commitments only)") in note(
+        "en", ("commitment",)
+    )
+    both = note("en", ("commitment", "review"))
+    assert _squash("(commitments; reviews of past work only)") in both
+    every = note("en", None)
+    assert _squash("n: the document's measures counted;") in every and "only)" not in every

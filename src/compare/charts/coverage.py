@@ -148,6 +148,14 @@ def _heatmap_figure(
     return _finish(fig)
 
 
+def _count_note(lang: str, modes: Sequence[str] | None, min_measures: int) -> str:
+    """The note under a coverage chart's counts: what ``n`` counts and what hatching means."""
+    if modes is None:
+        return _tr(lang, "n_note", min=str(min_measures))
+    named = _tr(lang, "sep").join(_tr(lang, f"mode_{mode}") for mode in modes)
+    return _tr(lang, "n_note_modes", modes=named, min=str(min_measures))
+
+
 def plot_coverage_heatmap(
     matrix: pd.DataFrame,
     *,
@@ -156,6 +164,7 @@ def plot_coverage_heatmap(
     totals: pd.Series | None = None,
     min_measures: int | None = None,
     value: Literal["share", "n"] = "share",
+    modes: Sequence[str] | None = ("commitment",),
     lang: Lang = "zh",
     sources: Sequence[str] = (),
     data_date: str | None = None,
@@ -170,7 +179,9 @@ def plot_coverage_heatmap(
     (``label``/``label_en``). With ``totals`` (:func:`~compare.analysis.document_totals`,
     ``doc_id -> measures``) each column gets ``n=…`` underneath, and a document with fewer than
     ``min_measures`` (default ``coverage.min_measures`` of ``data/figures.yml``) is hatched, the
-    minimum stated under the chart. Row labels take at most two lines (a longer one is
+    minimum stated under the chart, with what was counted: ``modes``, the measure modes given to
+    :func:`~compare.analysis.coverage` (its default, commitments; ``None``: every measure), so a
+    speech that only reviews past work reads ``n=0`` for a reason the chart states. Row labels take at most two lines (a longer one is
     shortened, :func:`~compare.charts.labels.shorten`) and rows shrink so that many of them (the
     top topics) still fit a page.
     """
@@ -188,7 +199,7 @@ def plot_coverage_heatmap(
             min_measures = int(figure_settings().get("coverage", {}).get("min_measures", 0))
         n = [float(totals.get(d, np.nan)) for d in doc_ids]
         small = [bool(not np.isnan(v) and 0 < v < min_measures) for v in n]
-        counts = (n, small, _tr(lang, "n_note", min=str(min_measures)))
+        counts = (n, small, _count_note(lang, modes, min_measures))
     return _heatmap_figure(
         values,
         annot,
