@@ -88,6 +88,16 @@ def test_missing_file_named(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_folder_named_as_a_file_is_named_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "plans").mkdir()
+    manifest = tmp_path / "corpus.yml"
+    manifest.write_text("documents:\n  - {id: a, file: plans}\n", encoding="utf-8")
+    result = run_build(manifest, tmp_path / "build")
+    assert result.returncode != 0
+    assert "document 'a': is a folder, not a text file" in result.stderr
+    assert "plans" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_malformed_manifest(tmp_path: Path) -> None:
     manifest = tmp_path / "corpus.yml"
     manifest.write_text("documents: [\n  - id: a\n", encoding="utf-8")

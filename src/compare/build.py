@@ -283,8 +283,9 @@ def _check_sources(groups: list[list[dict[str, Any]]], manifest_path: Path) -> N
     for rows in groups:
         path = Path(rows[0]["source_path"])
         if not path.is_file():
+            problem = "is a folder, not a text file" if path.is_dir() else "file not found"
             raise CompareError(
-                f"document '{rows[0]['entry_id']}': file not found: {path}", manifest_path
+                f"document '{rows[0]['entry_id']}': {problem}: {path}", manifest_path
             )
 
 
