@@ -70,8 +70,9 @@ def test_text_cell_reads_missing_as_empty_and_the_rest_as_str() -> None:
 
 def test_a_pandas_na_is_no_text_in_targets_or_for_the_aligner() -> None:
     text = "行政机关负责人出庭应诉率达到100%"
-    row = targets.rows.make_row("d", text, 13, 17, unit=pd.NA, measure_id=None)
+    row = targets.rows.make_row("d", text, 14, 18, unit=pd.NA, measure_id=None)
     table = targets.rows.to_frame([row])
+    assert table.loc[0, "quote"] == "100%"
     assert table.loc[0, "unit"] == "" and table.loc[0, "measure_id"] == ""
     measures = pd.DataFrame({"parent_headings": [pd.NA, "二、深化行政复议"], "text": [text] * 2})
     assert _as_texts(measures) == [text, f"二、深化行政复议\n{text}"]
