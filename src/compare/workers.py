@@ -221,7 +221,6 @@ def process_all(
     so the build gathers a few large frames per run instead of unpickling and concatenating
     every file's small ones alone (adding one file to 1,000 cached ones)."""
     hits = [reuse and cache.has(key) for key in keys]
-    todo = [i for i, hit in enumerate(hits) if not hit]
     runs, parallel = plan_runs(hits, jobs)
     shares = [Share([groups[i] for i in run], [keys[i] for i in run], cache, cached)
               for run, cached in runs]  # fmt: skip
@@ -229,7 +228,7 @@ def process_all(
     def computed() -> Iterator[Part]:
         """The results of each run of files, in order (cached as they are made)."""
         if parallel:
-            if todo:
+            if not all(hits):  # files to compute: the workers need the tokenizer engine
                 pipeline.warm_up()
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
             with ProcessPoolExecutor(
@@ -257,4 +256,4 @@ def process_all(
             done = len(docs)
         if progress:
             progress(done)
-    return collected, len(groups) - len(todo)
+    return collected, sum(hits)

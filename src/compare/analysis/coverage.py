@@ -16,6 +16,9 @@ from compare.errors import CompareError
 #: alignment ``unassigned`` or empty, or no alignment row at all.
 UNASSIGNED = "unassigned"
 
+#: The measure modes coverage counts unless told otherwise: what a document sets out to do.
+COUNTED_MODES: tuple[str, ...] = ("commitment",)
+
 
 def primary_alignments(alignments: pd.DataFrame) -> pd.DataFrame:
     """One alignment per measure: its highest-scoring row (the first on a tie). Coverage,
@@ -33,7 +36,7 @@ def coverage(
     level: Literal["category", "topic"] = "category",
     weight: Literal["measures", "chars"] = "measures",
     taxonomy: pd.DataFrame | None = None,
-    modes: tuple[str, ...] | None = ("commitment",),
+    modes: tuple[str, ...] | None = COUNTED_MODES,
     unassigned: bool = True,
 ) -> pd.DataFrame:
     """How much of each document falls in each category (or topic).

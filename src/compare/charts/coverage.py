@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from compare.analysis.coverage import UNASSIGNED
+from compare.analysis.coverage import COUNTED_MODES, UNASSIGNED
 from compare.charts.colours import figure_settings
 from compare.charts.labels import (
     Lang,
@@ -164,7 +164,7 @@ def plot_coverage_heatmap(
     totals: pd.Series | None = None,
     min_measures: int | None = None,
     value: Literal["share", "n"] = "share",
-    modes: Sequence[str] | None = ("commitment",),
+    modes: Sequence[str] | None = COUNTED_MODES,
     lang: Lang = "zh",
     sources: Sequence[str] = (),
     data_date: str | None = None,
@@ -181,9 +181,9 @@ def plot_coverage_heatmap(
     ``min_measures`` (default ``coverage.min_measures`` of ``data/figures.yml``) is hatched, the
     minimum stated under the chart, with what was counted: ``modes``, the measure modes given to
     :func:`~compare.analysis.coverage` (its default, commitments; ``None``: every measure), so a
-    speech that only reviews past work reads ``n=0`` for a reason the chart states. Row labels take at most two lines (a longer one is
-    shortened, :func:`~compare.charts.labels.shorten`) and rows shrink so that many of them (the
-    top topics) still fit a page.
+    speech that only reviews past work reads ``n=0`` for a reason the chart states. Row labels
+    take at most two lines (a longer one is shortened, :func:`~compare.charts.labels.shorten`)
+    and rows shrink so that many of them (the top topics) still fit a page.
     """
     _check_lang(lang)
     doc_ids = [str(d) for d in matrix.index]
