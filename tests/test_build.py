@@ -151,6 +151,7 @@ def test_a_rebuild_of_scattered_files_gives_the_tables_of_a_fresh_build(
     out = tmp_path / "build"
     shutil.copytree(built, out)
     shutil.copytree(cache_folder(built), cache_folder(out))
+    (cache_folder(out) / "corpus.pkl").unlink()  # the per-file cache alone (kept build: below)
     redo = {"caoxian-2016", "district-20xx", "speeches"}  # the 2nd, 3rd and 5th files
     dropped = 0
     for path in (cache_folder(out) / "docs").glob("*.pkl"):
@@ -207,6 +208,7 @@ def test_workers_that_read_cached_files_give_the_tables_of_a_fresh_build(
     out = tmp_path / "build"
     shutil.copytree(built, out)
     shutil.copytree(cache_folder(built), cache_folder(out))
+    (cache_folder(out) / "corpus.pkl").unlink()  # the per-file cache alone
     for path in (cache_folder(out) / "docs").glob("*.pkl"):
         if any(
             str(d.meta["doc_id"]).startswith("district") for d in pickle.loads(path.read_bytes())
@@ -218,6 +220,85 @@ def test_workers_that_read_cached_files_give_the_tables_of_a_fresh_build(
     assert workers.plan_runs([True, True, False, True, True], 2)[1]  # the workers read
     again = build(DataFiles.resolve().path("corpus.yml"), out, jobs=2)
     assert (again.n_files, again.n_cached) == (5, 4)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
+
+
+def _stale_copy(built: Path, out: Path) -> None:
+    """A copy of the build ``built`` and its cache at ``out`` that is not up to date."""
+    import json
+
+    shutil.copytree(built, out)
+    shutil.copytree(cache_folder(built), cache_folder(out))
+    info = json.loads((out / "build_info.json").read_text(encoding="utf-8"))
+    info["build_key"] = "stale"
+    (out / "build_info.json").write_text(json.dumps(info), encoding="utf-8")
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_rebuild_takes_unchanged_files_from_the_kept_build(
+    seed_build: tuple[BuildResult, Path], tmp_path: Path, jobs: int
+) -> None:
+    """The last build's results kept whole serve the files whose keys it holds, one slice per
+    run of files: with the 2nd, 3rd and 5th files gone from it (and no per-file cache), the
+    1st and 4th come from it, the rest are computed, and every table equals the fresh build's."""
+    from compare.cache import CorpusStore
+    from compare.workers import Kept
+
+    first, built = seed_build
+    out = tmp_path / "build"
+    _stale_copy(built, out)
+    shutil.rmtree(cache_folder(out) / "docs")
+    store = CorpusStore(cache_folder(out) / "corpus.pkl")
+    kept = store.read()
+    assert isinstance(kept, Kept) and len(kept.keys) == 5
+    keys = [f"gone-{i}" if i in (1, 2, 4) else key for i, key in enumerate(kept.keys)]
+    store.write(Kept(keys, kept.n_docs, kept.n_rows, kept.part))
+    again = build(DataFiles.resolve().path("corpus.yml"), out, jobs=jobs)
+    assert (again.n_files, again.n_cached) == (5, 2)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
+    assert store.read().keys == kept.keys  # kept again, whole
+
+
+def test_the_kept_build_serves_files_in_their_new_order(
+    seed_build: tuple[BuildResult, Path],
+) -> None:
+    """Files that moved are served one run per stretch that kept its order, each document with
+    the rows of its own file and where that file is now."""
+    from compare.cache import CorpusStore
+
+    _, built = seed_build
+    kept = CorpusStore(cache_folder(built) / "corpus.pkl").read()
+    docs = [m["doc_id"] for m in kept.part.meta]
+    by_file = []  # each file's documents, as kept
+    for n in kept.n_docs:
+        by_file.append(docs[: int(n)])
+        docs = docs[int(n) :]
+    order = [4, 0, 1, 3]  # the 5th file first, then the 1st and 2nd, the 3rd gone
+    keys = [kept.keys[j] for j in order] + ["new"]
+    groups = [[{"source_path": f"/moved/{j}", "source_file": f"{j}.txt"}] for j in [*order, 9]]
+    runs = kept.runs(keys, groups)
+    assert {i: n for i, (n, _) in runs.items()} == {0: 1, 1: 2, 3: 1}
+    for i, (n, part) in runs.items():
+        want = [d for j in order[i : i + n] for d in by_file[j]]
+        assert [m["doc_id"] for m in part.meta] == want
+        assert {m["source_path"] for m in part.meta} == {f"/moved/{j}" for j in order[i : i + n]}
+        for name, table in part.tables.items():
+            assert set(table["doc_id"]) <= set(want), name
+            assert len(table) == sum((kept.part.tables[name]["doc_id"] == d).sum() for d in want)
+        assert sorted(part.texts) == sorted(want)
+
+
+def test_an_unreadable_kept_build_falls_back_to_the_per_file_cache(
+    seed_build: tuple[BuildResult, Path], tmp_path: Path
+) -> None:
+    first, built = seed_build
+    out = tmp_path / "build"
+    _stale_copy(built, out)
+    (cache_folder(out) / "corpus.pkl").write_bytes(b"\x80\x05 not a pickle")
+    again = build(DataFiles.resolve().path("corpus.yml"), out, jobs=1)
+    assert (again.n_files, again.n_cached) == (5, 5)
     for name in TABLES:
         pd.testing.assert_frame_equal(again.tables[name], first.tables[name])
 

@@ -27,7 +27,14 @@ import pandas as pd
 
 import compare
 from compare import checks, targets, tokenize
-from compare.cache import DocCache, build_fingerprint, build_key, source_key, up_to_date
+from compare.cache import (
+    CorpusStore,
+    DocCache,
+    build_fingerprint,
+    build_key,
+    source_key,
+    up_to_date,
+)
 from compare.config import DataFiles
 from compare.errors import CompareError
 from compare.frames import is_missing
@@ -38,7 +45,7 @@ from compare.parallel import one_thread, release_free_memory, run_tasks
 from compare.progress import Phases, StageLog
 from compare.structure import kinds, measures, segment
 from compare.text import clean, dating, read
-from compare.workers import PER_DOCUMENT_TABLES, Collected, DocResult, process_all
+from compare.workers import PER_DOCUMENT_TABLES, Collected, DocResult, Kept, process_all
 
 TABLES = ("documents", "cleaning_log", "segments", "measures", "alignments", "matches",
           "counterparts", "reuse", "targets")  # fmt: skip
@@ -402,9 +409,13 @@ def build(
         phases("rules and aligners")
         output.tidy()
         cache = DocCache(cache_folder(out_dir) / "docs")
+        store = CorpusStore(cache_folder(out_dir) / "corpus.pkl")  # the last build's, whole
+        kept = store.read() if use_cache else None
         collected, n_cached = process_all(
-            pipeline, groups, keys, cache, jobs=jobs, progress=progress, reuse=use_cache
-        )
+            pipeline, groups, keys, cache, jobs=jobs, progress=progress, reuse=use_cache,
+            kept=kept if isinstance(kept, Kept) else None,
+        )  # fmt: skip
+        kept = Kept.of(keys, collected)  # what the next build takes unchanged files from
         phases("documents")
         release_free_memory()
         tables = corpus_tables(collected, pipeline, phases, jobs=jobs)
@@ -414,6 +425,8 @@ def build(
     with output as folder:
         write_outputs(tables, texts, folder, data_date=data_date, build_key=key, data=data,
                       warnings=notes, jobs=jobs)  # fmt: skip
+        if kept is not None:
+            store.write(kept)
     phases("write")
     return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached, data=data,
                        warnings=notes, timings=phases.seconds)  # fmt: skip

@@ -49,9 +49,17 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
 
 
 def write_parquet(df: pd.DataFrame, path: str | Path) -> Path:
-    """Write Parquet atomically."""
+    """Write Parquet atomically, the same bytes for the same table: each column is written as
+    one array (a column pieced together from slices is joined first; how a string column is
+    cut into arrays changes where its dictionary encoding gives way, so the bytes)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    if any(column.num_chunks > 1 for column in table.columns):
+        table = table.combine_chunks()
     with atomic_path(path) as tmp:
-        df.to_parquet(tmp, index=False)
+        pq.write_table(table, tmp, compression="snappy")
     return Path(path)
 
 

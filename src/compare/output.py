@@ -5,6 +5,7 @@ it, ``.build-store/`` (``.<name>-store``)::
 
     build -> .build-store/gen-<pid>-<ns>/      tables, texts/, build_info.json of one build
     .build-store/cache/                        per-file results (kept across builds)
+    .build-store/cache/corpus.pkl              the last build's per-document results, whole
     .build-store/cache/models/                 fitted aligners (or ``$COMPARE_MODEL_CACHE``)
 
 :class:`Output` writes a new generation, then points the link at it with one ``os.replace``

@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from compare.cache import DocCache
@@ -188,14 +189,84 @@ class Collected:
         return Part(self.meta, self.texts, tables, dict(self._empty))
 
 
-def plan_runs(hits: list[bool], jobs: int) -> tuple[list[tuple[list[int], bool]], bool]:
+@dataclass(frozen=True)
+class Kept:
+    """A build's per-document results whole, as :class:`compare.cache.CorpusStore` keeps them:
+    each file's key, how many of the documents and of each table's rows are that file's (in
+    order), and the results as one :class:`Part`."""
+
+    keys: list[str]
+    n_docs: np.ndarray
+    n_rows: dict[str, np.ndarray]
+    part: Part
+
+    @classmethod
+    def of(cls, keys: list[str], collected: Collected) -> Kept | None:
+        """What to keep of a build of the files ``keys`` (in order) that gathered ``collected``;
+        ``None`` if a file's documents or a document's rows are not one run each (they always
+        are: the check keeps a wrong slice from ever being served)."""
+        part = collected.part()
+        sources = pd.Series([str(m["source_path"]) for m in part.meta], dtype=object)
+        starts = np.flatnonzero(sources.ne(sources.shift()).to_numpy())
+        if len(starts) != len(keys) or sources.nunique() != len(keys):
+            return None
+        n_docs = np.diff(np.r_[starts, len(sources)])
+        doc_ids = pd.Index([str(m["doc_id"]) for m in part.meta])
+        n_rows = {}
+        for name, table in part.tables.items():
+            at = doc_ids.get_indexer(table["doc_id"].astype(str)) if len(table) else np.zeros(0)
+            if (at < 0).any() or (np.diff(at) < 0).any():
+                return None
+            per_doc = np.bincount(at.astype(np.int64), minlength=len(doc_ids))
+            n_rows[name] = np.add.reduceat(per_doc, starts) if len(starts) else per_doc
+        return cls(list(keys), n_docs, n_rows, part)
+
+    def runs(
+        self, keys: list[str], groups: list[list[dict[str, Any]]]
+    ) -> dict[int, tuple[int, Part]]:
+        """The kept results of the files ``keys`` (their manifest rows ``groups``) this holds,
+        as one :class:`Part` per run of files that follow each other here as they did when
+        kept, with the run's length, keyed by its first file; each document says where its
+        file is now."""
+        at = {key: j for j, key in enumerate(self.keys)}
+        runs: list[tuple[int, int, int]] = []  # (first file, first kept file, files)
+        for i, key in enumerate(keys):
+            j = at.get(key)
+            if j is None:
+                continue
+            if runs and runs[-1][0] + runs[-1][2] == i and runs[-1][1] + runs[-1][2] == j:
+                runs[-1] = (runs[-1][0], runs[-1][1], runs[-1][2] + 1)
+            else:
+                runs.append((i, j, 1))
+        return {i: (n, self._part(j, n, groups[i : i + n])) for i, j, n in runs}
+
+    def _part(self, first: int, n: int, groups: list[list[dict[str, Any]]]) -> Part:
+        """The kept results of ``n`` files from the kept file ``first``, now at ``groups``."""
+        doc_at = int(self.n_docs[:first].sum())
+        meta = []
+        for count, rows in zip(self.n_docs[first : first + n], groups, strict=True):
+            where = {k: rows[0][k] for k in ("source_path", "source_file")}
+            meta.extend({**m, **where} for m in self.part.meta[doc_at : doc_at + count])
+            doc_at += int(count)
+        tables = {}
+        for name, table in self.part.tables.items():
+            a = int(self.n_rows[name][:first].sum())
+            tables[name] = table.iloc[a : a + int(self.n_rows[name][first : first + n].sum())]
+        texts = {m["doc_id"]: self.part.texts[m["doc_id"]] for m in meta}
+        return Part(meta, texts, tables, self.part.empty)
+
+
+def plan_runs(
+    hits: list[bool], jobs: int, served: frozenset[int] = frozenset()
+) -> tuple[list[tuple[list[int], bool]], bool]:
     """How :func:`process_all` shares out files, given which are cached (``hits``): runs of
     consecutive files to compute (``(run, False)``; at most :data:`BATCH_FILES`, fewer so that
     each of ``jobs`` processes gets about four), in file order, and whether ``jobs`` processes
     share them. They do when there are two files to compute or more cached files than one run
-    reads (:data:`READ_FILES`); then the cached files are runs too (``(run, True)``)."""
+    reads (:data:`READ_FILES`); then the cached files are runs too (``(run, True)``). Files
+    ``served`` from the kept build (:class:`Kept`) are in no run."""
     todo = [i for i, hit in enumerate(hits) if not hit]
-    kept = [i for i, hit in enumerate(hits) if hit]
+    kept = [i for i, hit in enumerate(hits) if hit and i not in served]
     parallel = jobs > 1 and (len(todo) > 1 or len(kept) > READ_FILES)
     size = max(1, min(BATCH_FILES, len(todo) // (jobs * 4))) if parallel else BATCH_FILES
     runs = [(run, False) for run in _runs(todo, size)]
@@ -213,15 +284,20 @@ def process_all(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     reuse: bool = True,
+    kept: Kept | None = None,
 ) -> tuple[Collected, int]:
     """Run :meth:`Processor.process_sources` on every file, in order: cached results are read
     back (unless ``reuse`` is False), the rest computed in batches of files (at most
     :data:`BATCH_FILES`) and cached. With ``jobs`` processes and enough work to share, the
     workers do both: they read the cached files too, in runs of at most :data:`READ_FILES`,
     so the build gathers a few large frames per run instead of unpickling and concatenating
-    every file's small ones alone (adding one file to 1,000 cached ones)."""
-    hits = [reuse and cache.has(key) for key in keys]
-    runs, parallel = plan_runs(hits, jobs)
+    every file's small ones alone (adding one file to 1,000 cached ones). Files whose results
+    ``kept`` holds (the last build's, :class:`Kept`) are taken from it, a slice per run of files.
+    Returns the results and how many files were not computed."""
+    served = kept.runs(keys, groups) if reuse and kept is not None else {}
+    from_kept = frozenset(i for start, (n, _) in served.items() for i in range(start, start + n))
+    hits = [i in from_kept or (reuse and cache.has(key)) for i, key in enumerate(keys)]
+    runs, parallel = plan_runs(hits, jobs, from_kept)
     shares = [Share([groups[i] for i in run], [keys[i] for i in run], cache, cached)
               for run, cached in runs]  # fmt: skip
 
@@ -247,6 +323,11 @@ def process_all(
             part = next(fresh)
             collected.add_part(part)
             i += run_at[i]
+            done = len(part.meta)
+        elif i in served:
+            n, part = served.pop(i)
+            collected.add_part(part)
+            i += n
             done = len(part.meta)
         else:  # one process: a cached file's documents are gathered here
             docs = cached_documents(cache, keys[i], groups[i])
