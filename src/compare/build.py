@@ -423,10 +423,9 @@ def build(
     data_date = given_date or newest_date(tables["documents"])
     notes = checks.document_warnings(collected.meta)
     with output as folder:
+        keep = [functools.partial(store.write, kept)] if kept is not None else []
         write_outputs(tables, texts, folder, data_date=data_date, build_key=key, data=data,
-                      warnings=notes, jobs=jobs)  # fmt: skip
-        if kept is not None:
-            store.write(kept)
+                      warnings=notes, jobs=jobs, more=keep)  # fmt: skip
     phases("write")
     return BuildResult(tables, texts, n_files=len(groups), n_cached=n_cached, data=data,
                        warnings=notes, timings=phases.seconds)  # fmt: skip
@@ -451,17 +450,22 @@ def write_outputs(
     data: DataFiles | None = None,
     warnings: list[str] | None = None,
     jobs: int = 1,
+    more: list[Callable[[], object]] | None = None,
 ) -> None:
     """Write every table (Parquet + CSV), every clean text and ``build_info.json`` into
     ``out_dir`` (:func:`build` gives a fresh folder, swapped in afterwards); the files are
-    shared among ``jobs`` processes, the largest tables first.
+    shared among ``jobs`` processes, the largest tables first, with ``more`` writes (the build
+    keeps its results for the next one) first of all.
 
     ``data_date`` (default: the newest document date) goes into ``build_info.json``.
     """
     if data_date is None:
         data_date = newest_date(tables["documents"])
     largest_first = sorted(TABLES, key=lambda name: -tables[name].size)
-    writes = [functools.partial(write_table, tables[name], out_dir, name) for name in largest_first]
+    writes = list(more or [])
+    writes += [
+        functools.partial(write_table, tables[name], out_dir, name) for name in largest_first
+    ]
     writes.append(functools.partial(_write_texts, texts, out_dir))
     run_tasks(writes, jobs)
     info = {
