@@ -453,9 +453,8 @@ def write_outputs(
     more: list[Callable[[], object]] | None = None,
 ) -> None:
     """Write every table (Parquet + CSV), every clean text and ``build_info.json`` into
-    ``out_dir`` (:func:`build` gives a fresh folder, swapped in afterwards); the files are
-    shared among ``jobs`` processes, the largest tables first, with ``more`` writes (the build
-    keeps its results for the next one) first of all.
+    ``out_dir`` (:func:`build` gives a fresh folder, swapped in afterwards); the files and the
+    ``more`` writes (first) are shared among ``jobs`` processes, the largest tables first.
 
     ``data_date`` (default: the newest document date) goes into ``build_info.json``.
     """
