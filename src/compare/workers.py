@@ -238,20 +238,26 @@ class Kept:
                 runs[-1] = (runs[-1][0], runs[-1][1], runs[-1][2] + 1)
             else:
                 runs.append((i, j, 1))
-        return {i: (n, self._part(j, n, groups[i : i + n])) for i, j, n in runs}
+        docs_at = np.r_[0, np.cumsum(self.n_docs)]  # each kept file's first document ...
+        rows_at = {name: np.r_[0, np.cumsum(n)] for name, n in self.n_rows.items()}  # ... rows
+        return {i: (n, self._part(j, n, groups[i : i + n], docs_at, rows_at)) for i, j, n in runs}
 
-    def _part(self, first: int, n: int, groups: list[list[dict[str, Any]]]) -> Part:
-        """The kept results of ``n`` files from the kept file ``first``, now at ``groups``."""
-        doc_at = int(self.n_docs[:first].sum())
+    def _part(
+        self,
+        first: int,
+        n: int,
+        groups: list[list[dict[str, Any]]],
+        docs_at: np.ndarray,
+        rows_at: dict[str, np.ndarray],
+    ) -> Part:
+        """The kept results of ``n`` files from the kept file ``first``, now at ``groups``
+        (``docs_at``, ``rows_at``: where each kept file's documents and table rows begin)."""
         meta = []
-        for count, rows in zip(self.n_docs[first : first + n], groups, strict=True):
+        for j, rows in zip(range(first, first + n), groups, strict=True):
             where = {k: rows[0][k] for k in ("source_path", "source_file")}
-            meta.extend({**m, **where} for m in self.part.meta[doc_at : doc_at + count])
-            doc_at += int(count)
-        tables = {}
-        for name, table in self.part.tables.items():
-            a = int(self.n_rows[name][:first].sum())
-            tables[name] = table.iloc[a : a + int(self.n_rows[name][first : first + n].sum())]
+            meta.extend({**m, **where} for m in self.part.meta[docs_at[j] : docs_at[j + 1]])
+        tables = {name: table.iloc[rows_at[name][first] : rows_at[name][first + n]]
+                  for name, table in self.part.tables.items()}  # fmt: skip
         texts = {m["doc_id"]: self.part.texts[m["doc_id"]] for m in meta}
         return Part(meta, texts, tables, self.part.empty)
 
