@@ -28,12 +28,21 @@ def build_fingerprint(data: DataFiles, manifest: str | Path | None = None) -> st
     return fingerprint(data, exclude=exclude) + compare.__version__
 
 
+#: The manifest fields that say where a file lies: left out of its key (the content counts),
+#: set anew on results read back from a cache (:func:`where_now`).
+WHERE_FIELDS = ("source_path", "source_file")
+
+
+def where_now(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Where the file of the manifest rows ``rows`` lies now (:data:`WHERE_FIELDS`)."""
+    return {k: rows[0][k] for k in WHERE_FIELDS}
+
+
 def source_key(rows: list[dict[str, Any]], build_print: str) -> str:
     """Cache key of one source file and its manifest rows."""
     h = hashlib.sha256(build_print.encode())
     h.update(Path(rows[0]["source_path"]).read_bytes())
-    where = {"source_path", "source_file"}  # the content counts, not where the file lies
-    meta = [{k: v for k, v in row.items() if k not in where} for row in rows]
+    meta = [{k: v for k, v in row.items() if k not in WHERE_FIELDS} for row in rows]
     h.update(json.dumps(meta, sort_keys=True, default=str, ensure_ascii=False).encode())
     return h.hexdigest()[:32]
 

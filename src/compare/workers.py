@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from compare.cache import DocCache
+from compare.cache import DocCache, where_now
 from compare.parallel import in_order, one_thread_each
 
 
@@ -70,8 +70,7 @@ def cached_documents(cache: DocCache, key: str, rows: list[dict[str, Any]]) -> l
     content may have moved)."""
     docs = cache.read(key)
     for doc in docs:
-        doc.meta["source_path"] = rows[0]["source_path"]
-        doc.meta["source_file"] = rows[0]["source_file"]
+        doc.meta.update(where_now(rows))
     return docs
 
 
@@ -254,7 +253,7 @@ class Kept:
         (``docs_at``, ``rows_at``: where each kept file's documents and table rows begin)."""
         meta = []
         for j, rows in zip(range(first, first + n), groups, strict=True):
-            where = {k: rows[0][k] for k in ("source_path", "source_file")}
+            where = where_now(rows)
             meta.extend({**m, **where} for m in self.part.meta[docs_at[j] : docs_at[j + 1]])
         tables = {name: table.iloc[rows_at[name][first] : rows_at[name][first + n]]
                   for name, table in self.part.tables.items()}  # fmt: skip
